@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * log.h - one logger for the agent, libbpf included.
+ *
+ * Each .c file defines LOG_COMPONENT before including this header; messages
+ * carry it so a line says which part of the agent spoke.
+ */
+#ifndef MFD_LOG_H
+#define MFD_LOG_H
+
+#include <stdarg.h>
+
+enum mfd_log_level {
+	MFD_LOG_ERROR = 0,
+	MFD_LOG_WARN,
+	MFD_LOG_INFO,
+	MFD_LOG_DEBUG,
+};
+
+/* Where formatted lines go; default writes to stderr. The live terminal view
+ * installs its own sink so log lines do not tear the screen. */
+typedef void (*mfd_log_sink_fn)(enum mfd_log_level level, const char *line,
+				void *arg);
+
+void mfd_log_set_level(enum mfd_log_level level);
+enum mfd_log_level mfd_log_get_level(void);
+void mfd_log_set_sink(mfd_log_sink_fn fn, void *arg);
+/* Count of messages at each level since start (self-telemetry). */
+unsigned long mfd_log_count(enum mfd_log_level level);
+/* Send libbpf's own messages through this logger. */
+void mfd_log_route_libbpf(void);
+
+__attribute__((format(printf, 3, 4))) void
+mfd_log(enum mfd_log_level level, const char *component, const char *fmt, ...);
+void mfd_vlog(enum mfd_log_level level, const char *component,
+	      const char *fmt, va_list ap);
+
+#ifndef LOG_COMPONENT
+#define LOG_COMPONENT "mfd"
+#endif
+
+#define log_error(...) mfd_log(MFD_LOG_ERROR, LOG_COMPONENT, __VA_ARGS__)
+#define log_warn(...) mfd_log(MFD_LOG_WARN, LOG_COMPONENT, __VA_ARGS__)
+#define log_info(...) mfd_log(MFD_LOG_INFO, LOG_COMPONENT, __VA_ARGS__)
+#define log_debug(...) mfd_log(MFD_LOG_DEBUG, LOG_COMPONENT, __VA_ARGS__)
+
+#endif /* MFD_LOG_H */

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * External-fragmentation events: what extfrag.bpf.c streams and counts.
+ */
+#ifndef MFD_BPF_EXTFRAG_H
+#define MFD_BPF_EXTFRAG_H
+
+#define MFD_TASK_COMM_LEN 16
+/* Upper bound on migratetypes (MIGRATE_TYPES is 4..7 depending on
+ * CONFIG_CMA and CONFIG_MEMORY_ISOLATION); larger values are folded into
+ * the last slot. */
+#define MFD_MAX_MIGRATETYPES 8
+/* Counter slots: [alloc_mt][fallback_mt][fragmenting]. */
+#define MFD_EXTFRAG_SLOTS (MFD_MAX_MIGRATETYPES * MFD_MAX_MIGRATETYPES * 2)
+/* Index into the per-CPU "stats" array for ring buffer drops. */
+#define MFD_EXTFRAG_DROPS_SLOT MFD_EXTFRAG_SLOTS
+#define MFD_EXTFRAG_STAT_SLOTS (MFD_EXTFRAG_SLOTS + 1)
+
+/* Type tag at the head of every ring-buffer record. */
+enum mfd_rec_type {
+	MFD_REC_EXTFRAG = 1,
+};
+
+static inline unsigned int mfd_extfrag_slot(unsigned int alloc_mt,
+					    unsigned int fallback_mt,
+					    unsigned int fragmenting)
+{
+	if (alloc_mt >= MFD_MAX_MIGRATETYPES)
+		alloc_mt = MFD_MAX_MIGRATETYPES - 1;
+	if (fallback_mt >= MFD_MAX_MIGRATETYPES)
+		fallback_mt = MFD_MAX_MIGRATETYPES - 1;
+	return (alloc_mt * MFD_MAX_MIGRATETYPES + fallback_mt) * 2 +
+	       (fragmenting ? 1 : 0);
+}
+
+struct mfd_extfrag_event {
+	__u32 type; /* MFD_REC_EXTFRAG */
+	__u32 pid; /* thread id of the allocating task */
+	__u32 tgid; /* process id of the allocating task */
+	__s32 alloc_order; /* order requested */
+	__s32 fallback_order; /* order of the block stolen from another type */
+	__s32 alloc_migratetype; /* migratetype requested */
+	__s32 fallback_migratetype; /* migratetype the block was taken from */
+	__u8 fragmenting; /* fallback_order < pageblock_order */
+	__u8 change_ownership; /* the whole pageblock changed migratetype */
+	__u8 pad[2];
+	__u64 ts_ns; /* bpf_ktime_get_ns() (CLOCK_MONOTONIC) */
+	__u64 cgroup_id; /* cgroup v2 id of the task (0 on cgroup v1 only) */
+	__u64 pfn; /* first pfn of the allocated block */
+	char comm[MFD_TASK_COMM_LEN]; /* task->comm */
+};
+
+#endif /* MFD_BPF_EXTFRAG_H */

@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Minimal CO-RE view of the kernel types mfd reads.
+ *
+ * This replaces a full generated vmlinux.h: it declares only the members the
+ * BPF programs touch, each struct marked preserve_access_index so libbpf
+ * relocates every access against the running kernel's BTF at load time.
+ * Layout, sizes and array bounds here are deliberately *not* the kernel's:
+ * arrays whose length depends on the kernel configuration or version
+ * (free_area[], _watermark[], _zonerefs[], nodeinfo[], subsys[]) are declared
+ * with one element and are indexed only through bpf_core_field_offset() and
+ * bpf_core_type_size(), never with C indexing (see ../shared/NOTES.md: on
+ * Debian 6.1 free_area has free_list[6], on 6.18 free_list[5]).
+ *
+ * Nothing here needs kernel headers or /sys/kernel/btf at build time.
+ * bpf/check-core-fields.sh verifies every member still exists in a given
+ * kernel's BTF.
+ */
+#ifndef MFD_VMLINUX_MIN_H
+#define MFD_VMLINUX_MIN_H
+
+typedef signed char __s8;
+typedef unsigned char __u8;
+typedef short __s16;
+typedef unsigned short __u16;
+typedef int __s32;
+typedef unsigned int __u32;
+typedef long long __s64;
+typedef unsigned long long __u64;
+typedef __u16 __be16;
+typedef __u32 __be32;
+typedef __u32 __wsum;
+typedef __u64 u64;
+typedef __u32 u32;
+typedef _Bool bool;
+enum { false = 0, true = 1 };
+
+/* UAPI constants from include/uapi/linux/bpf.h; stable by ABI contract. */
+enum bpf_map_type {
+	BPF_MAP_TYPE_ARRAY = 2,
+	BPF_MAP_TYPE_PERCPU_ARRAY = 6,
+	BPF_MAP_TYPE_RINGBUF = 27,
+};
+
+enum {
+	BPF_ANY = 0,
+	BPF_F_CURRENT_CPU = 0xffffffffULL,
+};
+
+#pragma clang attribute push(__attribute__((preserve_access_index)), \
+			     apply_to = record)
+
+typedef struct {
+	long counter;
+} atomic_long_t;
+
+struct list_head {
+	struct list_head *next, *prev;
+};
+
+struct free_area {
+	struct list_head free_list[1];
+	unsigned long nr_free;
+};
+
+struct pglist_data;
+
+struct zone {
+	unsigned long _watermark[1];
+	unsigned long watermark_boost;
+	unsigned long nr_reserved_highatomic;
+	struct pglist_data *zone_pgdat;
+	unsigned long zone_start_pfn;
+	atomic_long_t managed_pages;
+	unsigned long spanned_pages;
+	unsigned long present_pages;
+	const char *name;
+	struct free_area free_area[1];
+	atomic_long_t vm_stat[1];
+};
+
+struct zoneref {
+	struct zone *zone;
+	int zone_idx;
+};
+
+struct zonelist {
+	struct zoneref _zonerefs[1];
+};
+
+struct pglist_data {
+	struct zone node_zones[1];
+	struct zonelist node_zonelists[1];
+	unsigned long node_start_pfn;
+	unsigned long node_present_pages;
+	unsigned long node_spanned_pages;
+	int node_id;
+};
+
+struct lruvec {
+	struct pglist_data *pgdat;
+};
+
+struct mem_cgroup_per_node {
+	struct lruvec lruvec;
+};
+
+struct cgroup_subsys_state {
+	struct cgroup_subsys_state *parent;
+};
+
+struct mem_cgroup {
+	struct cgroup_subsys_state css;
+	struct mem_cgroup_per_node *nodeinfo[1];
+};
+
+struct css_set {
+	struct cgroup_subsys_state *subsys[1];
+};
+
+struct task_struct {
+	int pid;
+	int tgid;
+	struct css_set *cgroups;
+};
+
+struct trace_entry {
+	unsigned short type;
+	unsigned char flags;
+	unsigned char preempt_count;
+	int pid;
+};
+
+/* Tracepoint record of kmem:mm_page_alloc_extfrag (include/trace/events/kmem.h) */
+struct trace_event_raw_mm_page_alloc_extfrag {
+	struct trace_entry ent;
+	unsigned long pfn;
+	int alloc_order;
+	int fallback_order;
+	int alloc_migratetype;
+	int fallback_migratetype;
+	int change_ownership;
+};
+
+#pragma clang attribute pop
+
+/* Enumerators resolved by value relocation (bpf_core_enum_value). */
+enum cgroup_subsys_id {
+	memory_cgrp_id = 4,
+};
+
+enum zone_stat_item {
+	NR_FREE_PAGES = 0,
+};
+
+#endif /* MFD_VMLINUX_MIN_H */

@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# dev.sh - the two set-up commands of the README, and their parts.
+#
+#   sudo ./dev.sh run [mfd-agent options]   install what is missing, build,
+#                                           start the live terminal view
+#   sudo ./dev.sh test [ctest options]      install what is missing, build,
+#                                           run the whole suite (plain, then
+#                                           under ASan+UBSan)
+#   ./dev.sh build | deps | format
+set -euo pipefail
+cd "$(dirname "$(readlink -f "$0")")"
+
+BUILD_DIR=${MFD_BUILD_DIR:-build}
+ASAN_DIR=${MFD_ASAN_DIR:-build-asan}
+
+# Debian/Ubuntu packages needed to build the agent.
+BUILD_PKGS=(build-essential cmake pkg-config clang llvm libbpf-dev libelf-dev
+	zlib1g-dev libevent-dev libjansson-dev libncurses-dev)
+# Extra packages for the test suite (fixtures, peers, QEMU guests).
+TEST_PKGS=(libcmocka-dev python3 busybox-static cpio qemu-system-x86
+	stress-ng iproute2 libcap2-bin)
+
+have_pkg() {
+	dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "ok installed"
+}
+
+apt_install() {
+	local missing=() p
+	for p in "$@"; do have_pkg "$p" || missing+=("$p"); done
+	((${#missing[@]})) || return 0
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "dev.sh: need root to install: ${missing[*]} (run with sudo)" >&2
+		exit 1
+	fi
+	echo "dev.sh: installing ${missing[*]}" >&2
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+		--no-install-recommends "${missing[@]}" >&2
+}
+
+install_bpftool() {
+	command -v bpftool >/dev/null 2>&1 && return 0
+	[ -x /usr/sbin/bpftool ] && return 0
+	# Debian ships "bpftool"; Ubuntu ships it in linux-tools.
+	if apt-cache show bpftool >/dev/null 2>&1; then
+		apt_install bpftool
+	else
+		apt_install linux-tools-common "linux-tools-$(uname -r)"
+	fi
+}
+
+deps() {
+	apt_install "${BUILD_PKGS[@]}"
+	install_bpftool
+	if [ "${1:-}" = test ]; then apt_install "${TEST_PKGS[@]}"; fi
+}
+
+build() { # build DIR [cmake args...]
+	local dir=$1
+	shift
+	cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
+	cmake --build "$dir" -j"$(nproc)"
+}
+
+cmd=${1:-run}
+[ $# -gt 0 ] && shift
+case "$cmd" in
+run)
+	deps
+	build "$BUILD_DIR"
+	exec "$BUILD_DIR/mfd-agent" "$@"
+	;;
+test)
+	deps test
+	build "$BUILD_DIR"
+	(cd "$BUILD_DIR" && ctest --output-on-failure "$@")
+	build "$ASAN_DIR" -DMFD_SANITIZE=ON
+	(cd "$ASAN_DIR" && ASAN_OPTIONS=detect_leaks=1 \
+		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		ctest --output-on-failure -LE 'qemu|bench' "$@")
+	;;
+build)
+	deps
+	build "$BUILD_DIR" "$@"
+	;;
+deps)
+	deps "${1:-}"
+	;;
+format)
+	git ls-files '*.c' '*.h' | xargs clang-format -i
+	;;
+*)
+	echo "usage: $0 run [agent options] | test [ctest options] | build | deps [test] | format" >&2
+	exit 2
+	;;
+esac
