@@ -3,7 +3,7 @@
  * screen.h - a frame of text lines that views render into.
  *
  * Views are pure: they turn a snapshot (and the extfrag table) into a
- * struct mfd_screen, with no terminal I/O. agent/term.c paints a screen with
+ * struct mfd_screen, with no terminal I/O. agent/tui.c paints a screen with
  * ncurses on a TTY, or prints it plain when stdout is a pipe; tests compare
  * screens against golden files.
  *

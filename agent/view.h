@@ -3,7 +3,7 @@
  * view.h - the terminal views of the seed tool, as pure renderers.
  *
  * Each view turns the latest data into a struct mfd_screen. Nothing here
- * touches the terminal: agent/term.c paints the screen.
+ * touches the terminal: agent/tui.c paints the screen.
  */
 #ifndef MFD_VIEW_H
 #define MFD_VIEW_H

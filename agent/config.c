@@ -1,0 +1,291 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * config.c - the option table, argv parsing and --help.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "config.h"
+#include "log.h"
+
+#define OFF(f) offsetof(struct mfd_config, f)
+
+static const char *const format_choices[] = { "table", "json", "csv", NULL };
+static const char *const source_choices[] = { "auto", "bpf", "procfs", NULL };
+static const char *const level_choices[] = { "error", "warn", "info", "debug",
+					     NULL };
+
+const struct mfd_option mfd_options[] = {
+	{ .name = "interval", .short_name = 'd', .type = MFD_OPT_DOUBLE,
+	  .offset = OFF(interval), .def = "2", .min = 0, .max = 86400,
+	  .min_exclusive = true, .arg = "SECONDS",
+	  .help = "time between snapshots; fractions allowed" },
+	{ .name = "extfrag", .short_name = 'e', .type = MFD_OPT_SET,
+	  .offset = OFF(index), .set_value = MFD_INDEX_EXTFRAG,
+	  .help = "show only extfrag_index" },
+	{ .name = "unusable", .short_name = 'u', .type = MFD_OPT_SET,
+	  .offset = OFF(index), .set_value = MFD_INDEX_UNUSABLE,
+	  .help = "show only unusable_index" },
+	{ .name = "bars", .short_name = 'b', .type = MFD_OPT_FLAG,
+	  .offset = OFF(bars), .help = "draw bars for the shown index" },
+	{ .name = "nodes", .short_name = 'n', .type = MFD_OPT_SET,
+	  .offset = OFF(view), .set_value = MFD_VIEW_NODE,
+	  .help = "node view: NODE_ID, zones, NODE_START_PFN" },
+	{ .name = "zones", .short_name = 'z', .type = MFD_OPT_SET,
+	  .offset = OFF(view), .set_value = MFD_VIEW_ZONE,
+	  .help = "zone detail: pfns, pages, watermarks, free blocks" },
+	{ .name = "procs", .short_name = 's', .type = MFD_OPT_SET,
+	  .offset = OFF(view), .set_value = MFD_VIEW_PROCS,
+	  .help = "extfrag fallback events per process" },
+	{ .name = "visual", .short_name = 'v', .type = MFD_OPT_SET,
+	  .offset = OFF(view), .set_value = MFD_VIEW_VISUAL,
+	  .help = "live bars per node, zone and order" },
+	{ .name = "zone", .short_name = 'c', .type = MFD_OPT_STRING,
+	  .offset = OFF(zone), .def = "", .arg = "NAME",
+	  .help = "only this zone (DMA, DMA32, Normal, Movable...)" },
+	{ .name = "node", .short_name = 'i', .type = MFD_OPT_INT,
+	  .offset = OFF(node), .def = "-1", .min = -1, .max = 65535,
+	  .arg = "ID", .help = "only this NUMA node" },
+	{ .name = "no-color", .type = MFD_OPT_FLAG, .offset = OFF(no_color),
+	  .help = "no colour, even on a terminal" },
+	{ .name = "headless", .type = MFD_OPT_FLAG, .offset = OFF(headless),
+	  .help = "collect without any view (services, containers)" },
+	{ .name = "once", .type = MFD_OPT_FLAG, .offset = OFF(once),
+	  .help = "take one snapshot, print it, exit" },
+	{ .name = "format", .type = MFD_OPT_ENUM, .offset = OFF(format),
+	  .def = "table", .choices = format_choices, .arg = "FMT",
+	  .help = "--once output: table, json or csv" },
+	{ .name = "source", .type = MFD_OPT_ENUM, .offset = OFF(source),
+	  .def = "auto", .choices = source_choices, .arg = "SRC",
+	  .help = "zone data from auto (BPF, else procfs), bpf or procfs" },
+	{ .name = "probe", .type = MFD_OPT_FLAG, .offset = OFF(probe),
+	  .help = "check BTF, privileges and both BPF programs, then exit" },
+	{ .name = "no-events", .type = MFD_OPT_FLAG, .offset = OFF(no_events),
+	  .help = "do not attach the extfrag tracepoint" },
+	{ .name = "ringbuf-kib", .type = MFD_OPT_INT, .offset = OFF(ringbuf_kib),
+	  .def = "256", .min = 4, .max = 1048576, .arg = "KIB",
+	  .help = "extfrag ring buffer size" },
+	{ .name = "max-procs", .type = MFD_OPT_INT, .offset = OFF(max_procs),
+	  .def = "4096", .min = 16, .max = 1048576, .arg = "N",
+	  .help = "processes kept in the per-process event table" },
+	{ .name = "duration", .type = MFD_OPT_DOUBLE, .offset = OFF(duration),
+	  .def = "0", .min = 0, .max = 31536000, .arg = "SECONDS",
+	  .help = "exit after this long (0: run until SIGINT/SIGTERM)" },
+	{ .name = "proc-dir", .type = MFD_OPT_STRING, .offset = OFF(proc_dir),
+	  .def = "/proc", .arg = "DIR",
+	  .help = "read buddyinfo/zoneinfo from DIR (procfs source)" },
+	{ .name = "log-level", .type = MFD_OPT_ENUM, .offset = OFF(log_level),
+	  .def = "info", .choices = level_choices, .arg = "LEVEL",
+	  .help = "error, warn, info or debug" },
+	{ .name = "version", .type = MFD_OPT_FLAG, .offset = OFF(version),
+	  .help = "print the version and exit" },
+	{ .name = "help", .short_name = 'h', .type = MFD_OPT_FLAG,
+	  .offset = OFF(help), .help = "this help" },
+	{ 0 },
+};
+
+static int set_value(struct mfd_config *cfg, const struct mfd_option *o,
+		     const char *val, FILE *err)
+{
+	char *p = (char *)cfg + o->offset, *end;
+	double d;
+	long l;
+
+	switch (o->type) {
+	case MFD_OPT_FLAG:
+		*(bool *)p = true;
+		return 0;
+	case MFD_OPT_SET:
+		*(int *)p = o->set_value;
+		return 0;
+	case MFD_OPT_INT:
+		errno = 0;
+		l = strtol(val, &end, 10);
+		if (errno || end == val || *end || l < o->min || l > o->max) {
+			fprintf(err,
+				"mfd-agent: --%s: '%s' is not a whole number "
+				"from %.0f to %.0f\n",
+				o->name, val, o->min, o->max);
+			return -EINVAL;
+		}
+		*(int *)p = (int)l;
+		return 0;
+	case MFD_OPT_DOUBLE:
+		errno = 0;
+		d = strtod(val, &end);
+		if (errno || end == val || *end || !isfinite(d) ||
+		    (o->min_exclusive ? d <= o->min : d < o->min) ||
+		    d > o->max) {
+			fprintf(err,
+				"mfd-agent: --%s: '%s' is not a number %s %g "
+				"and <= %g\n",
+				o->name, val, o->min_exclusive ? ">" : ">=",
+				o->min, o->max);
+			return -EINVAL;
+		}
+		*(double *)p = d;
+		return 0;
+	case MFD_OPT_STRING: {
+		char *dup = strdup(val);
+
+		if (!dup)
+			return -ENOMEM;
+		free(*(char **)p);
+		*(char **)p = dup;
+		return 0;
+	}
+	case MFD_OPT_ENUM:
+		for (int i = 0; o->choices[i]; i++)
+			if (strcasecmp(val, o->choices[i]) == 0) {
+				*(int *)p = i;
+				return 0;
+			}
+		fprintf(err, "mfd-agent: --%s: '%s' is not one of", o->name,
+			val);
+		for (int i = 0; o->choices[i]; i++)
+			fprintf(err, "%s %s", i ? "," : "", o->choices[i]);
+		fputc('\n', err);
+		return -EINVAL;
+	}
+	return -EINVAL;
+}
+
+int mfd_config_defaults(struct mfd_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	for (const struct mfd_option *o = mfd_options; o->name; o++) {
+		int err;
+
+		if (!o->def || (o->type == MFD_OPT_STRING && !*o->def))
+			continue;
+		err = set_value(cfg, o, o->def, stderr);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+void mfd_config_free(struct mfd_config *cfg)
+{
+	for (const struct mfd_option *o = mfd_options; o->name; o++)
+		if (o->type == MFD_OPT_STRING) {
+			char **p = (char **)((char *)cfg + o->offset);
+
+			free(*p);
+			*p = NULL;
+		}
+}
+
+static bool takes_arg(const struct mfd_option *o)
+{
+	return o->type != MFD_OPT_FLAG && o->type != MFD_OPT_SET;
+}
+
+int mfd_config_parse_args(struct mfd_config *cfg, int argc, char **argv,
+			  FILE *err)
+{
+	struct option longopts[64];
+	char shortopts[128];
+	size_t nl = 0, ns = 0;
+	int c, rc;
+
+	rc = mfd_config_defaults(cfg);
+	if (rc)
+		return rc;
+
+	shortopts[ns++] = ':'; /* report a missing argument as ':' */
+	for (const struct mfd_option *o = mfd_options; o->name; o++) {
+		longopts[nl].name = o->name;
+		longopts[nl].has_arg = takes_arg(o) ? required_argument :
+						      no_argument;
+		longopts[nl].flag = NULL;
+		longopts[nl].val = 256 + (int)(o - mfd_options);
+		nl++;
+		if (o->short_name) {
+			shortopts[ns++] = (char)o->short_name;
+			if (takes_arg(o))
+				shortopts[ns++] = ':';
+		}
+	}
+	memset(&longopts[nl], 0, sizeof(longopts[nl]));
+	shortopts[ns] = '\0';
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		const struct mfd_option *o = NULL;
+
+		if (c == '?') {
+			if (optopt)
+				fprintf(err, "mfd-agent: unknown option -%c\n",
+					optopt);
+			else
+				fprintf(err, "mfd-agent: unknown option %s\n",
+					argv[optind - 1]);
+			return -EINVAL;
+		}
+		if (c == ':') {
+			fprintf(err, "mfd-agent: option %s needs a value\n",
+				argv[optind - 1]);
+			return -EINVAL;
+		}
+		if (c >= 256) {
+			o = &mfd_options[c - 256];
+		} else {
+			for (const struct mfd_option *p = mfd_options; p->name;
+			     p++)
+				if (p->short_name == c)
+					o = p;
+		}
+		if (!o)
+			return -EINVAL;
+		rc = set_value(cfg, o, optarg, err);
+		if (rc)
+			return rc;
+	}
+	if (optind < argc) {
+		fprintf(err, "mfd-agent: unexpected argument '%s'\n",
+			argv[optind]);
+		return -EINVAL;
+	}
+	if (cfg->once && cfg->headless) {
+		fprintf(err, "mfd-agent: --once and --headless exclude each "
+			     "other\n");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+void mfd_config_usage(FILE *out, const char *prog)
+{
+	fprintf(out,
+		"Usage: %s [OPTIONS]\n"
+		"Physical memory fragmentation per NUMA node, zone and order, "
+		"and the\nprocesses that cause external-fragmentation "
+		"fallbacks.\n\nOptions:\n",
+		prog);
+	for (const struct mfd_option *o = mfd_options; o->name; o++) {
+		char left[64];
+
+		if (o->short_name)
+			snprintf(left, sizeof(left), "-%c, --%s%s%s",
+				 o->short_name, o->name, takes_arg(o) ? " " : "",
+				 takes_arg(o) ? o->arg : "");
+		else
+			snprintf(left, sizeof(left), "    --%s%s%s", o->name,
+				 takes_arg(o) ? " " : "",
+				 takes_arg(o) ? o->arg : "");
+		fprintf(out, "  %-26s %s", left, o->help);
+		if (o->def && *o->def && takes_arg(o))
+			fprintf(out, " (default %s)", o->def);
+		fputc('\n', out);
+	}
+	fprintf(out,
+		"\nLive views redraw in place on a terminal (q quits, arrows "
+		"scroll);\npiped, they print one plain table per interval. "
+		"Exit status: 0 ok,\n1 runtime failure, 2 bad usage.\n");
+}

@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * config.h - the agent's settings and the one table that drives them.
+ *
+ * Every option is a row of mfd_options[] (config.c): long name, short
+ * letter, type, bounds, default, the offset of its field in struct
+ * mfd_config, and one line of help. Parsing, validation, defaults and
+ * --help are all generated from that table.
+ */
+#ifndef MFD_CONFIG_H
+#define MFD_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "collector.h"
+#include "view.h"
+
+enum mfd_format {
+	MFD_FORMAT_TABLE = 0,
+	MFD_FORMAT_JSON,
+	MFD_FORMAT_CSV,
+};
+
+struct mfd_config {
+	double interval; /* seconds between snapshots (-d) */
+	int view; /* enum mfd_view (-n -z -s -v) */
+	int index; /* enum mfd_index_sel (-e -u) */
+	bool bars; /* -b */
+	char *zone; /* -c NAME, or NULL */
+	int node; /* -i ID, or -1 */
+	bool no_color; /* --no-color */
+	bool headless; /* --headless: collect, no view */
+	bool once; /* --once: one snapshot, print, exit */
+	int format; /* enum mfd_format for --once */
+	int source; /* enum mfd_source_mode */
+	bool probe; /* --probe: check what works, exit */
+	int log_level; /* enum mfd_log_level */
+	int ringbuf_kib; /* extfrag ring buffer size */
+	int max_procs; /* processes tracked by the -s table */
+	char *proc_dir; /* where buddyinfo/zoneinfo live (tests) */
+	bool no_events; /* do not attach the extfrag tracepoint */
+	double duration; /* stop after this many seconds (0: run forever) */
+	bool help; /* -h */
+	bool version; /* --version */
+};
+
+enum mfd_opt_type {
+	MFD_OPT_FLAG, /* bool set to true */
+	MFD_OPT_SET, /* int field set to .set_value (view/index letters) */
+	MFD_OPT_INT,
+	MFD_OPT_DOUBLE,
+	MFD_OPT_STRING,
+	MFD_OPT_ENUM, /* string value mapped through .choices to an int */
+};
+
+struct mfd_option {
+	const char *name; /* long option, without "--" */
+	int short_name; /* letter, or 0 */
+	enum mfd_opt_type type;
+	size_t offset; /* offsetof(struct mfd_config, field) */
+	const char *def; /* default as text ("" for none) */
+	double min, max; /* bounds for INT/DOUBLE (inclusive; min is
+			  * exclusive when min_exclusive) */
+	bool min_exclusive;
+	int set_value; /* MFD_OPT_SET */
+	const char *const *choices; /* MFD_OPT_ENUM, NULL terminated */
+	const char *arg; /* argument name in --help ("SECONDS") */
+	const char *help; /* one line */
+};
+
+extern const struct mfd_option mfd_options[];
+
+/* Fill cfg with every option's default. 0 or -errno. */
+int mfd_config_defaults(struct mfd_config *cfg);
+
+/*
+ * Parse argv into cfg (defaults applied first). Returns 0 on success, or
+ * -EINVAL after writing "mfd-agent: <what is wrong>" to err; the caller then
+ * prints a usage hint and exits 2.
+ */
+int mfd_config_parse_args(struct mfd_config *cfg, int argc, char **argv,
+			  FILE *err);
+
+void mfd_config_usage(FILE *out, const char *prog);
+void mfd_config_free(struct mfd_config *cfg);
+
+#endif /* MFD_CONFIG_H */

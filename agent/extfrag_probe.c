@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * extfrag_probe.c - load, attach and drain the extfrag tracepoint program.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#define LOG_COMPONENT "extfrag"
+#include "extfrag.skel.h"
+#include "extfrag_probe.h"
+#include "log.h"
+
+struct mfd_extfrag {
+	struct extfrag_bpf *skel;
+	struct ring_buffer *rb;
+	mfd_extfrag_event_fn fn;
+	void *arg;
+	unsigned long bad_records; /* records that failed to decode */
+	int nr_cpus;
+};
+
+int mfd_extfrag_decode(const void *data, size_t size,
+		       struct mfd_extfrag_event *out)
+{
+	__u32 type;
+
+	if (!data || size < sizeof(type))
+		return -EINVAL;
+	memcpy(&type, data, sizeof(type));
+	if (type != MFD_REC_EXTFRAG || size != sizeof(*out))
+		return -EINVAL;
+	memcpy(out, data, sizeof(*out));
+	out->comm[sizeof(out->comm) - 1] = '\0';
+	return 0;
+}
+
+static int on_record(void *ctx, void *data, size_t size)
+{
+	struct mfd_extfrag *x = ctx;
+	struct mfd_extfrag_event e;
+
+	if (mfd_extfrag_decode(data, size, &e)) {
+		/* Counted, logged once per thousand: never fatal. */
+		if (x->bad_records++ % 1000 == 0)
+			log_warn("dropping undecodable ring buffer record "
+				 "(%zu bytes, %lu so far)",
+				 size, x->bad_records);
+		return 0;
+	}
+	if (x->fn)
+		x->fn(&e, x->arg);
+	return 0;
+}
+
+static size_t round_ringbuf(size_t bytes)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE), sz = page;
+
+	/* BPF_MAP_TYPE_RINGBUF wants a power-of-two multiple of the page. */
+	while (sz < bytes && sz < ((size_t)1 << 30))
+		sz <<= 1;
+	return sz;
+}
+
+int mfd_extfrag_open(struct mfd_extfrag **out, const struct mfd_kinfo *k,
+		     size_t ringbuf_bytes, mfd_extfrag_event_fn fn, void *arg,
+		     char *why, size_t why_len)
+{
+	struct mfd_extfrag *x;
+	int err;
+
+	*out = NULL;
+	x = calloc(1, sizeof(*x));
+	if (!x) {
+		snprintf(why, why_len, "out of memory");
+		return -ENOMEM;
+	}
+	x->fn = fn;
+	x->arg = arg;
+	x->nr_cpus = libbpf_num_possible_cpus();
+	if (x->nr_cpus <= 0) {
+		err = x->nr_cpus ? x->nr_cpus : -EINVAL;
+		snprintf(why, why_len, "cannot count possible CPUs: %s",
+			 strerror(-err));
+		goto cleanup;
+	}
+
+	x->skel = extfrag_bpf__open();
+	if (!x->skel) {
+		err = -errno;
+		snprintf(why, why_len, "opening the extfrag BPF object failed: %s",
+			 strerror(-err));
+		goto cleanup;
+	}
+	x->skel->rodata->pageblock_order = k->pageblock_order;
+	err = bpf_map__set_max_entries(x->skel->maps.events,
+				       (__u32)round_ringbuf(ringbuf_bytes));
+	if (err) {
+		snprintf(why, why_len, "sizing the ring buffer failed: %s",
+			 strerror(-err));
+		goto cleanup;
+	}
+	err = extfrag_bpf__load(x->skel);
+	if (err) {
+		snprintf(why, why_len,
+			 "loading the extfrag BPF program failed: %s",
+			 strerror(-err));
+		goto cleanup;
+	}
+	err = extfrag_bpf__attach(x->skel);
+	if (err) {
+		snprintf(why, why_len,
+			 "attaching to tracepoint kmem:mm_page_alloc_extfrag "
+			 "failed: %s (is tracefs available and the tracepoint "
+			 "present?)",
+			 strerror(-err));
+		goto cleanup;
+	}
+	x->rb = ring_buffer__new(bpf_map__fd(x->skel->maps.events), on_record,
+				 x, NULL);
+	if (!x->rb) {
+		err = -errno;
+		snprintf(why, why_len, "creating the ring buffer reader failed: %s",
+			 strerror(-err));
+		goto cleanup;
+	}
+	*out = x;
+	return 0;
+
+cleanup:
+	mfd_extfrag_close(x);
+	return err;
+}
+
+int mfd_extfrag_fd(const struct mfd_extfrag *x)
+{
+	return ring_buffer__epoll_fd(x->rb);
+}
+
+int mfd_extfrag_consume(struct mfd_extfrag *x)
+{
+	return ring_buffer__consume(x->rb);
+}
+
+int mfd_extfrag_read_totals(struct mfd_extfrag *x,
+			    struct mfd_extfrag_totals *t)
+{
+	int fd = bpf_map__fd(x->skel->maps.stats);
+	__u64 *vals;
+	int err = 0;
+
+	vals = calloc((size_t)x->nr_cpus, sizeof(*vals));
+	if (!vals)
+		return -ENOMEM;
+	memset(t->slot, 0, sizeof(t->slot));
+	t->events = t->fragmenting = t->drops = 0;
+	for (__u32 key = 0; key < MFD_EXTFRAG_STAT_SLOTS; key++) {
+		__u64 sum = 0;
+
+		if (bpf_map_lookup_elem(fd, &key, vals)) {
+			err = -errno;
+			break;
+		}
+		for (int cpu = 0; cpu < x->nr_cpus; cpu++)
+			sum += vals[cpu];
+		if (key == MFD_EXTFRAG_DROPS_SLOT) {
+			t->drops = sum;
+			continue;
+		}
+		t->slot[key] = sum;
+		t->events += sum;
+		if (key & 1) /* mfd_extfrag_slot(): low bit is fragmenting */
+			t->fragmenting += sum;
+	}
+	t->lost_decode = x->bad_records;
+	free(vals);
+	return err;
+}
+
+void mfd_extfrag_close(struct mfd_extfrag *x)
+{
+	if (!x)
+		return;
+	ring_buffer__free(x->rb);
+	extfrag_bpf__destroy(x->skel); /* detaches the link */
+	free(x);
+}

@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * format.c - snapshot as JSON (jansson) and CSV.
+ */
+#include <errno.h>
+#include <inttypes.h>
+
+#include "format.h"
+#include "indices.h"
+
+double mfd_index_value(int milli)
+{
+	return milli / 1000.0;
+}
+
+/* Add key: value, or key: null when the source could not provide it. */
+static int set_u64(json_t *obj, const char *key, uint64_t v, bool have)
+{
+	return json_object_set_new(obj, key,
+				   have ? json_integer((json_int_t)v) :
+					  json_null());
+}
+
+static json_t *zone_to_json(const struct mfd_snapshot *snap,
+			    const struct mfd_zone *z)
+{
+	json_t *zj = json_object(), *orders = json_array();
+	bool span = z->have & MFD_HAVE_SPAN, wm = z->have & MFD_HAVE_WMARK;
+	int err = 0;
+
+	if (!zj || !orders)
+		goto fail;
+	err |= json_object_set_new(zj, "zone", json_string(z->name));
+	err |= json_object_set_new(
+		zj, "zone_idx",
+		z->zone_idx == UINT32_MAX ? json_null() :
+					    json_integer(z->zone_idx));
+	err |= set_u64(zj, "start_pfn", z->start_pfn, span);
+	err |= set_u64(zj, "spanned_pages", z->spanned_pages, span);
+	err |= set_u64(zj, "present_pages", z->present_pages, span);
+	err |= set_u64(zj, "managed_pages", z->managed_pages,
+		       z->have & MFD_HAVE_MANAGED);
+	err |= set_u64(zj, "free_pages", z->free_pages, z->have & MFD_HAVE_FREE);
+	err |= set_u64(zj, "buddy_free_pages",
+		       snap->nr_orders ? z->order[0].free_pages : 0, true);
+	err |= set_u64(zj, "watermark_min", z->watermark_min, wm);
+	err |= set_u64(zj, "watermark_low", z->watermark_low, wm);
+	err |= set_u64(zj, "watermark_high", z->watermark_high, wm);
+	err |= set_u64(zj, "watermark_boost", z->watermark_boost,
+		       z->have & MFD_HAVE_BOOST);
+	err |= set_u64(zj, "reserved_highatomic", z->reserved_highatomic,
+		       z->have & MFD_HAVE_HIGHATOMIC);
+	for (uint32_t o = 0; o < snap->nr_orders; o++) {
+		const struct mfd_order_stat *st = &z->order[o];
+		json_t *oj = json_object();
+
+		if (!oj)
+			goto fail;
+		err |= json_object_set_new(oj, "order", json_integer(o));
+		err |= set_u64(oj, "free_blocks", st->free_blocks, true);
+		err |= set_u64(oj, "free_blocks_total", st->free_blocks_total,
+			       true);
+		err |= set_u64(oj, "free_blocks_suitable",
+			       st->free_blocks_suitable, true);
+		err |= json_object_set_new(
+			oj, "unusable_index",
+			json_real(mfd_index_value(st->unusable_index)));
+		err |= json_object_set_new(
+			oj, "extfrag_index",
+			json_real(mfd_index_value(st->extfrag_index)));
+		err |= json_array_append_new(orders, oj);
+	}
+	err |= json_object_set_new(zj, "orders", orders);
+	orders = NULL;
+	if (err)
+		goto fail;
+	return zj;
+fail:
+	json_decref(orders);
+	json_decref(zj);
+	return NULL;
+}
+
+json_t *mfd_snapshot_to_json(const struct mfd_snapshot *snap)
+{
+	json_t *root = json_object(), *nodes = json_array();
+	int err = 0;
+
+	if (!root || !nodes)
+		goto fail;
+	err |= json_object_set_new(root, "time_unix_nano",
+				   json_integer((json_int_t)snap->time_unix_nano));
+	err |= json_object_set_new(root, "source",
+				   json_string(mfd_source_name(snap->source)));
+	err |= json_object_set_new(root, "nr_orders",
+				   json_integer(snap->nr_orders));
+	err |= json_object_set_new(root, "collection_ns",
+				   json_integer((json_int_t)snap->duration_ns));
+	for (uint32_t n = 0; n < snap->nr_nodes; n++) {
+		const struct mfd_node *nd = &snap->nodes[n];
+		json_t *nj = json_object(), *zones = json_array();
+
+		if (!nj || !zones) {
+			json_decref(nj);
+			json_decref(zones);
+			goto fail;
+		}
+		err |= json_object_set_new(nj, "node", json_integer(nd->node));
+		err |= set_u64(nj, "start_pfn", nd->start_pfn, true);
+		err |= set_u64(nj, "present_pages", nd->present_pages, true);
+		err |= set_u64(nj, "spanned_pages", nd->spanned_pages, true);
+		err |= json_object_set_new(nj, "nr_zones",
+					   json_integer(nd->nr_zones));
+		err |= json_object_set_new(
+			nj, "pgdat_source",
+			json_string(nd->have_pgdat ? "pglist_data" :
+						     "derived from zones"));
+		for (uint32_t i = 0; i < nd->nr_zones; i++) {
+			json_t *zj = zone_to_json(
+				snap, &snap->zones[nd->first_zone + i]);
+
+			if (!zj) {
+				err = -1;
+				break;
+			}
+			err |= json_array_append_new(zones, zj);
+		}
+		err |= json_object_set_new(nj, "zones", zones);
+		err |= json_array_append_new(nodes, nj);
+	}
+	err |= json_object_set_new(root, "nodes", nodes);
+	nodes = NULL;
+	if (err)
+		goto fail;
+	return root;
+fail:
+	json_decref(nodes);
+	json_decref(root);
+	return NULL;
+}
+
+int mfd_format_json(const struct mfd_snapshot *snap, FILE *out)
+{
+	json_t *root = mfd_snapshot_to_json(snap);
+	int err;
+
+	if (!root)
+		return -ENOMEM;
+	/* JSON_REAL_PRECISION(4) prints 0.351, -1.0, 0.0: three decimals
+	 * are all the kernel computes. */
+	err = json_dumpf(root, out, JSON_COMPACT | JSON_REAL_PRECISION(4));
+	json_decref(root);
+	if (err)
+		return -EIO;
+	return fputc('\n', out) == EOF ? -EIO : 0;
+}
+
+int mfd_format_csv(const struct mfd_snapshot *snap, FILE *out)
+{
+	char u[16], e[16];
+
+	fprintf(out, "time_unix_nano,source,node,zone,order,free_blocks,"
+		     "free_blocks_total,free_blocks_suitable,free_pages,"
+		     "unusable_index,extfrag_index\n");
+	for (uint32_t i = 0; i < snap->nr_zones; i++) {
+		const struct mfd_zone *z = &snap->zones[i];
+
+		for (uint32_t o = 0; o < snap->nr_orders; o++) {
+			const struct mfd_order_stat *st = &z->order[o];
+
+			fprintf(out,
+				"%" PRIu64 ",%s,%u,%s,%u,%" PRIu64 ",%" PRIu64
+				",%" PRIu64 ",%" PRIu64 ",%s,%s\n",
+				snap->time_unix_nano,
+				mfd_source_name(snap->source), z->node, z->name,
+				o, st->free_blocks, st->free_blocks_total,
+				st->free_blocks_suitable, st->free_pages,
+				mfd_index_str(st->unusable_index, u, sizeof(u)),
+				mfd_index_str(st->extfrag_index, e, sizeof(e)));
+		}
+	}
+	return ferror(out) ? -EIO : 0;
+}

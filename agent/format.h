@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * format.h - machine-readable snapshot encodings (--once --format json|csv).
+ *
+ * The JSON schema is an interface other tools depend on (README: "JSON
+ * schema"); fields may be added, never renamed.
+ */
+#ifndef MFD_FORMAT_H
+#define MFD_FORMAT_H
+
+#include <stdio.h>
+
+#include <jansson.h>
+
+#include "snapshot.h"
+
+/* New reference to the snapshot as a JSON object, or NULL on ENOMEM. */
+json_t *mfd_snapshot_to_json(const struct mfd_snapshot *snap);
+
+/* Write JSON (one object and a newline) / CSV (header + one row per zone
+ * and order). 0 or -errno. */
+int mfd_format_json(const struct mfd_snapshot *snap, FILE *out);
+int mfd_format_csv(const struct mfd_snapshot *snap, FILE *out);
+
+/* A thousandths index as a JSON/CSV decimal: exactly what debugfs prints,
+ * divided out (-1.000 -> -1, 0.351 -> 0.351). */
+double mfd_index_value(int milli);
+
+#endif /* MFD_FORMAT_H */

@@ -1,0 +1,280 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * loop.c - one thread, one libevent base.
+ *
+ * A persistent timer takes a zone snapshot every interval and redraws the
+ * view; the extfrag ring buffer's epoll fd wakes the loop whenever records
+ * are ready, so events are drained between snapshots without polling;
+ * SIGINT/SIGTERM end the loop cleanly (BPF links are destroyed, the
+ * terminal restored) and SIGWINCH repaints.
+ */
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#define LOG_COMPONENT "loop"
+#include "extfrag_probe.h"
+#include "log.h"
+#include "loop.h"
+#include "tui.h"
+#include "view.h"
+
+struct agent {
+	const struct mfd_config *cfg;
+	const struct mfd_kinfo *kinfo;
+	struct mfd_collector *col;
+	struct event_base *base;
+	struct mfd_snapshot *snap; /* latest good snapshot */
+	bool have_snap;
+	struct mfd_extfrag *xf; /* NULL when events are unavailable */
+	char xf_why[256]; /* why events are unavailable */
+	struct mfd_extfrag_table procs;
+	struct mfd_extfrag_totals totals;
+	struct mfd_tui *term;
+	struct mfd_screen screen;
+	char last_log[200]; /* shown in the live status line */
+	unsigned long samples;
+	int exit_code;
+};
+
+static void log_to_status(enum mfd_log_level level, const char *line,
+			  void *arg)
+{
+	struct agent *a = arg;
+
+	if (level <= MFD_LOG_WARN)
+		snprintf(a->last_log, sizeof(a->last_log), "%s", line);
+}
+
+static void on_event(const struct mfd_extfrag_event *e, void *arg)
+{
+	struct agent *a = arg;
+
+	mfd_extfrag_table_add(&a->procs, e);
+}
+
+static void render(struct agent *a)
+{
+	struct mfd_view_opts vo = {
+		.view = (enum mfd_view)a->cfg->view,
+		.index = (enum mfd_index_sel)a->cfg->index,
+		.bars = a->cfg->bars,
+		.node_filter = a->cfg->node,
+		.zone_filter = a->cfg->zone,
+		.width = mfd_tui_width(a->term),
+	};
+	struct mfd_view_input in = {
+		.snap = a->snap,
+		.procs = a->xf ? &a->procs : NULL,
+		.totals = a->xf ? &a->totals : NULL,
+		.kinfo = a->kinfo,
+	};
+	char status[512];
+
+	if (!a->have_snap)
+		return;
+	mfd_screen_reset(&a->screen);
+	a->screen.width = vo.width;
+	if (mfd_view_render(&vo, &in, &a->screen)) {
+		log_error("rendering the view failed");
+		return;
+	}
+	snprintf(status, sizeof(status),
+		 " mfd %s | source %s | every %gs | sample %lu | q quit, "
+		 "arrows scroll %s%s",
+		 MFD_VERSION, mfd_source_name(a->snap->source), a->cfg->interval,
+		 a->samples, a->last_log[0] ? "| " : "", a->last_log);
+	mfd_tui_paint(a->term, &a->screen, status);
+}
+
+static void on_tick(evutil_socket_t fd, short what, void *arg)
+{
+	struct agent *a = arg;
+
+	(void)fd;
+	(void)what;
+	if (a->xf) {
+		/* Drain first so the table and counters match the sample. */
+		mfd_extfrag_consume(a->xf);
+		if (mfd_extfrag_read_totals(a->xf, &a->totals))
+			log_warn("reading extfrag counters failed: %s",
+				 strerror(errno));
+	}
+	if (mfd_collector_sample(a->col, a->snap) == 0) {
+		a->have_snap = true;
+		a->samples++;
+	}
+	if (!a->cfg->headless)
+		render(a);
+}
+
+static void on_ringbuf(evutil_socket_t fd, short what, void *arg)
+{
+	struct agent *a = arg;
+	int n;
+
+	(void)fd;
+	(void)what;
+	n = mfd_extfrag_consume(a->xf);
+	if (n < 0)
+		log_warn("draining the extfrag ring buffer failed: %s",
+			 strerror(-n));
+}
+
+static void on_signal(evutil_socket_t sig, short what, void *arg)
+{
+	struct agent *a = arg;
+
+	(void)what;
+	if (sig == SIGWINCH) {
+		mfd_tui_resize(a->term);
+		render(a);
+		return;
+	}
+	log_info("received %s, shutting down", strsignal((int)sig));
+	event_base_loopbreak(a->base);
+}
+
+static void on_stdin(evutil_socket_t fd, short what, void *arg)
+{
+	struct agent *a = arg;
+
+	(void)fd;
+	(void)what;
+	switch (mfd_tui_read_key(a->term)) {
+	case MFD_KEY_QUIT:
+		event_base_loopbreak(a->base);
+		break;
+	case MFD_KEY_REDRAW:
+		mfd_tui_repaint(a->term);
+		break;
+	default:
+		break;
+	}
+}
+
+static void on_deadline(evutil_socket_t fd, short what, void *arg)
+{
+	struct agent *a = arg;
+
+	(void)fd;
+	(void)what;
+	log_info("--duration reached, shutting down");
+	event_base_loopbreak(a->base);
+}
+
+static struct timeval to_tv(double seconds)
+{
+	struct timeval tv;
+
+	tv.tv_sec = (time_t)seconds;
+	tv.tv_usec = (suseconds_t)((seconds - (double)tv.tv_sec) * 1e6);
+	if (tv.tv_sec == 0 && tv.tv_usec == 0)
+		tv.tv_usec = 1000;
+	return tv;
+}
+
+int mfd_loop_run(const struct mfd_config *cfg, const struct mfd_kinfo *k,
+		 struct mfd_collector *col)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGWINCH };
+	struct event *evs[8] = { 0 };
+	struct agent a = { .cfg = cfg, .kinfo = k, .col = col, .exit_code = 1 };
+	struct timeval tv;
+	size_t nev = 0;
+	int err;
+
+	a.snap = calloc(1, sizeof(*a.snap));
+	a.base = event_base_new();
+	if (!a.snap || !a.base) {
+		log_error("out of memory setting up the event loop");
+		goto cleanup;
+	}
+	mfd_screen_init(&a.screen, 80);
+	if (mfd_extfrag_table_init(&a.procs, (size_t)cfg->max_procs)) {
+		log_error("out of memory for the process table");
+		goto cleanup;
+	}
+
+	if (cfg->no_events) {
+		snprintf(a.xf_why, sizeof(a.xf_why), "disabled by --no-events");
+	} else if (mfd_collector_bpf_precheck(k, a.xf_why, sizeof(a.xf_why))) {
+		log_warn("extfrag events unavailable: %s", a.xf_why);
+	} else {
+		err = mfd_extfrag_open(&a.xf, k, (size_t)cfg->ringbuf_kib * 1024,
+				       on_event, &a, a.xf_why,
+				       sizeof(a.xf_why));
+		if (err)
+			log_warn("extfrag events unavailable: %s", a.xf_why);
+	}
+
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		evs[nev] = evsignal_new(a.base, sigs[i], on_signal, &a);
+		if (!evs[nev] || event_add(evs[nev], NULL))
+			goto cleanup;
+		nev++;
+	}
+	if (a.xf) {
+		evs[nev] = event_new(a.base, mfd_extfrag_fd(a.xf),
+				     EV_READ | EV_PERSIST, on_ringbuf, &a);
+		if (!evs[nev] || event_add(evs[nev], NULL))
+			goto cleanup;
+		nev++;
+	}
+	if (cfg->duration > 0) {
+		tv = to_tv(cfg->duration);
+		evs[nev] = evtimer_new(a.base, on_deadline, &a);
+		if (!evs[nev] || evtimer_add(evs[nev], &tv))
+			goto cleanup;
+		nev++;
+	}
+	if (!cfg->headless) {
+		a.term = mfd_tui_open(stdout, true, !cfg->no_color);
+		if (!a.term)
+			goto cleanup;
+		if (mfd_tui_is_live(a.term)) {
+			mfd_log_set_sink(log_to_status, &a);
+			evs[nev] = event_new(a.base, STDIN_FILENO,
+					     EV_READ | EV_PERSIST, on_stdin, &a);
+			if (!evs[nev] || event_add(evs[nev], NULL))
+				goto cleanup;
+			nev++;
+		}
+	}
+	tv = to_tv(cfg->interval);
+	evs[nev] = event_new(a.base, -1, EV_PERSIST, on_tick, &a);
+	if (!evs[nev] || event_add(evs[nev], &tv))
+		goto cleanup;
+	nev++;
+
+	log_info("collecting every %gs from %s%s%s", cfg->interval,
+		 mfd_source_name(col->active),
+		 a.xf ? ", extfrag events attached" : "",
+		 cfg->headless ? " (headless)" : "");
+	on_tick(-1, 0, &a); /* first sample now, not one interval later */
+	if (event_base_dispatch(a.base) < 0)
+		log_error("event loop failed");
+	else
+		a.exit_code = 0;
+
+cleanup:
+	mfd_log_set_sink(NULL, NULL);
+	mfd_tui_close(a.term);
+	for (size_t i = 0; i < nev + 1 && i < sizeof(evs) / sizeof(evs[0]); i++)
+		if (evs[i])
+			event_free(evs[i]);
+	mfd_extfrag_close(a.xf);
+	mfd_extfrag_table_free(&a.procs);
+	mfd_screen_free(&a.screen);
+	if (a.base)
+		event_base_free(a.base);
+	free(a.snap);
+	return a.exit_code;
+}

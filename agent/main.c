@@ -1,0 +1,220 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * main.c - mfd-agent: parse options, pick a source, then run one of
+ * --once, --probe or the live loop.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define LOG_COMPONENT "main"
+#include "collector.h"
+#include "config.h"
+#include "extfrag_probe.h"
+#include "format.h"
+#include "kinfo.h"
+#include "log.h"
+#include "loop.h"
+#include "tui.h"
+#include "view.h"
+
+/* -c NAME must name a zone this machine has; say which ones it has. */
+static int check_zone_filter(const struct mfd_config *cfg,
+			     const struct mfd_snapshot *snap)
+{
+	if (!cfg->zone || !*cfg->zone)
+		return 0;
+	for (uint32_t i = 0; i < snap->nr_zones; i++)
+		if (strcasecmp(snap->zones[i].name, cfg->zone) == 0)
+			return 0;
+	fprintf(stderr, "mfd-agent: -c %s: no such zone here; zones present:",
+		cfg->zone);
+	for (uint32_t i = 0; i < snap->nr_zones; i++) {
+		bool seen = false;
+
+		for (uint32_t j = 0; j < i; j++)
+			if (strcmp(snap->zones[j].name, snap->zones[i].name) ==
+			    0)
+				seen = true;
+		if (!seen)
+			fprintf(stderr, " %s", snap->zones[i].name);
+	}
+	fputc('\n', stderr);
+	return -EINVAL;
+}
+
+static int check_node_filter(const struct mfd_config *cfg,
+			     const struct mfd_snapshot *snap)
+{
+	if (cfg->node < 0)
+		return 0;
+	for (uint32_t i = 0; i < snap->nr_nodes; i++)
+		if ((int)snap->nodes[i].node == cfg->node)
+			return 0;
+	fprintf(stderr, "mfd-agent: -i %d: no such node with memory here; "
+			"nodes present:",
+		cfg->node);
+	for (uint32_t i = 0; i < snap->nr_nodes; i++)
+		fprintf(stderr, " %u", snap->nodes[i].node);
+	fputc('\n', stderr);
+	return -EINVAL;
+}
+
+static int run_once(const struct mfd_config *cfg, const struct mfd_kinfo *k,
+		    const struct mfd_snapshot *snap)
+{
+	struct mfd_view_opts vo = {
+		.view = (enum mfd_view)cfg->view,
+		.index = (enum mfd_index_sel)cfg->index,
+		.bars = cfg->bars,
+		.node_filter = cfg->node,
+		.zone_filter = cfg->zone,
+		.width = 80,
+	};
+	struct mfd_view_input in = { .snap = snap, .kinfo = k };
+	struct mfd_screen s;
+	int err;
+
+	switch (cfg->format) {
+	case MFD_FORMAT_JSON:
+		err = mfd_format_json(snap, stdout);
+		break;
+	case MFD_FORMAT_CSV:
+		err = mfd_format_csv(snap, stdout);
+		break;
+	default:
+		mfd_screen_init(&s, 80);
+		err = mfd_view_render(&vo, &in, &s);
+		if (!err)
+			err = mfd_tui_print_plain(stdout, &s, !cfg->no_color);
+		mfd_screen_free(&s);
+		break;
+	}
+	if (!err && fflush(stdout))
+		err = -errno;
+	if (err)
+		fprintf(stderr, "mfd-agent: writing the snapshot failed: %s\n",
+			strerror(-err));
+	return err ? 1 : 0;
+}
+
+/* --probe: say what works on this machine, one line per check. */
+static int run_probe(const struct mfd_kinfo *k)
+{
+	struct mfd_collector col;
+	struct mfd_extfrag *xf = NULL;
+	char why[384];
+	const char *pre;
+	int ok = 1, err;
+
+	printf("kernel btf: %s\n", k->have_btf ? "yes" : "no");
+	printf("pageblock_order: %d (from %s)\n", k->pageblock_order,
+	       k->pageblock_from);
+	printf("migratetypes: %u\n", k->nr_migratetypes);
+	pre = mfd_collector_bpf_precheck(k, why, sizeof(why));
+	printf("privileges: %s\n", pre ? pre : "ok");
+
+	err = mfd_collector_open(&col, MFD_SOURCE_MODE_BPF, k, NULL);
+	if (err) {
+		printf("zones_bpf: FAILED: %s\n", col.fallback_reason);
+		ok = 0;
+	} else {
+		struct mfd_snapshot *snap = calloc(1, sizeof(*snap));
+
+		if (snap && mfd_collector_sample(&col, snap) == 0)
+			printf("zones_bpf: ok (%u nodes, %u zones, %u orders)\n",
+			       snap->nr_nodes, snap->nr_zones, snap->nr_orders);
+		else {
+			printf("zones_bpf: FAILED: sampling failed\n");
+			ok = 0;
+		}
+		free(snap);
+		mfd_collector_close(&col);
+	}
+
+	err = mfd_extfrag_open(&xf, k, 64 * 1024, NULL, NULL, why,
+			       sizeof(why));
+	if (err) {
+		printf("extfrag_bpf: FAILED: %s\n", why);
+		ok = 0;
+	} else {
+		printf("extfrag_bpf: ok (attached to "
+		       "kmem:mm_page_alloc_extfrag)\n");
+		mfd_extfrag_close(xf);
+	}
+	return ok ? 0 : 1;
+}
+
+int main(int argc, char **argv)
+{
+	struct mfd_snapshot *snap = NULL;
+	struct mfd_collector col = { 0 };
+	struct mfd_config cfg;
+	struct mfd_kinfo k;
+	int rc = 1, err;
+
+	if (mfd_config_parse_args(&cfg, argc, argv, stderr)) {
+		fprintf(stderr, "Try '%s --help' for more information.\n",
+			argv[0]);
+		mfd_config_free(&cfg);
+		return 2;
+	}
+	if (cfg.help) {
+		mfd_config_usage(stdout, argv[0]);
+		rc = 0;
+		goto out;
+	}
+	if (cfg.version) {
+		printf("mfd-agent %s\n", MFD_VERSION);
+		rc = 0;
+		goto out;
+	}
+	mfd_log_set_level((enum mfd_log_level)cfg.log_level);
+	mfd_log_route_libbpf();
+	mfd_kinfo_load(&k, "");
+
+	if (cfg.probe) {
+		rc = run_probe(&k);
+		goto out;
+	}
+
+	err = mfd_collector_open(&col, (enum mfd_source_mode)cfg.source, &k,
+				 cfg.proc_dir);
+	if (err) {
+		fprintf(stderr, "mfd-agent: --source bpf: %s\n",
+			col.fallback_reason);
+		fprintf(stderr, "mfd-agent: use --source auto to fall back to "
+				"procfs, or --source procfs\n");
+		goto out;
+	}
+
+	/* Validate -c/-i against what this machine really has. */
+	snap = calloc(1, sizeof(*snap));
+	if (!snap) {
+		fprintf(stderr, "mfd-agent: out of memory\n");
+		goto out;
+	}
+	err = mfd_collector_sample(&col, snap);
+	if (err) {
+		fprintf(stderr, "mfd-agent: taking a snapshot failed: %s\n",
+			strerror(-err));
+		goto out;
+	}
+	if (check_zone_filter(&cfg, snap) || check_node_filter(&cfg, snap)) {
+		rc = 2;
+		goto out;
+	}
+
+	if (cfg.once)
+		rc = run_once(&cfg, &k, snap);
+	else
+		rc = mfd_loop_run(&cfg, &k, &col);
+
+out:
+	free(snap);
+	mfd_collector_close(&col);
+	mfd_config_free(&cfg);
+	return rc;
+}

@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# bench/run.sh - the benchmark suite, side by side in one run.
+#
+# Usage (root): bench/run.sh [BUILD_DIR]   (default: build)
+# Writes bench/results/latest.md and updates the README's performance
+# section between the BENCH markers. Figures are ratios measured in this one
+# run; timing is never part of the pass/fail test suite.
+set -euo pipefail
+cd "$(dirname "$(readlink -f "$0")")/.."
+BUILD=${1:-build}
+AGENT=$BUILD/mfd-agent
+OUT=bench/results/latest.md
+RUNS=${MFD_BENCH_RUNS:-7}
+PATH=$PATH:/usr/sbin
+[ "$(id -u)" -eq 0 ] || { echo "bench/run.sh: needs root (BPF)" >&2; exit 1; }
+[ -x "$AGENT" ] && [ -x "$BUILD/bench/bench_collect" ] || { echo "build first: ./dev.sh build" >&2; exit 1; }
+if ! command -v prometheus-node-exporter >/dev/null; then
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq prometheus-node-exporter >/dev/null
+	systemctl stop prometheus-node-exporter 2>/dev/null || true
+fi
+TMP=$(mktemp -d)
+PIDS=()
+trap 'for p in "${PIDS[@]}"; do kill $p 2>/dev/null || true; done; rm -rf "$TMP"' EXIT
+
+# CPU time of every thread of a process in ns (schedstat: ns resolution;
+# /proc/PID/stat's clock ticks are too coarse for microsecond work).
+cpu_ns() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{s += $1} END{print s}'; }
+rss_kib() { awk '/^VmRSS/{print $2}' "/proc/$1/status"; }
+stats() { sort -n | awk '{a[NR]=$1} END{printf "%s %s %s", a[1], a[int((NR+1)/2)], a[NR]}'; }
+
+echo "== collection cost per sample (BPF vs procfs)"
+"$BUILD/bench/bench_collect" "$RUNS" 2000 | tee "$TMP/collect"
+field() { grep "path=$1" "$TMP/collect" | grep -oE "$2=[0-9.]+" | cut -d= -f2; }
+bpf_min=$(field bpf cpu_ns_min); bpf_med=$(field bpf cpu_ns_median); bpf_max=$(field bpf cpu_ns_max)
+pfs_min=$(field procfs cpu_ns_min); pfs_med=$(field procfs cpu_ns_median); pfs_max=$(field procfs cpu_ns_max)
+
+echo "== node_exporter (buddyinfo + zoneinfo only) CPU per scrape"
+prometheus-node-exporter --collector.disable-defaults --collector.buddyinfo \
+	--collector.zoneinfo --web.listen-address=127.0.0.1:19100 >/dev/null 2>&1 &
+ne=$!
+PIDS+=("$ne")
+for _ in $(seq 50); do curl -sf -o /dev/null http://127.0.0.1:19100/metrics && break; sleep 0.1; done
+SCRAPES=300
+for r in $(seq "$RUNS"); do
+	t0=$(cpu_ns "$ne")
+	for _ in $(seq $SCRAPES); do curl -sf -o /dev/null http://127.0.0.1:19100/metrics; done
+	t1=$(cpu_ns "$ne")
+	echo "$(( (t1 - t0) / SCRAPES ))"
+done >"$TMP/ne_cpu"
+read -r ne_min ne_med ne_max < <(stats <"$TMP/ne_cpu")
+ne_rss=$(rss_kib "$ne")
+echo "node_exporter ns/scrape min/med/max: $ne_min $ne_med $ne_max, RSS ${ne_rss} KiB"
+
+echo "== mfd-agent: CPU per sample in the running agent, and RSS"
+# The whole agent (timer, snapshot, indices, counters) at 100 samples/s.
+sysctl -qw kernel.bpf_stats_enabled=1
+"$AGENT" --headless -d 0.01 --log-level warn >/dev/null 2>&1 &
+ag=$!
+PIDS+=("$ag")
+sleep 2
+for r in $(seq "$RUNS"); do
+	t0=$(cpu_ns "$ag")
+	sleep 3
+	t1=$(cpu_ns "$ag")
+	echo "$(( (t1 - t0) / 300 ))"
+done >"$TMP/ag_cpu"
+read -r ag_min ag_med ag_max < <(stats <"$TMP/ag_cpu")
+ag_rss=$(rss_kib "$ag")
+echo "mfd-agent ns/sample min/med/max: $ag_min $ag_med $ag_max, RSS ${ag_rss} KiB"
+
+echo "== BPF cost per extfrag event and per zone snapshot (bpf_stats)"
+"$BUILD/mfd-fragment" pt --seconds 8 --loop >/dev/null 2>&1 || true
+prog_stat() { bpftool prog show name "$1" 2>/dev/null | grep -oE "run_time_ns [0-9]+ run_cnt [0-9]+" | head -1; }
+read -r _ xf_ns _ xf_cnt < <(prog_stat mfd_extfrag || echo "x 0 x 0")
+read -r _ zs_ns _ zs_cnt < <(prog_stat mfd_zones_snapsh || echo "x 0 x 0")
+kill "$ag"; wait "$ag" 2>/dev/null || true
+sysctl -qw kernel.bpf_stats_enabled=0
+xf_per=$(( xf_cnt > 0 ? xf_ns / xf_cnt : 0 ))
+zs_per=$(( zs_cnt > 0 ? zs_ns / zs_cnt : 0 ))
+echo "extfrag: $xf_cnt events, $xf_per ns/event; zones: $zs_cnt runs, $zs_per ns/run"
+
+echo "== exec to first snapshot (--once --format json)"
+for r in $(seq "$RUNS"); do
+	t0=$(date +%s%N); "$AGENT" --once --format json >/dev/null; t1=$(date +%s%N)
+	echo $(( (t1 - t0) / 1000 ))
+done >"$TMP/first"
+read -r fs_min fs_med fs_max < <(stats <"$TMP/first")
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b == 0) print "n/a"; else printf "%.1f", a / b }'; }
+us() { awk -v a="$1" 'BEGIN{printf "%.2f", a / 1000}'; }
+cpu_model=$(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo)
+{
+	echo "Measured $(date -u +%Y-%m-%d) on $(nproc) vCPU, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), kernel $(uname -r), ${cpu_model}; $RUNS runs each, min / median / max."
+	echo
+	echo "| what | mfd | baseline | ratio (median) | target |"
+	echo "| --- | --- | --- | --- | --- |"
+	echo "| CPU per sample, BPF path vs procfs path (µs) | $(us "$bpf_min") / $(us "$bpf_med") / $(us "$bpf_max") | procfs: $(us "$pfs_min") / $(us "$pfs_med") / $(us "$pfs_max") | $(ratio "$pfs_med" "$bpf_med")× cheaper | ≤ 10 µs, ≥ 5× cheaper |"
+	echo "| CPU per sample in the running agent vs node_exporter per scrape, same data (µs) | $(us "$ag_min") / $(us "$ag_med") / $(us "$ag_max") | node_exporter 1.5: $(us "$ne_min") / $(us "$ne_med") / $(us "$ne_max") | 1/$(ratio "$ne_med" "$ag_med") | ≤ 1/20 |"
+	echo "| steady-state RSS (MiB) | $(awk -v a="$ag_rss" 'BEGIN{printf "%.1f", a/1024}') | node_exporter: $(awk -v a="$ne_rss" 'BEGIN{printf "%.1f", a/1024}') | 1/$(ratio "$ne_rss" "$ag_rss") | ≤ 1/3 |"
+	echo "| BPF ns per extfrag event (bpf_stats, $xf_cnt events) | $xf_per | | | ≤ 300 ns |"
+	echo "| BPF ns per zone snapshot run (bpf_stats, $zs_cnt runs) | $zs_per | | | |"
+	echo "| exec to first snapshot, --once (ms) | $(us "$fs_min") / $(us "$fs_med") / $(us "$fs_max") | | | |"
+} >"$OUT"
+cat "$OUT"
+
+# Splice into the README between the markers.
+python3 - "$OUT" <<'PY'
+import sys, re
+table = open(sys.argv[1]).read().strip()
+readme = open("README.md").read()
+new = re.sub(r"(<!-- BENCH:BEGIN -->\n).*?(\n<!-- BENCH:END -->)",
+             lambda m: m.group(1) + table + m.group(2), readme, flags=re.S)
+open("README.md", "w").write(new)
+PY
+echo "README.md updated"

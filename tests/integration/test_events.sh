@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# extfrag events appear while the workload runs, attributed to it, and the
+# agent's exact in-kernel count is no lower than what tracefs saw of the
+# same tracepoint in a window inside the agent's.
+. "$(dirname "$0")/lib.sh" "$@"
+need_root
+FRAG="$BUILD/mfd-fragment"
+[ -x "$FRAG" ] || { fail "workload $FRAG not built"; finish; }
+T=/sys/kernel/tracing
+[ -d "$T/events" ] || mount -t tracefs none "$T" 2>/dev/null || true
+
+"$AGENT" -s -d 1 --duration 14 >"$TMP/view" 2>"$TMP/err" &
+apid=$!
+PIDS+=("$apid")
+sleep 2
+# tracefs as the independent witness, inside the agent's window.
+echo 0 >"$T/tracing_on"; echo >"$T/trace"
+echo 1 >"$T/events/kmem/mm_page_alloc_extfrag/enable"
+echo 1 >"$T/tracing_on"
+"$FRAG" pt --seconds 8 --loop >"$TMP/frag.out" 2>&1 || true
+echo 0 >"$T/tracing_on"
+echo 0 >"$T/events/kmem/mm_page_alloc_extfrag/enable"
+seen=$(grep -c "mm_page_alloc_extfrag" "$T/trace" || true)
+echo >"$T/trace"; echo 1 >"$T/tracing_on"
+wait "$apid" || true
+
+[ "$seen" -gt 0 ] && pass "tracefs saw $seen extfrag events" || fail "the workload caused no extfrag events (tracefs saw 0)"
+last=$(awk '/^mfd .*procs|^== /{buf=""} {buf=buf $0 "\n"} END{printf "%s", buf}' "$TMP/view")
+# The totals line of the last frame: "events N" (exact, per-CPU counters).
+total=$(grep -oE 'events[ :=]+[0-9]+' "$TMP/view" | tail -1 | grep -oE '[0-9]+$' || echo 0)
+[ "${total:-0}" -ge "$seen" ] && pass "agent counted $total >= tracefs $seen" || fail "agent counted ${total:-0} < tracefs $seen"
+grep -q "mfd-fragment" "$TMP/view" && pass "events attributed to mfd-fragment" || fail "mfd-fragment not in the -s table"
+: "$last"
+finish

@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * test_extfrag.c - ring-buffer record decoding, counter slots and the
+ * bounded per-process table, checked against brute-force recounts.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <errno.h>
+
+#include <cmocka.h>
+
+#include "extfrag_probe.h"
+#include "extfrag_table.h"
+
+static struct mfd_extfrag_event make_event(uint32_t tgid, uint32_t seq)
+{
+	struct mfd_extfrag_event e;
+
+	memset(&e, 0, sizeof(e));
+	e.type = MFD_REC_EXTFRAG;
+	e.tgid = tgid;
+	e.pid = tgid + (seq % 3);
+	e.alloc_order = (int32_t)(seq % 4);
+	e.fallback_order = (int32_t)(seq % 11);
+	e.alloc_migratetype = 0;
+	e.fallback_migratetype = (int32_t)(1 + seq % 2);
+	e.fragmenting = e.fallback_order < 9;
+	e.change_ownership = (seq % 5) == 0;
+	e.ts_ns = 1000 + seq;
+	e.cgroup_id = 42;
+	e.pfn = 0x100000 + seq;
+	snprintf(e.comm, sizeof(e.comm), "task%u", tgid);
+	return e;
+}
+
+static void test_decode_accepts_exact_record(void **state)
+{
+	struct mfd_extfrag_event in = make_event(7, 3), out;
+
+	(void)state;
+	memset(in.comm, 'x', sizeof(in.comm)); /* no NUL from the kernel */
+	assert_int_equal(mfd_extfrag_decode(&in, sizeof(in), &out), 0);
+	assert_int_equal(out.tgid, 7);
+	assert_int_equal(out.pfn, in.pfn);
+	assert_int_equal(out.comm[sizeof(out.comm) - 1], '\0');
+}
+
+static void test_decode_rejects_bad_records(void **state)
+{
+	struct mfd_extfrag_event in = make_event(7, 3), out;
+	char big[sizeof(in) + 8] = { 0 };
+
+	(void)state;
+	assert_int_equal(mfd_extfrag_decode(NULL, 0, &out), -EINVAL);
+	assert_int_equal(mfd_extfrag_decode(&in, 3, &out), -EINVAL);
+	assert_int_equal(mfd_extfrag_decode(&in, sizeof(in) - 1, &out),
+			 -EINVAL);
+	memcpy(big, &in, sizeof(in));
+	assert_int_equal(mfd_extfrag_decode(big, sizeof(big), &out), -EINVAL);
+	in.type = 99;
+	assert_int_equal(mfd_extfrag_decode(&in, sizeof(in), &out), -EINVAL);
+}
+
+static void test_slots_are_distinct_and_in_range(void **state)
+{
+	static char seen[MFD_EXTFRAG_SLOTS];
+
+	(void)state;
+	for (unsigned int a = 0; a < MFD_MAX_MIGRATETYPES; a++)
+		for (unsigned int f = 0; f < MFD_MAX_MIGRATETYPES; f++)
+			for (unsigned int fr = 0; fr < 2; fr++) {
+				unsigned int s = mfd_extfrag_slot(a, f, fr);
+
+				assert_true(s < MFD_EXTFRAG_SLOTS);
+				assert_int_equal(seen[s], 0);
+				seen[s] = 1;
+				/* totals rely on the low bit */
+				assert_int_equal(s & 1, fr);
+			}
+	/* Out-of-range migratetypes fold into the last slot, never overflow. */
+	assert_true(mfd_extfrag_slot(1000, 1000, 1) < MFD_EXTFRAG_SLOTS);
+}
+
+static void test_table_counts_match_recount(void **state)
+{
+	struct mfd_extfrag_table t;
+	const struct mfd_proc_stat *rows[64];
+	uint64_t want[20] = { 0 }, want_frag[20] = { 0 };
+	size_t n;
+
+	(void)state;
+	assert_int_equal(mfd_extfrag_table_init(&t, 64), 0);
+	for (uint32_t i = 0; i < 5000; i++) {
+		/* skewed: low tgids are busier */
+		uint32_t tgid = (i * 7919u) % ((i % 4) ? 5 : 20);
+		struct mfd_extfrag_event e = make_event(tgid, i);
+
+		mfd_extfrag_table_add(&t, &e);
+		want[tgid]++;
+		want_frag[tgid] += e.fragmenting;
+	}
+	n = mfd_extfrag_table_sorted(&t, rows, 64);
+	assert_int_equal(t.evicted, 0);
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(rows[i]->count, want[rows[i]->tgid]);
+		assert_int_equal(rows[i]->fragmenting,
+				 want_frag[rows[i]->tgid]);
+		if (i)
+			assert_true(rows[i - 1]->count >= rows[i]->count);
+	}
+	for (uint32_t tg = 0; tg < 20; tg++) {
+		bool found = false;
+
+		for (size_t i = 0; i < n; i++)
+			found |= rows[i]->tgid == tg;
+		assert_int_equal(found, want[tg] > 0);
+	}
+	assert_int_equal(t.events, 5000);
+	mfd_extfrag_table_free(&t);
+}
+
+static void test_table_is_bounded(void **state)
+{
+	struct mfd_extfrag_table t;
+	const struct mfd_proc_stat *rows[16];
+	size_t n;
+
+	(void)state;
+	assert_int_equal(mfd_extfrag_table_init(&t, 16), 0);
+	/* One heavy process, then a storm of distinct short-lived ones. */
+	for (uint32_t i = 0; i < 100; i++) {
+		struct mfd_extfrag_event e = make_event(1, i);
+
+		mfd_extfrag_table_add(&t, &e);
+	}
+	for (uint32_t i = 0; i < 100000; i++) {
+		struct mfd_extfrag_event e = make_event(1000 + i, i);
+
+		mfd_extfrag_table_add(&t, &e);
+	}
+	assert_true(t.used <= t.cap * 3 / 4);
+	assert_int_equal(t.evicted + t.used, 100000 + 1);
+	n = mfd_extfrag_table_sorted(&t, rows, 16);
+	assert_true(n > 0);
+	/* The heavy hitter survives eviction and stays first. */
+	assert_int_equal(rows[0]->tgid, 1);
+	assert_int_equal(rows[0]->count, 100);
+	/* Every survivor is still findable after the deletions shuffled the
+	 * probe chains: adding to it bumps its count instead of a new slot. */
+	for (size_t i = 0; i < n; i++) {
+		uint32_t tg = rows[i]->tgid;
+		uint64_t before = rows[i]->count;
+		size_t used = t.used;
+		struct mfd_extfrag_event e = make_event(tg, 1);
+
+		mfd_extfrag_table_add(&t, &e);
+		assert_int_equal(t.used, used);
+		assert_int_equal(rows[i]->count, before + 1);
+	}
+	mfd_extfrag_table_free(&t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_decode_accepts_exact_record),
+		cmocka_unit_test(test_decode_rejects_bad_records),
+		cmocka_unit_test(test_slots_are_distinct_and_in_range),
+		cmocka_unit_test(test_table_counts_match_recount),
+		cmocka_unit_test(test_table_is_bounded),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
