@@ -5,7 +5,17 @@
 need_root
 command -v bpftool >/dev/null || PATH=$PATH:/usr/sbin
 ours() { bpftool prog show 2>/dev/null | grep -cE "mfd_extfrag|mfd_zones_snap" || true; }
-links() { bpftool link show 2>/dev/null | grep -c "tracepoint" || true; }
+# Links (tracepoints attach as perf_event links) whose program is ours.
+links() {
+	python3 - <<'PY'
+import json, subprocess
+def j(*a):
+    out = subprocess.run(["bpftool", "-j", *a], capture_output=True, text=True).stdout
+    return json.loads(out or "[]")
+names = {p["id"]: p.get("name", "") for p in j("prog", "show")}
+print(sum(1 for l in j("link", "show") if names.get(l.get("prog_id")) == "mfd_extfrag"))
+PY
+}
 
 base_progs=$(ours)
 base_links=$(links)
@@ -17,7 +27,7 @@ for sig in TERM INT; do
 		[ "$(ours)" -gt "$base_progs" ] && [ "$(links)" -gt "$base_links" ] && break
 		sleep 0.1
 	done
-	[ "$(links)" -gt "$base_links" ] && pass "SIG$sig: tracepoint link attached while running" || fail "SIG$sig: no link seen"
+	[ "$(links)" -gt "$base_links" ] && pass "SIG$sig: extfrag link attached while running" || fail "SIG$sig: no link seen"
 	kill -"$sig" "$pid"
 	rc=0
 	wait "$pid" || rc=$?
