@@ -44,8 +44,7 @@ struct agent {
 	int exit_code;
 };
 
-static void log_to_status(enum mfd_log_level level, const char *line,
-			  void *arg)
+static void log_to_status(enum mfd_log_level level, const char *line, void *arg)
 {
 	struct agent *a = arg;
 
@@ -75,6 +74,7 @@ static void render(struct agent *a)
 		.procs = a->xf ? &a->procs : NULL,
 		.totals = a->xf ? &a->totals : NULL,
 		.kinfo = a->kinfo,
+		.events_why = a->xf_why[0] ? a->xf_why : NULL,
 	};
 	char status[512];
 
@@ -89,8 +89,9 @@ static void render(struct agent *a)
 	snprintf(status, sizeof(status),
 		 " mfd %s | source %s | every %gs | sample %lu | q quit, "
 		 "arrows scroll %s%s",
-		 MFD_VERSION, mfd_source_name(a->snap->source), a->cfg->interval,
-		 a->samples, a->last_log[0] ? "| " : "", a->last_log);
+		 MFD_VERSION, mfd_source_name(a->snap->source),
+		 a->cfg->interval, a->samples, a->last_log[0] ? "| " : "",
+		 a->last_log);
 	mfd_tui_paint(a->term, &a->screen, status);
 }
 
@@ -208,7 +209,8 @@ int mfd_loop_run(const struct mfd_config *cfg, const struct mfd_kinfo *k,
 	} else if (mfd_collector_bpf_precheck(k, a.xf_why, sizeof(a.xf_why))) {
 		log_warn("extfrag events unavailable: %s", a.xf_why);
 	} else {
-		err = mfd_extfrag_open(&a.xf, k, (size_t)cfg->ringbuf_kib * 1024,
+		err = mfd_extfrag_open(&a.xf, k,
+				       (size_t)cfg->ringbuf_kib * 1024,
 				       on_event, &a, a.xf_why,
 				       sizeof(a.xf_why));
 		if (err)
@@ -242,7 +244,8 @@ int mfd_loop_run(const struct mfd_config *cfg, const struct mfd_kinfo *k,
 		if (mfd_tui_is_live(a.term)) {
 			mfd_log_set_sink(log_to_status, &a);
 			evs[nev] = event_new(a.base, STDIN_FILENO,
-					     EV_READ | EV_PERSIST, on_stdin, &a);
+					     EV_READ | EV_PERSIST, on_stdin,
+					     &a);
 			if (!evs[nev] || event_add(evs[nev], NULL))
 				goto cleanup;
 			nev++;

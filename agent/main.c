@@ -53,8 +53,9 @@ static int check_node_filter(const struct mfd_config *cfg,
 	for (uint32_t i = 0; i < snap->nr_nodes; i++)
 		if ((int)snap->nodes[i].node == cfg->node)
 			return 0;
-	fprintf(stderr, "mfd-agent: -i %d: no such node with memory here; "
-			"nodes present:",
+	fprintf(stderr,
+		"mfd-agent: -i %d: no such node with memory here; "
+		"nodes present:",
 		cfg->node);
 	for (uint32_t i = 0; i < snap->nr_nodes; i++)
 		fprintf(stderr, " %u", snap->nodes[i].node);
@@ -73,7 +74,11 @@ static int run_once(const struct mfd_config *cfg, const struct mfd_kinfo *k,
 		.zone_filter = cfg->zone,
 		.width = 80,
 	};
-	struct mfd_view_input in = { .snap = snap, .kinfo = k };
+	struct mfd_view_input in = {
+		.snap = snap,
+		.kinfo = k,
+		.events_why = "--once collects no events; run without --once",
+	};
 	struct mfd_screen s;
 	int err;
 
@@ -134,8 +139,7 @@ static int run_probe(const struct mfd_kinfo *k)
 		mfd_collector_close(&col);
 	}
 
-	err = mfd_extfrag_open(&xf, k, 64 * 1024, NULL, NULL, why,
-			       sizeof(why));
+	err = mfd_extfrag_open(&xf, k, 64 * 1024, NULL, NULL, why, sizeof(why));
 	if (err) {
 		printf("extfrag_bpf: FAILED: %s\n", why);
 		ok = 0;

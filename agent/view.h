@@ -45,6 +45,8 @@ struct mfd_view_input {
 	const struct mfd_extfrag_table *procs; /* NULL: events unavailable */
 	const struct mfd_extfrag_totals *totals; /* NULL: events unavailable */
 	const struct mfd_kinfo *kinfo; /* migratetype names, pageblock order */
+	const char *events_why; /* why procs is NULL, or NULL for the
+				 * generic explanation */
 };
 
 /* The seed's highlight rule: order > 5 and unusable_index > 0.5. */
