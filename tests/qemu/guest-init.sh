@@ -1,0 +1,107 @@
+#!/bin/busybox sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# /init of the test guest (copied into the initramfs by mkinitramfs.sh).
+#
+# Runs every check once and prints each result between
+#     ==MFD-BEGIN <name>==
+#     ==MFD-END <name>==
+# lines on the serial console, then powers off. Output of a command goes to a
+# file first and is printed whole afterwards, so kernel messages and stderr
+# never interleave with the text the host parses. Exit codes are sections of
+# their own ("<name>.rc").
+
+export PATH=/bin:/sbin:/usr/bin:/usr/sbin
+/bin/busybox mkdir -p /proc /sys /dev /tmp
+/bin/busybox mount -t proc proc /proc
+/bin/busybox mount -t sysfs sysfs /sys
+/bin/busybox mount -t devtmpfs devtmpfs /dev 2>/dev/null
+/bin/busybox mount -t tmpfs tmpfs /tmp
+mount -t debugfs debugfs /sys/kernel/debug
+# tracefs is reachable through debugfs too, but the agent looks in
+# /sys/kernel/tracing first, as on a modern distribution.
+mount -t tracefs tracefs /sys/kernel/tracing
+# cgroup2 is optional: the agent's BPF zone walk goes through the task's memory
+# cgroup, which exists (the root one) whether or not cgroup2 is mounted.
+mkdir -p /sys/fs/cgroup && mount -t cgroup2 cgroup2 /sys/fs/cgroup 2>/dev/null
+
+# section NAME FILE: print FILE between markers. CRs are stripped on the host.
+# The empty line first keeps the marker off a line where the console driver
+# may have left terminal escapes.
+section() {
+	echo
+	echo "==MFD-BEGIN $1=="
+	cat "$2"
+	echo "==MFD-END $1=="
+}
+
+# run NAME CMD...: run CMD with stdout and stderr in files, then print
+# NAME.out, NAME.err and NAME.rc sections.
+run() {
+	name=$1
+	shift
+	"$@" >"/tmp/$name.out" 2>"/tmp/$name.err"
+	echo $? >"/tmp/$name.rc"
+	section "$name.out" "/tmp/$name.out"
+	section "$name.err" "/tmp/$name.err"
+	section "$name.rc" "/tmp/$name.rc"
+}
+
+# Let the boot's memory churn (initramfs unpacking, freeing of init memory)
+# settle so buddyinfo stays still across the reads below.
+sleep 1
+
+uname -r >/tmp/uname
+section uname /tmp/uname
+section cmdline /proc/cmdline
+
+# --- BPF snapshot against the kernel's own buddyinfo ----------------------
+# buddyinfo is read right before and right after the agent so the host can
+# tell a real mismatch from a page that moved between the reads. Starting a
+# process allocates and frees pages itself, so a cell can move even in an idle
+# guest: three rounds are run and the host needs one that matches. A CO-RE
+# mistake (a wrong stride or offset) is wrong in every round.
+for round in 1 2 3; do
+	cat /proc/buddyinfo >/tmp/buddyinfo.before
+	/mfd-agent --once --format json --source bpf >/tmp/bpf.out 2>/tmp/bpf.err
+	echo $? >/tmp/bpf.rc
+	cat /proc/buddyinfo >/tmp/buddyinfo.after
+	section "buddyinfo.before.$round" /tmp/buddyinfo.before
+	section "bpf.out.$round" /tmp/bpf.out
+	section "bpf.err.$round" /tmp/bpf.err
+	section "bpf.rc.$round" /tmp/bpf.rc
+	section "buddyinfo.after.$round" /tmp/buddyinfo.after
+done
+
+# --- probe: load and run the zones program, load+attach extfrag ------------
+run probe /mfd-agent --probe
+
+# --- the procfs path on the same kernel ------------------------------------
+run procfs /mfd-agent --once --format json --source procfs
+
+# --- fixture capture ------------------------------------------------------
+# A fixture must be one consistent picture: buddyinfo is read before and after
+# zoneinfo and the debugfs index files, and the capture is repeated until both
+# buddyinfo reads are identical (an idle busybox guest settles quickly).
+stable=no
+for try in 1 2 3 4 5 6 7 8 9 10; do
+	cat /proc/buddyinfo >/tmp/fx.buddyinfo
+	cat /proc/zoneinfo >/tmp/fx.zoneinfo
+	cat /sys/kernel/debug/extfrag/unusable_index >/tmp/fx.unusable_index
+	cat /sys/kernel/debug/extfrag/extfrag_index >/tmp/fx.extfrag_index
+	cat /proc/buddyinfo >/tmp/fx.buddyinfo2
+	if cmp -s /tmp/fx.buddyinfo /tmp/fx.buddyinfo2; then
+		stable=yes
+		break
+	fi
+	sleep 1
+done
+echo "stable=$stable tries=$try" >/tmp/fx.stable
+section fixture.stable /tmp/fx.stable
+section fixture.buddyinfo /tmp/fx.buddyinfo
+section fixture.zoneinfo /tmp/fx.zoneinfo
+section fixture.unusable_index /tmp/fx.unusable_index
+section fixture.extfrag_index /tmp/fx.extfrag_index
+
+echo "==MFD-DONE=="
+poweroff -f
