@@ -94,7 +94,8 @@ int mfd_extfrag_open(struct mfd_extfrag **out, const struct mfd_kinfo *k,
 	x->skel = extfrag_bpf__open();
 	if (!x->skel) {
 		err = -errno;
-		snprintf(why, why_len, "opening the extfrag BPF object failed: %s",
+		snprintf(why, why_len,
+			 "opening the extfrag BPF object failed: %s",
 			 strerror(-err));
 		goto cleanup;
 	}
@@ -126,7 +127,8 @@ int mfd_extfrag_open(struct mfd_extfrag **out, const struct mfd_kinfo *k,
 				 x, NULL);
 	if (!x->rb) {
 		err = -errno;
-		snprintf(why, why_len, "creating the ring buffer reader failed: %s",
+		snprintf(why, why_len,
+			 "creating the ring buffer reader failed: %s",
 			 strerror(-err));
 		goto cleanup;
 	}
@@ -148,8 +150,7 @@ int mfd_extfrag_consume(struct mfd_extfrag *x)
 	return ring_buffer__consume(x->rb);
 }
 
-int mfd_extfrag_read_totals(struct mfd_extfrag *x,
-			    struct mfd_extfrag_totals *t)
+int mfd_extfrag_read_totals(struct mfd_extfrag *x, struct mfd_extfrag_totals *t)
 {
 	int fd = bpf_map__fd(x->skel->maps.stats);
 	__u64 *vals;

@@ -34,8 +34,8 @@ static size_t hash_tgid(uint32_t tgid, size_t cap)
 	return (size_t)((tgid * 2654435761u) & (cap - 1));
 }
 
-static struct mfd_proc_stat *lookup(struct mfd_extfrag_table *t,
-				    uint32_t tgid, int *found)
+static struct mfd_proc_stat *lookup(struct mfd_extfrag_table *t, uint32_t tgid,
+				    int *found)
 {
 	size_t i = hash_tgid(tgid, t->cap);
 
@@ -87,9 +87,10 @@ static void evict_smallest(struct mfd_extfrag_table *t)
 	for (size_t i = 0; i < t->cap; i++) {
 		const struct mfd_proc_stat *p = &t->slots[i];
 
-		if (p->in_use && (p->count < best ||
-				  (p->count == best &&
-				   p->last_ts_ns < t->slots[victim].last_ts_ns))) {
+		if (p->in_use &&
+		    (p->count < best ||
+		     (p->count == best &&
+		      p->last_ts_ns < t->slots[victim].last_ts_ns))) {
 			best = p->count;
 			victim = i;
 		}

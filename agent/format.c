@@ -16,9 +16,8 @@ double mfd_index_value(int milli)
 /* Add key: value, or key: null when the source could not provide it. */
 static int set_u64(json_t *obj, const char *key, uint64_t v, bool have)
 {
-	return json_object_set_new(obj, key,
-				   have ? json_integer((json_int_t)v) :
-					  json_null());
+	return json_object_set_new(
+		obj, key, have ? json_integer((json_int_t)v) : json_null());
 }
 
 static json_t *zone_to_json(const struct mfd_snapshot *snap,
@@ -31,16 +30,17 @@ static json_t *zone_to_json(const struct mfd_snapshot *snap,
 	if (!zj || !orders)
 		goto fail;
 	err |= json_object_set_new(zj, "zone", json_string(z->name));
-	err |= json_object_set_new(
-		zj, "zone_idx",
-		z->zone_idx == UINT32_MAX ? json_null() :
-					    json_integer(z->zone_idx));
+	err |= json_object_set_new(zj, "zone_idx",
+				   z->zone_idx == UINT32_MAX ?
+					   json_null() :
+					   json_integer(z->zone_idx));
 	err |= set_u64(zj, "start_pfn", z->start_pfn, span);
 	err |= set_u64(zj, "spanned_pages", z->spanned_pages, span);
 	err |= set_u64(zj, "present_pages", z->present_pages, span);
 	err |= set_u64(zj, "managed_pages", z->managed_pages,
 		       z->have & MFD_HAVE_MANAGED);
-	err |= set_u64(zj, "free_pages", z->free_pages, z->have & MFD_HAVE_FREE);
+	err |= set_u64(zj, "free_pages", z->free_pages,
+		       z->have & MFD_HAVE_FREE);
 	err |= set_u64(zj, "buddy_free_pages",
 		       snap->nr_orders ? z->order[0].free_pages : 0, true);
 	err |= set_u64(zj, "watermark_min", z->watermark_min, wm);
@@ -88,8 +88,9 @@ json_t *mfd_snapshot_to_json(const struct mfd_snapshot *snap)
 
 	if (!root || !nodes)
 		goto fail;
-	err |= json_object_set_new(root, "time_unix_nano",
-				   json_integer((json_int_t)snap->time_unix_nano));
+	err |= json_object_set_new(
+		root, "time_unix_nano",
+		json_integer((json_int_t)snap->time_unix_nano));
 	err |= json_object_set_new(root, "source",
 				   json_string(mfd_source_name(snap->source)));
 	err |= json_object_set_new(root, "nr_orders",

@@ -19,8 +19,8 @@ void mfd_contig_info(const uint64_t *nr_free, unsigned int nr_orders,
 		info->free_blocks_total += blocks;
 		info->free_pages += blocks << order;
 		if (order >= suitable_order)
-			info->free_blocks_suitable += blocks
-						      << (order - suitable_order);
+			info->free_blocks_suitable +=
+				blocks << (order - suitable_order);
 	}
 }
 
@@ -29,7 +29,8 @@ int mfd_unusable_index(unsigned int order, const struct mfd_contig_info *info)
 	/* No free memory is interpreted as all free memory is unusable. */
 	if (info->free_pages == 0)
 		return 1000;
-	return (int)((info->free_pages - (info->free_blocks_suitable << order)) *
+	return (int)((info->free_pages -
+		      (info->free_blocks_suitable << order)) *
 		     1000ULL / info->free_pages);
 }
 
@@ -52,12 +53,12 @@ int mfd_extfrag_index(unsigned int order, unsigned int nr_orders,
 
 char *mfd_index_str(int milli, char *buf, size_t len)
 {
-	/* mm/vmstat.c: seq_printf(m, "%d.%03d ", index / 1000, index % 1000);
-	 * the only negative value the kernel produces is -1000. */
-	if (milli < 0 && milli > -1000)
-		snprintf(buf, len, "-0.%03d", -milli);
-	else
-		snprintf(buf, len, "%d.%03d", milli / 1000,
-			 milli < 0 ? -(milli % 1000) : milli % 1000);
+	/* Exactly mm/vmstat.c's seq_printf(m, "%d.%03d ", index / 1000,
+	 * index % 1000). __fragmentation_index() goes negative past -1000's
+	 * special case when a zone holds a single free block smaller than the
+	 * request (-500, -250, ...), which the kernel prints as "0.-500":
+	 * mirrored here so the text always equals debugfs. JSON and metrics
+	 * use the numeric value instead (format.c). */
+	snprintf(buf, len, "%d.%03d", milli / 1000, milli % 1000);
 	return buf;
 }

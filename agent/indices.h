@@ -28,12 +28,13 @@ void mfd_contig_info(const uint64_t *nr_free, unsigned int nr_orders,
 int mfd_unusable_index(unsigned int order, const struct mfd_contig_info *info);
 
 /* __fragmentation_index(): -1000 when a block of this order is free, 0 when
- * nothing is free, else 0..1000 (towards 1000: failure by fragmentation). */
+ * nothing is free, else up to 1000 (towards 1000: failure by fragmentation);
+ * below 0 when a single free block is smaller than the request. */
 int mfd_extfrag_index(unsigned int order, unsigned int nr_orders,
 		      const struct mfd_contig_info *info);
 
-/* Print a thousandths value the way mm/vmstat.c does ("%d.%03d", with
- * "%2d.%03d" for extfrag_index): writes at most len bytes, returns buf. */
+/* Print a thousandths value the way mm/vmstat.c does ("%d.%03d", without
+ * the field width extfrag_index adds): at most len bytes, returns buf. */
 char *mfd_index_str(int milli, char *buf, size_t len);
 
 #endif /* MFD_INDICES_H */

@@ -39,8 +39,7 @@ const char *mfd_kinfo_mt_name(const struct mfd_kinfo *k, int mt, char *buf,
 	return buf;
 }
 
-static void path_join(char *out, size_t len, const char *root,
-		      const char *path)
+static void path_join(char *out, size_t len, const char *root, const char *path)
 {
 	snprintf(out, len, "%s%s", root ? root : "", path);
 }
@@ -169,7 +168,8 @@ static void load_nr_node_ids(struct mfd_kinfo *k, const char *root)
 	unsigned long max = 0;
 
 	k->nr_node_ids = 1;
-	path_join(path, sizeof(path), root, "/sys/devices/system/node/possible");
+	path_join(path, sizeof(path), root,
+		  "/sys/devices/system/node/possible");
 	if (read_small(path, buf, sizeof(buf)))
 		return;
 	/* A cpulist: "0", "0-3", "0,2-5". The highest number wins. */

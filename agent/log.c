@@ -43,8 +43,8 @@ unsigned long mfd_log_count(enum mfd_log_level level)
 	return level <= MFD_LOG_DEBUG ? counts[level] : 0;
 }
 
-void mfd_vlog(enum mfd_log_level level, const char *component,
-	      const char *fmt, va_list ap)
+void mfd_vlog(enum mfd_log_level level, const char *component, const char *fmt,
+	      va_list ap)
 {
 	char line[1024];
 	struct timespec ts;
@@ -61,8 +61,9 @@ void mfd_vlog(enum mfd_log_level level, const char *component,
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
 	n = strftime(line, sizeof(line), "%Y-%m-%dT%H:%M:%S", &tm);
-	r = snprintf(line + n, sizeof(line) - n, ".%03ldZ %s %s: ",
-		     ts.tv_nsec / 1000000, level_names[level], component);
+	r = snprintf(line + n, sizeof(line) - n,
+		     ".%03ldZ %s %s: ", ts.tv_nsec / 1000000,
+		     level_names[level], component);
 	if (r > 0 && (size_t)r < sizeof(line) - n)
 		n += (size_t)r;
 	vsnprintf(line + n, sizeof(line) - n, fmt, ap);
@@ -77,8 +78,8 @@ void mfd_vlog(enum mfd_log_level level, const char *component,
 		fprintf(stderr, "%s\n", line);
 }
 
-void mfd_log(enum mfd_log_level level, const char *component,
-	     const char *fmt, ...)
+void mfd_log(enum mfd_log_level level, const char *component, const char *fmt,
+	     ...)
 {
 	va_list ap;
 
@@ -90,9 +91,9 @@ void mfd_log(enum mfd_log_level level, const char *component,
 static int libbpf_print(enum libbpf_print_level level, const char *fmt,
 			va_list ap)
 {
-	enum mfd_log_level l = level == LIBBPF_WARN   ? MFD_LOG_WARN :
+	enum mfd_log_level l = level == LIBBPF_WARN ? MFD_LOG_WARN :
 			       level == LIBBPF_INFO ? MFD_LOG_DEBUG :
-							    MFD_LOG_DEBUG;
+						      MFD_LOG_DEBUG;
 
 	/* libbpf's INFO/DEBUG chatter (and verifier logs) only at debug. */
 	if (l > cur_level)

@@ -32,8 +32,8 @@ void mfd_log_route_libbpf(void);
 
 __attribute__((format(printf, 3, 4))) void
 mfd_log(enum mfd_log_level level, const char *component, const char *fmt, ...);
-void mfd_vlog(enum mfd_log_level level, const char *component,
-	      const char *fmt, va_list ap);
+void mfd_vlog(enum mfd_log_level level, const char *component, const char *fmt,
+	      va_list ap);
 
 #ifndef LOG_COMPONENT
 #define LOG_COMPONENT "mfd"

@@ -153,7 +153,7 @@ int mfd_tui_repaint(struct mfd_tui *t)
 }
 
 int mfd_tui_paint(struct mfd_tui *t, const struct mfd_screen *s,
-		   const char *status)
+		  const char *status)
 {
 	if (!t->live) {
 		int err = mfd_tui_print_plain(t->out, s, false);
@@ -237,8 +237,7 @@ void mfd_tui_close(struct mfd_tui *t)
 	free(t);
 }
 
-int mfd_tui_print_plain(FILE *out, const struct mfd_screen *s,
-			 bool ansi_color)
+int mfd_tui_print_plain(FILE *out, const struct mfd_screen *s, bool ansi_color)
 {
 	const char *on = NULL, *off = NULL;
 	int err;

@@ -30,7 +30,7 @@ unsigned int mfd_tui_width(const struct mfd_tui *t);
 bool mfd_tui_is_live(const struct mfd_tui *t);
 /* Paint a frame; status is the last line (live mode) or skipped. */
 int mfd_tui_paint(struct mfd_tui *t, const struct mfd_screen *s,
-		   const char *status);
+		  const char *status);
 /* Repaint the last frame (after scrolling or a resize). */
 int mfd_tui_repaint(struct mfd_tui *t);
 /* Read pending keys (live mode; stdin must be readable). */
@@ -42,7 +42,6 @@ void mfd_tui_close(struct mfd_tui *t);
 
 /* Print one frame as plain text; with ansi_color, highlights become the
  * terminal's own colour sequences (terminfo setaf/sgr0). */
-int mfd_tui_print_plain(FILE *out, const struct mfd_screen *s,
-			 bool ansi_color);
+int mfd_tui_print_plain(FILE *out, const struct mfd_screen *s, bool ansi_color);
 
 #endif /* MFD_TUI_H */

@@ -83,8 +83,8 @@ static const char *explain(int err)
 	}
 }
 
-int mfd_zones_open(struct mfd_zones **out, const struct mfd_kinfo *k,
-		   char *why, size_t why_len)
+int mfd_zones_open(struct mfd_zones **out, const struct mfd_kinfo *k, char *why,
+		   size_t why_len)
 {
 	struct mfd_zones *z;
 	int err;
@@ -98,7 +98,8 @@ int mfd_zones_open(struct mfd_zones **out, const struct mfd_kinfo *k,
 	z->skel = zones_bpf__open();
 	if (!z->skel) {
 		err = -errno;
-		snprintf(why, why_len, "opening the zones BPF object failed: %s",
+		snprintf(why, why_len,
+			 "opening the zones BPF object failed: %s",
 			 strerror(-err));
 		goto cleanup;
 	}
@@ -106,18 +107,20 @@ int mfd_zones_open(struct mfd_zones **out, const struct mfd_kinfo *k,
 
 	err = zones_bpf__load(z->skel);
 	if (err) {
-		snprintf(why, why_len,
-			 "loading the zones BPF program failed: %s (the verifier "
-			 "or a CO-RE relocation rejected it; run with "
-			 "--log-level debug for libbpf's log)",
-			 strerror(-err));
+		snprintf(
+			why, why_len,
+			"loading the zones BPF program failed: %s (the verifier "
+			"or a CO-RE relocation rejected it; run with "
+			"--log-level debug for libbpf's log)",
+			strerror(-err));
 		goto cleanup;
 	}
 	z->prog_fd = bpf_program__fd(z->skel->progs.mfd_zones_snapshot);
 
 	err = run_once(z);
 	if (err) {
-		snprintf(why, why_len, "running the zones BPF program failed: %s",
+		snprintf(why, why_len,
+			 "running the zones BPF program failed: %s",
 			 explain(err));
 		goto cleanup;
 	}
@@ -154,8 +157,9 @@ int mfd_zones_snapshot(struct mfd_zones *z, struct mfd_snapshot *snap)
 		d->zone_idx = r->zone_idx;
 		memcpy(d->name, r->name, sizeof(d->name));
 		d->name[sizeof(d->name) - 1] = '\0';
-		d->have = MFD_HAVE_WMARK | MFD_HAVE_BOOST | MFD_HAVE_HIGHATOMIC |
-			  MFD_HAVE_MANAGED | MFD_HAVE_FREE | MFD_HAVE_SPAN;
+		d->have = MFD_HAVE_WMARK | MFD_HAVE_BOOST |
+			  MFD_HAVE_HIGHATOMIC | MFD_HAVE_MANAGED |
+			  MFD_HAVE_FREE | MFD_HAVE_SPAN;
 		d->start_pfn = r->start_pfn;
 		d->spanned_pages = r->spanned_pages;
 		d->present_pages = r->present_pages;

@@ -15,8 +15,8 @@ struct mfd_zones;
  * the zones works on this kernel. Returns 0 or -errno; on failure why[] says
  * what failed in words a user can act on.
  */
-int mfd_zones_open(struct mfd_zones **out, const struct mfd_kinfo *k,
-		   char *why, size_t why_len);
+int mfd_zones_open(struct mfd_zones **out, const struct mfd_kinfo *k, char *why,
+		   size_t why_len);
 
 /* Run the program and fill a finished snapshot. 0 or -errno. */
 int mfd_zones_snapshot(struct mfd_zones *z, struct mfd_snapshot *snap);

@@ -136,17 +136,17 @@ __noinline int read_zone(__u64 zaddr, __u32 slot, __u32 nr_orders)
 	r->free_pages = counter;
 
 	for (__u32 o = 0; o < MFD_MAX_ORDERS && o < nr_orders; o++)
-		err |= bpf_probe_read_kernel(&r->nr_free[o],
-					     sizeof(r->nr_free[o]),
-					     (void *)z + fa_off + o * fa_size +
-						     nf_off);
+		err |= bpf_probe_read_kernel(
+			&r->nr_free[o], sizeof(r->nr_free[o]),
+			(void *)z + fa_off + o * fa_size + nf_off);
 	return err;
 }
 
 SEC("raw_tp")
 int mfd_zones_snapshot(void *ctx)
 {
-	__u64 zl_off = bpf_core_field_offset(struct pglist_data, node_zonelists);
+	__u64 zl_off =
+		bpf_core_field_offset(struct pglist_data, node_zonelists);
 	__u64 zr_off = bpf_core_field_offset(struct zonelist, _zonerefs);
 	__u64 zr_size = bpf_core_type_size(struct zoneref);
 	__u64 zr_zone_off = bpf_core_field_offset(struct zoneref, zone);

@@ -9,9 +9,11 @@
 #ifndef MFD_BPF_ZONES_H
 #define MFD_BPF_ZONES_H
 
-#define MFD_MAX_ORDERS 16 /* NR_PAGE_ORDERS is 11 on x86, up to 14 on arm64/64K */
+#define MFD_MAX_ORDERS \
+	16 /* NR_PAGE_ORDERS is 11 on x86, up to 14 on arm64/64K */
 #define MFD_MAX_ZONES 128 /* populated zones, all nodes together */
-#define MFD_MAX_NODES 64 /* possible node ids scanned in mem_cgroup->nodeinfo[] */
+#define MFD_MAX_NODES \
+	64 /* possible node ids scanned in mem_cgroup->nodeinfo[] */
 #define MFD_ZONE_NAME_LEN 16 /* longest zone name today is "Movable"/"Device" */
 
 /* Error codes the program leaves in mfd_zones_out.err (negative errno). */

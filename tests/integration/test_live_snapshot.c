@@ -212,8 +212,8 @@ static void test_indices_equal_debugfs(void **state)
 			assert_int_equal(parse_rows(f, &frag), 0);
 			assert_int_equal(unus.nr, (int)snap->nr_zones);
 			for (int r = 0; r < unus.nr; r++) {
-				const struct mfd_zone *z = find(
-					snap, unus.node[r], unus.zone[r]);
+				const struct mfd_zone *z =
+					find(snap, unus.node[r], unus.zone[r]);
 
 				assert_non_null(z);
 				assert_int_equal(unus.ncols[r],
@@ -221,8 +221,9 @@ static void test_indices_equal_debugfs(void **state)
 				for (int o = 0; o < unus.ncols[r]; o++) {
 					char mine[16];
 
-					mfd_index_str(z->order[o].unusable_index,
-						      mine, sizeof(mine));
+					mfd_index_str(
+						z->order[o].unusable_index,
+						mine, sizeof(mine));
 					if (strcmp(mine, unus.cell[r][o]))
 						fail_msg("unusable %s o%d: %s "
 							 "vs kernel %s",
