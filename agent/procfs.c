@@ -195,16 +195,6 @@ static int parse_zone_header(struct span *l, unsigned int line, uint32_t *node,
 	return 0;
 }
 
-static int find_zone(const struct mfd_snapshot *snap, uint32_t node,
-		     const char *name)
-{
-	for (uint32_t i = 0; i < snap->nr_zones; i++)
-		if (snap->zones[i].node == node &&
-		    strcmp(snap->zones[i].name, name) == 0)
-			return (int)i;
-	return -1;
-}
-
 static int buddyinfo_line(struct mfd_snapshot *snap, struct span l,
 			  unsigned int line, struct mfd_parse_error *err)
 {
@@ -249,7 +239,7 @@ static int buddyinfo_line(struct mfd_snapshot *snap, struct span l,
 			snap->nr_orders, q);
 		return -EINVAL;
 	}
-	if (find_zone(snap, node, name) >= 0) {
+	if (mfd_snapshot_find_zone(snap, node, name) >= 0) {
 		set_err(err, line, "zone %s of node %u listed twice", name,
 			node);
 		return -EINVAL;
@@ -452,7 +442,7 @@ int mfd_procfs_parse_zoneinfo(const char *text, size_t len,
 			node = n;
 			any_header = true;
 			seen = 0;
-			i = find_zone(snap, n, name);
+			i = mfd_snapshot_find_zone(snap, n, name);
 			z = i >= 0 ? &snap->zones[i] : NULL;
 			if (z) {
 				z->zone_idx = ordinal;
