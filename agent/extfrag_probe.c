@@ -100,6 +100,7 @@ int mfd_extfrag_open(struct mfd_extfrag **out, const struct mfd_kinfo *k,
 		goto cleanup;
 	}
 	x->skel->rodata->pageblock_order = k->pageblock_order;
+	x->skel->rodata->wakeup_bytes = round_ringbuf(ringbuf_bytes) / 4;
 	err = bpf_map__set_max_entries(x->skel->maps.events,
 				       (__u32)round_ringbuf(ringbuf_bytes));
 	if (err) {
@@ -153,33 +154,31 @@ int mfd_extfrag_consume(struct mfd_extfrag *x)
 int mfd_extfrag_read_totals(struct mfd_extfrag *x, struct mfd_extfrag_totals *t)
 {
 	int fd = bpf_map__fd(x->skel->maps.stats);
-	__u64 *vals;
+	struct mfd_extfrag_stats *vals;
+	__u32 key = 0;
 	int err = 0;
 
+	/* One syscall: the single per-CPU value holds every slot. */
 	vals = calloc((size_t)x->nr_cpus, sizeof(*vals));
 	if (!vals)
 		return -ENOMEM;
-	memset(t->slot, 0, sizeof(t->slot));
-	t->events = t->fragmenting = t->drops = 0;
-	for (__u32 key = 0; key < MFD_EXTFRAG_STAT_SLOTS; key++) {
-		__u64 sum = 0;
-
-		if (bpf_map_lookup_elem(fd, &key, vals)) {
-			err = -errno;
-			break;
+	if (bpf_map_lookup_elem(fd, &key, vals)) {
+		err = -errno;
+		goto cleanup;
+	}
+	memset(t, 0, sizeof(*t));
+	for (int cpu = 0; cpu < x->nr_cpus; cpu++) {
+		for (__u32 s = 0; s < MFD_EXTFRAG_SLOTS; s++) {
+			t->slot[s] += vals[cpu].slot[s];
+			t->events += vals[cpu].slot[s];
+			if (s &
+			    1) /* mfd_extfrag_slot(): low bit = fragmenting */
+				t->fragmenting += vals[cpu].slot[s];
 		}
-		for (int cpu = 0; cpu < x->nr_cpus; cpu++)
-			sum += vals[cpu];
-		if (key == MFD_EXTFRAG_DROPS_SLOT) {
-			t->drops = sum;
-			continue;
-		}
-		t->slot[key] = sum;
-		t->events += sum;
-		if (key & 1) /* mfd_extfrag_slot(): low bit is fragmenting */
-			t->fragmenting += sum;
+		t->drops += vals[cpu].slot[MFD_EXTFRAG_DROPS_SLOT];
 	}
 	t->lost_decode = x->bad_records;
+cleanup:
 	free(vals);
 	return err;
 }

@@ -26,20 +26,18 @@ struct {
 	__uint(max_entries, 256 * 1024); /* resized by user space */
 } events SEC(".maps");
 
+/* Wake the reader only once this many bytes wait in the ring buffer; the
+ * agent's timer drains the rest every interval. A wakeup per record is an
+ * irq_work self-IPI, which in a VM is a VM exit costing microseconds on
+ * the allocation path. Set by user space (a quarter of the ring). */
+const volatile __u64 wakeup_bytes = 64 * 1024;
+
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, MFD_EXTFRAG_STAT_SLOTS);
+	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, __u64);
+	__type(value, struct mfd_extfrag_stats);
 } stats SEC(".maps");
-
-static __always_inline void bump(__u32 slot)
-{
-	__u64 *v = bpf_map_lookup_elem(&stats, &slot);
-
-	if (v)
-		*v += 1; /* per-CPU slot: no atomics needed */
-}
 
 /* The context is the tracepoint's record; direct loads (CO-RE relocated
  * through preserve_access_index) avoid a probe_read per field. */
@@ -50,14 +48,23 @@ int mfd_extfrag(struct trace_event_raw_mm_page_alloc_extfrag *ctx)
 	int alloc_mt = ctx->alloc_migratetype;
 	int fallback_mt = ctx->fallback_migratetype;
 	int fragmenting = fallback_order < pageblock_order;
+	struct mfd_extfrag_stats *st;
 	struct mfd_extfrag_event *e;
+	__u32 zero = 0, slot;
 	__u64 id;
 
-	bump(mfd_extfrag_slot(alloc_mt, fallback_mt, fragmenting));
+	st = bpf_map_lookup_elem(&stats, &zero);
+	if (!st)
+		return 0;
+	slot = mfd_extfrag_slot(alloc_mt, fallback_mt, fragmenting);
+	if (slot >= MFD_EXTFRAG_SLOTS) /* for the verifier; never true */
+		return 0;
+	/* Per-CPU value: no atomics needed. */
+	st->slot[slot]++;
 
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
-		bump(MFD_EXTFRAG_DROPS_SLOT);
+		st->slot[MFD_EXTFRAG_DROPS_SLOT]++;
 		return 0;
 	}
 	id = bpf_get_current_pid_tgid();
@@ -77,6 +84,9 @@ int mfd_extfrag(struct trace_event_raw_mm_page_alloc_extfrag *ctx)
 	e->cgroup_id = bpf_get_current_cgroup_id();
 	e->pfn = ctx->pfn;
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
-	bpf_ringbuf_submit(e, 0);
+	bpf_ringbuf_submit(e, bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >=
+					      wakeup_bytes ?
+				      BPF_RB_FORCE_WAKEUP :
+				      BPF_RB_NO_WAKEUP);
 	return 0;
 }

@@ -16,6 +16,12 @@
 #define MFD_EXTFRAG_DROPS_SLOT MFD_EXTFRAG_SLOTS
 #define MFD_EXTFRAG_STAT_SLOTS (MFD_EXTFRAG_SLOTS + 1)
 
+/* Value of the single-entry per-CPU "stats" map: one lookup syscall
+ * returns every slot of every CPU. */
+struct mfd_extfrag_stats {
+	__u64 slot[MFD_EXTFRAG_STAT_SLOTS]; /* events per kind; last: drops */
+};
+
 /* Type tag at the head of every ring-buffer record. */
 enum mfd_rec_type {
 	MFD_REC_EXTFRAG = 1,

@@ -44,7 +44,16 @@ enum bpf_map_type {
 
 enum {
 	BPF_ANY = 0,
-	BPF_F_CURRENT_CPU = 0xffffffffULL,
+};
+
+/* bpf_ringbuf_submit() flags and bpf_ringbuf_query() selectors. */
+enum {
+	BPF_RB_NO_WAKEUP = 1,
+	BPF_RB_FORCE_WAKEUP = 2,
+};
+
+enum {
+	BPF_RB_AVAIL_DATA = 0,
 };
 
 #pragma clang attribute push(__attribute__((preserve_access_index)), \
