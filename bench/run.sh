@@ -108,8 +108,8 @@ python3 - "$OUT" <<'PY'
 import sys, re
 table = open(sys.argv[1]).read().strip()
 readme = open("README.md").read()
-new = re.sub(r"(<!-- BENCH:BEGIN -->\n).*?(\n<!-- BENCH:END -->)",
-             lambda m: m.group(1) + table + m.group(2), readme, flags=re.S)
+new = re.sub(r"(<!-- BENCH:BEGIN -->\n).*?(<!-- BENCH:END -->)",
+             lambda m: m.group(1) + table + "\n" + m.group(2), readme, flags=re.S)
 open("README.md", "w").write(new)
 PY
 echo "README.md updated"
