@@ -124,52 +124,42 @@ static const struct mfd_zone *find(const struct mfd_snapshot *s, int node,
 	return NULL;
 }
 
-static void test_counts_equal_buddyinfo(void **state)
+typedef void (*judge_fn)(const struct mfd_snapshot *snap, const char *buddyinfo,
+			 char *const *extra);
+
+/*
+ * The drift bound, in one place: each attempt reads buddyinfo, then the
+ * nr_extra files in extra_paths, runs the BPF snapshot and reads buddyinfo
+ * again. Only attempts whose two buddyinfo reads are identical are handed to
+ * judge; up to 20 are judged, and the test fails if none was quiet.
+ */
+static void run_bracketed(void *zones, const char *const *extra_paths,
+			  int nr_extra, judge_fn judge)
 {
 	struct mfd_snapshot *snap = calloc(1, sizeof(*snap));
-	struct table before, after;
+	char *extra[4] = { 0 };
 	int judged = 0;
 
 	assert_non_null(snap);
+	assert_true(nr_extra <= 4);
 	for (int attempt = 0; attempt < MAX_ATTEMPTS && judged < 20;
 	     attempt++) {
 		char *b = slurp("/proc/buddyinfo"), *a;
 
-		assert_int_equal(mfd_zones_snapshot(*state, snap), 0);
+		for (int i = 0; i < nr_extra; i++) {
+			extra[i] = slurp(extra_paths[i]);
+			assert_non_null(extra[i]);
+		}
+		assert_int_equal(mfd_zones_snapshot(zones, snap), 0);
 		a = slurp("/proc/buddyinfo");
 		assert_non_null(b);
 		assert_non_null(a);
-		if (strcmp(a, b) != 0) {
-			free(a);
-			free(b);
-			continue;
+		if (strcmp(a, b) == 0) {
+			judged++;
+			judge(snap, b, extra);
 		}
-		judged++;
-		assert_int_equal(parse_rows(b, &before), 0);
-		assert_int_equal(parse_rows(a, &after), 0);
-		/* Same zone set, same order count. */
-		assert_int_equal((int)snap->nr_zones, before.nr);
-		for (int r = 0; r < before.nr; r++) {
-			const struct mfd_zone *z =
-				find(snap, before.node[r], before.zone[r]);
-
-			if (!z)
-				fail_msg("zone %d/%s missing from BPF",
-					 before.node[r], before.zone[r]);
-			assert_int_equal((int)snap->nr_orders, before.ncols[r]);
-			for (int o = 0; o < before.ncols[r]; o++) {
-				char v[32];
-
-				snprintf(v, sizeof(v), "%llu",
-					 (unsigned long long)z->order[o]
-						 .free_blocks);
-				if (strcmp(v, before.cell[r][o]) != 0)
-					fail_msg("node %d zone %s order %d: "
-						 "bpf %s buddyinfo %s",
-						 before.node[r], before.zone[r],
-						 o, v, before.cell[r][o]);
-			}
-		}
+		for (int i = 0; i < nr_extra; i++)
+			free(extra[i]);
 		free(a);
 		free(b);
 	}
@@ -179,75 +169,88 @@ static void test_counts_equal_buddyinfo(void **state)
 	free(snap);
 }
 
+static void judge_counts(const struct mfd_snapshot *snap, const char *buddyinfo,
+			 char *const *extra)
+{
+	static struct table before;
+
+	(void)extra;
+	assert_int_equal(parse_rows(buddyinfo, &before), 0);
+	/* Same zone set, same order count. */
+	assert_int_equal((int)snap->nr_zones, before.nr);
+	for (int r = 0; r < before.nr; r++) {
+		const struct mfd_zone *z =
+			find(snap, before.node[r], before.zone[r]);
+
+		if (!z)
+			fail_msg("zone %d/%s missing from BPF", before.node[r],
+				 before.zone[r]);
+		assert_int_equal((int)snap->nr_orders, before.ncols[r]);
+		for (int o = 0; o < before.ncols[r]; o++) {
+			char v[32];
+
+			snprintf(v, sizeof(v), "%llu",
+				 (unsigned long long)z->order[o].free_blocks);
+			if (strcmp(v, before.cell[r][o]) != 0)
+				fail_msg("node %d zone %s order %d: bpf %s "
+					 "buddyinfo %s",
+					 before.node[r], before.zone[r], o, v,
+					 before.cell[r][o]);
+		}
+	}
+}
+
+static void test_counts_equal_buddyinfo(void **state)
+{
+	run_bracketed(*state, NULL, 0, judge_counts);
+}
+
+static void judge_indices(const struct mfd_snapshot *snap,
+			  const char *buddyinfo, char *const *extra)
+{
+	static struct table unus, frag;
+
+	(void)buddyinfo;
+	assert_int_equal(parse_rows(extra[0], &unus), 0);
+	assert_int_equal(parse_rows(extra[1], &frag), 0);
+	assert_int_equal(unus.nr, (int)snap->nr_zones);
+	for (int r = 0; r < unus.nr; r++) {
+		const struct mfd_zone *z =
+			find(snap, unus.node[r], unus.zone[r]);
+
+		assert_non_null(z);
+		assert_int_equal(unus.ncols[r], (int)snap->nr_orders);
+		for (int o = 0; o < unus.ncols[r]; o++) {
+			char mine[16];
+
+			mfd_index_str(z->order[o].unusable_index, mine,
+				      sizeof(mine));
+			if (strcmp(mine, unus.cell[r][o]))
+				fail_msg("unusable %s o%d: %s vs kernel %s",
+					 z->name, o, mine, unus.cell[r][o]);
+			mfd_index_str(z->order[o].extfrag_index, mine,
+				      sizeof(mine));
+			if (strcmp(mine, frag.cell[r][o]))
+				fail_msg("extfrag %s o%d: %s vs kernel %s",
+					 z->name, o, mine, frag.cell[r][o]);
+		}
+	}
+}
+
 /* Fed the same counts, our indices print what debugfs prints. */
 static void test_indices_equal_debugfs(void **state)
 {
-	struct mfd_snapshot *snap = calloc(1, sizeof(*snap));
-	struct table unus, frag;
-	int judged = 0;
+	static const char *const paths[] = {
+		"/sys/kernel/debug/extfrag/unusable_index",
+		"/sys/kernel/debug/extfrag/extfrag_index",
+	};
 
-	assert_non_null(snap);
-	if (access("/sys/kernel/debug/extfrag/unusable_index", R_OK) != 0)
+	if (access(paths[0], R_OK) != 0)
 		(void)system("mount -t debugfs none /sys/kernel/debug "
 			     "2>/dev/null");
-	if (access("/sys/kernel/debug/extfrag/unusable_index", R_OK) != 0)
+	if (access(paths[0], R_OK) != 0)
 		fail_msg("debugfs extfrag files unavailable");
-
-	for (int attempt = 0; attempt < MAX_ATTEMPTS && judged < 20;
-	     attempt++) {
-		char *b = slurp("/proc/buddyinfo");
-		char *u = slurp("/sys/kernel/debug/extfrag/unusable_index");
-		char *f = slurp("/sys/kernel/debug/extfrag/extfrag_index");
-		char *a;
-
-		assert_int_equal(mfd_zones_snapshot(*state, snap), 0);
-		a = slurp("/proc/buddyinfo");
-		assert_non_null(a);
-		assert_non_null(b);
-		assert_non_null(u);
-		assert_non_null(f);
-		if (strcmp(a, b) == 0) {
-			judged++;
-			assert_int_equal(parse_rows(u, &unus), 0);
-			assert_int_equal(parse_rows(f, &frag), 0);
-			assert_int_equal(unus.nr, (int)snap->nr_zones);
-			for (int r = 0; r < unus.nr; r++) {
-				const struct mfd_zone *z =
-					find(snap, unus.node[r], unus.zone[r]);
-
-				assert_non_null(z);
-				assert_int_equal(unus.ncols[r],
-						 (int)snap->nr_orders);
-				for (int o = 0; o < unus.ncols[r]; o++) {
-					char mine[16];
-
-					mfd_index_str(
-						z->order[o].unusable_index,
-						mine, sizeof(mine));
-					if (strcmp(mine, unus.cell[r][o]))
-						fail_msg("unusable %s o%d: %s "
-							 "vs kernel %s",
-							 z->name, o, mine,
-							 unus.cell[r][o]);
-					mfd_index_str(z->order[o].extfrag_index,
-						      mine, sizeof(mine));
-					if (strcmp(mine, frag.cell[r][o]))
-						fail_msg("extfrag %s o%d: %s "
-							 "vs kernel %s",
-							 z->name, o, mine,
-							 frag.cell[r][o]);
-				}
-			}
-		}
-		free(a);
-		free(b);
-		free(u);
-		free(f);
-	}
-	if (!judged)
-		fail_msg("buddyinfo never held still for %d attempts",
-			 MAX_ATTEMPTS);
-	free(snap);
+	run_bracketed(*state, paths, 2, judge_indices);
 }
 
 /* Zone facts that do not move under load equal /proc/zoneinfo. */
