@@ -25,8 +25,8 @@ struct mfd_kinfo {
  * fixture directory). Never fails: unknown facts get documented defaults. */
 void mfd_kinfo_load(struct mfd_kinfo *k, const char *root);
 
-/* Name of migratetype mt ("Unmovable"), or "type<N>" when unknown. The
- * returned string lives in k or in a static buffer per call site's buf. */
+/* Name of migratetype mt ("Unmovable"), or "type<N>" written into buf when
+ * unknown. The result points into k or into buf. */
 const char *mfd_kinfo_mt_name(const struct mfd_kinfo *k, int mt, char *buf,
 			      unsigned int len);
 

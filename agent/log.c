@@ -13,7 +13,6 @@
 static enum mfd_log_level cur_level = MFD_LOG_INFO;
 static mfd_log_sink_fn sink_fn;
 static void *sink_arg;
-static unsigned long counts[MFD_LOG_DEBUG + 1];
 
 static const char *const level_names[] = {
 	[MFD_LOG_ERROR] = "error",
@@ -27,20 +26,10 @@ void mfd_log_set_level(enum mfd_log_level level)
 	cur_level = level;
 }
 
-enum mfd_log_level mfd_log_get_level(void)
-{
-	return cur_level;
-}
-
 void mfd_log_set_sink(mfd_log_sink_fn fn, void *arg)
 {
 	sink_fn = fn;
 	sink_arg = arg;
-}
-
-unsigned long mfd_log_count(enum mfd_log_level level)
-{
-	return level <= MFD_LOG_DEBUG ? counts[level] : 0;
 }
 
 void mfd_vlog(enum mfd_log_level level, const char *component, const char *fmt,
@@ -54,7 +43,6 @@ void mfd_vlog(enum mfd_log_level level, const char *component, const char *fmt,
 
 	if (level > MFD_LOG_DEBUG)
 		level = MFD_LOG_DEBUG;
-	counts[level]++;
 	if (level > cur_level)
 		return;
 

@@ -23,10 +23,7 @@ typedef void (*mfd_log_sink_fn)(enum mfd_log_level level, const char *line,
 				void *arg);
 
 void mfd_log_set_level(enum mfd_log_level level);
-enum mfd_log_level mfd_log_get_level(void);
 void mfd_log_set_sink(mfd_log_sink_fn fn, void *arg);
-/* Count of messages at each level since start (self-telemetry). */
-unsigned long mfd_log_count(enum mfd_log_level level);
 /* Send libbpf's own messages through this logger. */
 void mfd_log_route_libbpf(void);
 

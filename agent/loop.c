@@ -9,7 +9,6 @@
  * terminal restored) and SIGWINCH repaints.
  */
 #include <errno.h>
-#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -183,7 +182,7 @@ static struct timeval to_tv(double seconds)
 }
 
 int mfd_loop_run(const struct mfd_config *cfg, const struct mfd_kinfo *k,
-		 struct mfd_collector *col)
+		 struct mfd_collector *col, const struct mfd_snapshot *first)
 {
 	static const int sigs[] = { SIGINT, SIGTERM, SIGWINCH };
 	struct event *evs[8] = { 0 };
@@ -261,7 +260,12 @@ int mfd_loop_run(const struct mfd_config *cfg, const struct mfd_kinfo *k,
 		 mfd_source_name(col->active),
 		 a.xf ? ", extfrag events attached" : "",
 		 cfg->headless ? " (headless)" : "");
-	on_tick(-1, 0, &a); /* first sample now, not one interval later */
+	/* Show the caller's first sample now, not one interval later. */
+	memcpy(a.snap, first, sizeof(*a.snap));
+	a.have_snap = true;
+	a.samples = 1;
+	if (!cfg->headless)
+		render(&a);
 	if (event_base_dispatch(a.base) < 0)
 		log_error("event loop failed");
 	else

@@ -11,11 +11,12 @@
 #include "kinfo.h"
 
 /*
- * Run until SIGINT/SIGTERM, 'q', or --duration. The collector must be open;
- * extfrag events are attached here unless cfg->no_events. Returns the
- * process exit status (0 clean, 1 on a runtime failure).
+ * Run until SIGINT/SIGTERM, 'q', or --duration. The collector must be open
+ * and first must be the snapshot it just took (shown at once, so start-up
+ * does not sample twice); extfrag events are attached here unless
+ * cfg->no_events. Returns the exit status (0 clean, 1 runtime failure).
  */
 int mfd_loop_run(const struct mfd_config *cfg, const struct mfd_kinfo *k,
-		 struct mfd_collector *col);
+		 struct mfd_collector *col, const struct mfd_snapshot *first);
 
 #endif /* MFD_LOOP_H */

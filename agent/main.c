@@ -194,7 +194,8 @@ int main(int argc, char **argv)
 		goto out;
 	}
 
-	/* Validate -c/-i against what this machine really has. */
+	/* The first sample validates -c/-i against what this machine really
+	 * has, then serves --once or the loop's first frame. */
 	snap = calloc(1, sizeof(*snap));
 	if (!snap) {
 		fprintf(stderr, "mfd-agent: out of memory\n");
@@ -214,7 +215,7 @@ int main(int argc, char **argv)
 	if (cfg.once)
 		rc = run_once(&cfg, &k, snap);
 	else
-		rc = mfd_loop_run(&cfg, &k, &col);
+		rc = mfd_loop_run(&cfg, &k, &col, snap);
 
 out:
 	free(snap);
