@@ -21,6 +21,7 @@ static const char *const level_choices[] = { "error", "warn", "info", "debug",
 
 const struct mfd_option mfd_options[] = {
 	{ .name = "interval",
+	  .key = "collection.interval",
 	  .short_name = 'd',
 	  .type = MFD_OPT_DOUBLE,
 	  .offset = OFF(interval),
@@ -107,6 +108,7 @@ const struct mfd_option mfd_options[] = {
 	  .arg = "FMT",
 	  .help = "--once output: table, json or csv" },
 	{ .name = "source",
+	  .key = "collection.source",
 	  .type = MFD_OPT_ENUM,
 	  .offset = OFF(source),
 	  .def = "auto",
@@ -118,10 +120,12 @@ const struct mfd_option mfd_options[] = {
 	  .offset = OFF(probe),
 	  .help = "check BTF, privileges and both BPF programs, then exit" },
 	{ .name = "no-events",
+	  .key = "collection.no_events",
 	  .type = MFD_OPT_FLAG,
 	  .offset = OFF(no_events),
 	  .help = "do not attach the extfrag tracepoint" },
 	{ .name = "ringbuf-kib",
+	  .key = "collection.ringbuf_kib",
 	  .type = MFD_OPT_INT,
 	  .offset = OFF(ringbuf_kib),
 	  .def = "256",
@@ -130,6 +134,7 @@ const struct mfd_option mfd_options[] = {
 	  .arg = "KIB",
 	  .help = "extfrag ring buffer size" },
 	{ .name = "max-procs",
+	  .key = "collection.max_procs",
 	  .type = MFD_OPT_INT,
 	  .offset = OFF(max_procs),
 	  .def = "4096",
@@ -146,12 +151,23 @@ const struct mfd_option mfd_options[] = {
 	  .arg = "SECONDS",
 	  .help = "exit after this long (0: run until SIGINT/SIGTERM)" },
 	{ .name = "proc-dir",
+	  .key = "collection.proc_dir",
 	  .type = MFD_OPT_STRING,
 	  .offset = OFF(proc_dir),
 	  .def = "/proc",
 	  .arg = "DIR",
 	  .help = "read buddyinfo/zoneinfo from DIR (procfs source)" },
+	{ .name = "shutdown-timeout",
+	  .key = "shutdown_timeout",
+	  .type = MFD_OPT_DOUBLE,
+	  .offset = OFF(shutdown_timeout),
+	  .def = "5",
+	  .min = 0,
+	  .max = 600,
+	  .arg = "SECONDS",
+	  .help = "how long the final flush on SIGTERM may take" },
 	{ .name = "log-level",
+	  .key = "log.level",
 	  .type = MFD_OPT_ENUM,
 	  .offset = OFF(log_level),
 	  .def = "info",
@@ -270,11 +286,13 @@ static bool takes_arg(const struct mfd_option *o)
 int mfd_config_parse_args(struct mfd_config *cfg, int argc, char **argv,
 			  FILE *err)
 {
-	struct option longopts[64];
+	struct option longopts[256];
 	char shortopts[128];
 	size_t nl = 0, ns = 0;
 	int c, rc;
 
+	_Static_assert(sizeof(longopts) / sizeof(longopts[0]) > 200,
+		       "room for every option");
 	rc = mfd_config_defaults(cfg);
 	if (rc)
 		return rc;
@@ -339,7 +357,31 @@ int mfd_config_parse_args(struct mfd_config *cfg, int argc, char **argv,
 			     "other\n");
 		return -EINVAL;
 	}
+	cfg->argc = argc;
+	cfg->argv = argv;
 	return 0;
+}
+
+int mfd_config_reload(const struct mfd_config *cur, struct mfd_config *out,
+		      char *why, size_t why_len)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *err = open_memstream(&buf, &len);
+	int rc;
+
+	if (!err) {
+		snprintf(why, why_len, "out of memory");
+		return -ENOMEM;
+	}
+	rc = mfd_config_parse_args(out, cur->argc, cur->argv, err);
+	fclose(err);
+	if (rc) {
+		snprintf(why, why_len, "%s", buf && *buf ? buf : "invalid");
+		mfd_config_free(out);
+	}
+	free(buf);
+	return rc;
 }
 
 void mfd_config_usage(FILE *out, const char *prog)

@@ -42,8 +42,14 @@ struct mfd_config {
 	char *proc_dir; /* where buddyinfo/zoneinfo live (tests) */
 	bool no_events; /* do not attach the extfrag tracepoint */
 	double duration; /* stop after this many seconds (0: run forever) */
+	double shutdown_timeout; /* seconds the final flush may take */
 	bool help; /* -h */
 	bool version; /* --version */
+
+	/* The command line, kept so SIGHUP can apply it again on top of a
+	 * reloaded file (flags win over the file). Not owned. */
+	int argc;
+	char **argv;
 };
 
 enum mfd_opt_type {
@@ -57,6 +63,7 @@ enum mfd_opt_type {
 
 struct mfd_option {
 	const char *name; /* long option, without "--" */
+	const char *key; /* config-file key, "section.name"; NULL: flag only */
 	int short_name; /* letter, or 0 */
 	enum mfd_opt_type type;
 	size_t offset; /* offsetof(struct mfd_config, field) */
@@ -82,6 +89,14 @@ int mfd_config_defaults(struct mfd_config *cfg);
  */
 int mfd_config_parse_args(struct mfd_config *cfg, int argc, char **argv,
 			  FILE *err);
+
+/*
+ * Build the configuration SIGHUP asks for, from the same sources as at
+ * start-up. 0 with *out filled, or -errno with why[] saying what is wrong
+ * (the caller keeps cur).
+ */
+int mfd_config_reload(const struct mfd_config *cur, struct mfd_config *out,
+		      char *why, size_t why_len);
 
 void mfd_config_usage(FILE *out, const char *prog);
 void mfd_config_free(struct mfd_config *cfg);

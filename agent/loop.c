@@ -19,27 +19,32 @@
 #include <event2/event.h>
 
 #define LOG_COMPONENT "loop"
+#include "exporter.h"
 #include "extfrag_probe.h"
 #include "log.h"
 #include "loop.h"
+#include "state.h"
 #include "tui.h"
 #include "view.h"
 
+/* Events kept for /api/v1/events and friends. */
+#define MFD_RECENT_EVENTS 256
+
 struct agent {
-	const struct mfd_config *cfg;
+	struct mfd_config *cfg; /* replaced in place on SIGHUP */
 	const struct mfd_kinfo *kinfo;
 	struct mfd_collector *col;
 	struct event_base *base;
-	struct mfd_snapshot *snap; /* latest good snapshot */
-	bool have_snap;
+	struct mfd_state st; /* what views and exporters read */
+	struct mfd_snapshot *scratch; /* sample buffer */
 	struct mfd_extfrag *xf; /* NULL when events are unavailable */
 	char xf_why[256]; /* why events are unavailable */
-	struct mfd_extfrag_table procs;
-	struct mfd_extfrag_totals totals;
+	struct mfd_exporter *exporters;
+	struct event *tick; /* the snapshot timer */
 	struct mfd_tui *term;
 	struct mfd_screen screen;
 	char last_log[200]; /* shown in the live status line */
-	unsigned long samples;
+	bool stopping; /* SIGTERM/SIGINT seen: final flush in progress */
 	int exit_code;
 };
 
@@ -55,7 +60,8 @@ static void on_event(const struct mfd_extfrag_event *e, void *arg)
 {
 	struct agent *a = arg;
 
-	mfd_extfrag_table_add(&a->procs, e);
+	mfd_state_add_event(&a->st, e);
+	mfd_exporters_on_event(a->exporters, &a->st, e);
 }
 
 static void render(struct agent *a)
@@ -69,15 +75,15 @@ static void render(struct agent *a)
 		.width = mfd_tui_width(a->term),
 	};
 	struct mfd_view_input in = {
-		.snap = a->snap,
-		.procs = a->xf ? &a->procs : NULL,
-		.totals = a->xf ? &a->totals : NULL,
+		.snap = a->st.snap,
+		.procs = a->xf ? &a->st.procs : NULL,
+		.totals = a->xf ? &a->st.totals : NULL,
 		.kinfo = a->kinfo,
 		.events_why = a->xf_why[0] ? a->xf_why : NULL,
 	};
 	char status[512];
 
-	if (!a->have_snap)
+	if (!a->st.have_snap || !a->term)
 		return;
 	mfd_screen_reset(&a->screen);
 	a->screen.width = vo.width;
@@ -88,10 +94,27 @@ static void render(struct agent *a)
 	snprintf(status, sizeof(status),
 		 " mfd %s | source %s | every %gs | sample %lu | q quit, "
 		 "arrows scroll %s%s",
-		 MFD_VERSION, mfd_source_name(a->snap->source),
-		 a->cfg->interval, a->samples, a->last_log[0] ? "| " : "",
-		 a->last_log);
+		 MFD_VERSION, mfd_source_name(a->st.snap->source),
+		 a->cfg->interval, (unsigned long)a->st.samples,
+		 a->last_log[0] ? "| " : "", a->last_log);
 	mfd_tui_paint(a->term, &a->screen, status);
+}
+
+/* One sample: drain events first so the table and counters match the
+ * snapshot, then hand the new state to every exporter. */
+static void sample(struct agent *a)
+{
+	if (a->xf) {
+		mfd_extfrag_consume(a->xf);
+		if (mfd_extfrag_read_totals(a->xf, &a->st.totals))
+			log_warn("reading extfrag counters failed: %s",
+				 strerror(errno));
+	}
+	if (mfd_collector_sample(a->col, a->scratch) == 0)
+		mfd_state_set_snapshot(&a->st, a->scratch);
+	else
+		a->st.sample_failures++;
+	mfd_exporters_on_sample(a->exporters, &a->st);
 }
 
 static void on_tick(evutil_socket_t fd, short what, void *arg)
@@ -100,17 +123,7 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	if (a->xf) {
-		/* Drain first so the table and counters match the sample. */
-		mfd_extfrag_consume(a->xf);
-		if (mfd_extfrag_read_totals(a->xf, &a->totals))
-			log_warn("reading extfrag counters failed: %s",
-				 strerror(errno));
-	}
-	if (mfd_collector_sample(a->col, a->snap) == 0) {
-		a->have_snap = true;
-		a->samples++;
-	}
+	sample(a);
 	if (!a->cfg->headless)
 		render(a);
 }
@@ -128,6 +141,32 @@ static void on_ringbuf(evutil_socket_t fd, short what, void *arg)
 			 strerror(-n));
 }
 
+static struct timeval to_tv(double seconds);
+
+/* SIGHUP: read the configuration again. An invalid one keeps the old. */
+static void reload(struct agent *a)
+{
+	struct mfd_config next;
+	char why[512];
+	double old_interval = a->cfg->interval;
+	struct timeval tv;
+
+	if (mfd_config_reload(a->cfg, &next, why, sizeof(why))) {
+		log_warn("SIGHUP: keeping the current configuration: %s", why);
+		return;
+	}
+	mfd_exporters_reload(a->exporters, &next);
+	mfd_config_free(a->cfg);
+	*a->cfg = next;
+	a->st.interval = a->cfg->interval;
+	mfd_log_set_level((enum mfd_log_level)a->cfg->log_level);
+	if (a->cfg->interval != old_interval) {
+		tv = to_tv(a->cfg->interval);
+		event_add(a->tick, &tv);
+	}
+	log_info("SIGHUP: configuration reloaded");
+}
+
 static void on_signal(evutil_socket_t sig, short what, void *arg)
 {
 	struct agent *a = arg;
@@ -136,6 +175,10 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
 	if (sig == SIGWINCH) {
 		mfd_tui_resize(a->term);
 		render(a);
+		return;
+	}
+	if (sig == SIGHUP) {
+		reload(a);
 		return;
 	}
 	log_info("received %s, shutting down", strsignal((int)sig));
@@ -160,6 +203,57 @@ static void on_stdin(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
+/* While stopping: end the loop once no exporter has work in flight. */
+static void on_drain_poll(evutil_socket_t fd, short what, void *arg)
+{
+	struct agent *a = arg;
+
+	(void)fd;
+	(void)what;
+	if (!mfd_exporters_busy(a->exporters))
+		event_base_loopbreak(a->base);
+}
+
+static void on_shutdown_deadline(evutil_socket_t fd, short what, void *arg)
+{
+	struct agent *a = arg;
+
+	(void)fd;
+	(void)what;
+	log_warn("shutdown deadline (%gs) reached with exports in flight",
+		 a->cfg->shutdown_timeout);
+	event_base_loopbreak(a->base);
+}
+
+/* The last sample, one final flush, and a bounded wait for it. */
+static void shutdown_flush(struct agent *a)
+{
+	struct event *poll = NULL, *deadline = NULL;
+	struct timeval tv;
+
+	if (!a->exporters)
+		return;
+	a->stopping = true;
+	sample(a);
+	mfd_exporters_flush(a->exporters, &a->st);
+	if (!mfd_exporters_busy(a->exporters))
+		return;
+	poll = event_new(a->base, -1, EV_PERSIST, on_drain_poll, a);
+	deadline = evtimer_new(a->base, on_shutdown_deadline, a);
+	if (!poll || !deadline)
+		goto out;
+	tv = to_tv(0.02);
+	event_add(poll, &tv);
+	tv = to_tv(a->cfg->shutdown_timeout);
+	evtimer_add(deadline, &tv);
+	event_base_dispatch(a->base);
+out:
+	if (poll)
+		event_free(poll);
+	if (deadline)
+		event_free(deadline);
+}
+
 static void on_deadline(evutil_socket_t fd, short what, void *arg)
 {
 	struct agent *a = arg;
@@ -181,27 +275,27 @@ static struct timeval to_tv(double seconds)
 	return tv;
 }
 
-int mfd_loop_run(const struct mfd_config *cfg, const struct mfd_kinfo *k,
+int mfd_loop_run(struct mfd_config *cfg, const struct mfd_kinfo *k,
 		 struct mfd_collector *col, const struct mfd_snapshot *first)
 {
-	static const int sigs[] = { SIGINT, SIGTERM, SIGWINCH };
+	static const int sigs[] = { SIGINT, SIGTERM, SIGWINCH, SIGHUP };
 	struct event *evs[8] = { 0 };
 	struct agent a = { .cfg = cfg, .kinfo = k, .col = col, .exit_code = 1 };
+	struct mfd_export_ctx ctx;
 	struct timeval tv;
 	size_t nev = 0;
 	int err;
 
-	a.snap = calloc(1, sizeof(*a.snap));
 	a.base = event_base_new();
-	if (!a.snap || !a.base) {
+	a.scratch = calloc(1, sizeof(*a.scratch));
+	if (!a.base || !a.scratch ||
+	    mfd_state_init(&a.st, k, (size_t)cfg->max_procs,
+			   MFD_RECENT_EVENTS)) {
 		log_error("out of memory setting up the event loop");
 		goto cleanup;
 	}
+	a.st.interval = cfg->interval;
 	mfd_screen_init(&a.screen, 80);
-	if (mfd_extfrag_table_init(&a.procs, (size_t)cfg->max_procs)) {
-		log_error("out of memory for the process table");
-		goto cleanup;
-	}
 
 	if (cfg->no_events) {
 		snprintf(a.xf_why, sizeof(a.xf_why), "disabled by --no-events");
@@ -215,6 +309,19 @@ int mfd_loop_run(const struct mfd_config *cfg, const struct mfd_kinfo *k,
 		if (err)
 			log_warn("extfrag events unavailable: %s", a.xf_why);
 	}
+	a.st.have_events = a.xf != NULL;
+	a.st.events_why = a.xf_why[0] ? a.xf_why : NULL;
+
+	/* The caller's first sample is the state's first, so start-up does
+	 * not sample twice and exporters have data at once. */
+	mfd_state_set_snapshot(&a.st, first);
+
+	ctx = (struct mfd_export_ctx){ .base = a.base,
+				       .cfg = cfg,
+				       .state = &a.st };
+	if (mfd_exporters_start(&ctx, &a.exporters))
+		goto cleanup;
+	a.st.exporters = a.exporters;
 
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
 		evs[nev] = evsignal_new(a.base, sigs[i], on_signal, &a);
@@ -251,37 +358,40 @@ int mfd_loop_run(const struct mfd_config *cfg, const struct mfd_kinfo *k,
 		}
 	}
 	tv = to_tv(cfg->interval);
-	evs[nev] = event_new(a.base, -1, EV_PERSIST, on_tick, &a);
-	if (!evs[nev] || event_add(evs[nev], &tv))
+	a.tick = event_new(a.base, -1, EV_PERSIST, on_tick, &a);
+	if (!a.tick || event_add(a.tick, &tv))
 		goto cleanup;
-	nev++;
 
 	log_info("collecting every %gs from %s%s%s", cfg->interval,
 		 mfd_source_name(col->active),
 		 a.xf ? ", extfrag events attached" : "",
 		 cfg->headless ? " (headless)" : "");
-	/* Show the caller's first sample now, not one interval later. */
-	memcpy(a.snap, first, sizeof(*a.snap));
-	a.have_snap = true;
-	a.samples = 1;
+	mfd_exporters_on_sample(a.exporters, &a.st);
 	if (!cfg->headless)
 		render(&a);
-	if (event_base_dispatch(a.base) < 0)
+	if (event_base_dispatch(a.base) < 0) {
 		log_error("event loop failed");
-	else
+	} else {
+		event_del(a.tick);
+		shutdown_flush(&a);
 		a.exit_code = 0;
+	}
 
 cleanup:
 	mfd_log_set_sink(NULL, NULL);
 	mfd_tui_close(a.term);
+	if (a.tick)
+		event_free(a.tick);
+	/* evs[nev] may hold an event whose event_add() failed. */
 	for (size_t i = 0; i < nev + 1 && i < sizeof(evs) / sizeof(evs[0]); i++)
 		if (evs[i])
 			event_free(evs[i]);
+	mfd_exporters_destroy(a.exporters);
 	mfd_extfrag_close(a.xf);
-	mfd_extfrag_table_free(&a.procs);
+	mfd_state_free(&a.st);
 	mfd_screen_free(&a.screen);
 	if (a.base)
 		event_base_free(a.base);
-	free(a.snap);
+	free(a.scratch);
 	return a.exit_code;
 }

@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * exporter.c - the registry of exporter kinds and the fan-out helpers.
+ */
+#include <errno.h>
+#include <stddef.h>
+
+#define LOG_COMPONENT "export"
+#include "exporter.h"
+#include "log.h"
+
+/* Each exporter adds its row here. */
+const struct mfd_exporter_kind mfd_exporter_kinds[] = {
+	{ 0 },
+};
+
+int mfd_exporters_start(const struct mfd_export_ctx *ctx,
+			struct mfd_exporter **list)
+{
+	struct mfd_exporter **tail = list;
+
+	*list = NULL;
+	for (const struct mfd_exporter_kind *k = mfd_exporter_kinds; k->name;
+	     k++) {
+		struct mfd_exporter *e = NULL;
+		int err;
+
+		if (!k->enabled(ctx->cfg))
+			continue;
+		err = k->create(ctx, &e);
+		if (err) {
+			log_error("starting the %s exporter failed", k->name);
+			mfd_exporters_destroy(*list);
+			*list = NULL;
+			return err;
+		}
+		*tail = e;
+		tail = &e->next;
+		log_debug("%s exporter started", k->name);
+	}
+	return 0;
+}
+
+void mfd_exporters_on_sample(struct mfd_exporter *list,
+			     const struct mfd_state *st)
+{
+	for (struct mfd_exporter *e = list; e; e = e->next)
+		if (e->ops->on_sample)
+			e->ops->on_sample(e, st);
+}
+
+void mfd_exporters_on_event(struct mfd_exporter *list,
+			    const struct mfd_state *st,
+			    const struct mfd_extfrag_event *ev)
+{
+	for (struct mfd_exporter *e = list; e; e = e->next)
+		if (e->ops->on_event)
+			e->ops->on_event(e, st, ev);
+}
+
+int mfd_exporters_reload(struct mfd_exporter *list,
+			 const struct mfd_config *cfg)
+{
+	int refused = 0;
+
+	for (struct mfd_exporter *e = list; e; e = e->next)
+		if (e->ops->reload && e->ops->reload(e, cfg)) {
+			log_warn("%s exporter kept its old settings",
+				 e->ops->name);
+			refused++;
+		}
+	return refused;
+}
+
+void mfd_exporters_flush(struct mfd_exporter *list, const struct mfd_state *st)
+{
+	for (struct mfd_exporter *e = list; e; e = e->next)
+		if (e->ops->flush)
+			e->ops->flush(e, st);
+}
+
+bool mfd_exporters_busy(struct mfd_exporter *list)
+{
+	for (struct mfd_exporter *e = list; e; e = e->next)
+		if (e->ops->busy && e->ops->busy(e))
+			return true;
+	return false;
+}
+
+void mfd_exporters_destroy(struct mfd_exporter *list)
+{
+	while (list) {
+		struct mfd_exporter *next = list->next;
+
+		if (list->ops->destroy)
+			list->ops->destroy(list);
+		list = next;
+	}
+}

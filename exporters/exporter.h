@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * exporter.h - the vtable every exporter implements (OTLP, Prometheus and
+ * the dashboard, StatsD, recordings), and the registry the loop drives.
+ *
+ * The loop calls, in its one thread:
+ *   on_sample  after each snapshot, with the state updated;
+ *   on_event   for each extfrag record drained (the state already has it);
+ *   reload     on SIGHUP with a validated new config (non-zero keeps old);
+ *   flush      once on SIGTERM, after a final sample: start the last send;
+ *   busy       polled until false or the shutdown deadline passes;
+ *   destroy    last.
+ * Any hook may be NULL. No hook may block: network and disk work is driven
+ * by the libevent base given at creation.
+ */
+#ifndef MFD_EXPORTER_H
+#define MFD_EXPORTER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <event2/event.h>
+
+#include "config.h"
+#include "state.h"
+
+struct mfd_exporter;
+
+struct mfd_exporter_ops {
+	const char *name; /* "otlp", "prometheus", "statsd", "record" */
+	void (*on_sample)(struct mfd_exporter *e, const struct mfd_state *st);
+	void (*on_event)(struct mfd_exporter *e, const struct mfd_state *st,
+			 const struct mfd_extfrag_event *ev);
+	int (*reload)(struct mfd_exporter *e, const struct mfd_config *cfg);
+	void (*flush)(struct mfd_exporter *e, const struct mfd_state *st);
+	bool (*busy)(struct mfd_exporter *e);
+	void (*destroy)(struct mfd_exporter *e);
+};
+
+struct mfd_exporter {
+	const struct mfd_exporter_ops *ops;
+	struct mfd_export_stats stats; /* published as mfd.agent.export.* */
+	void *priv; /* the exporter's own state */
+	struct mfd_exporter *next;
+};
+
+/* What an exporter gets when it is created. */
+struct mfd_export_ctx {
+	struct event_base *base;
+	const struct mfd_config *cfg;
+	struct mfd_state *state;
+};
+
+/*
+ * One row per exporter kind: enabled() says whether cfg asks for it;
+ * create() builds it (0, or -errno after logging why). A create failure
+ * is fatal at start-up: a user who asked for an exporter must know.
+ */
+struct mfd_exporter_kind {
+	const char *name;
+	bool (*enabled)(const struct mfd_config *cfg);
+	int (*create)(const struct mfd_export_ctx *ctx,
+		      struct mfd_exporter **out);
+};
+
+extern const struct mfd_exporter_kind mfd_exporter_kinds[];
+
+/* Create every enabled exporter, linked in order into *list. 0 or -errno
+ * (what was created is destroyed again). */
+int mfd_exporters_start(const struct mfd_export_ctx *ctx,
+			struct mfd_exporter **list);
+void mfd_exporters_on_sample(struct mfd_exporter *list,
+			     const struct mfd_state *st);
+void mfd_exporters_on_event(struct mfd_exporter *list,
+			    const struct mfd_state *st,
+			    const struct mfd_extfrag_event *ev);
+/* Reload each; returns the number that refused the new config. */
+int mfd_exporters_reload(struct mfd_exporter *list,
+			 const struct mfd_config *cfg);
+void mfd_exporters_flush(struct mfd_exporter *list, const struct mfd_state *st);
+bool mfd_exporters_busy(struct mfd_exporter *list);
+void mfd_exporters_destroy(struct mfd_exporter *list);
+
+#endif /* MFD_EXPORTER_H */
