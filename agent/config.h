@@ -3,9 +3,14 @@
  * config.h - the agent's settings and the one table that drives them.
  *
  * Every option is a row of mfd_options[] (config.c): long name, short
- * letter, type, bounds, default, the offset of its field in struct
- * mfd_config, and one line of help. Parsing, validation, defaults and
- * --help are all generated from that table.
+ * letter, config-file key, environment variable, type, bounds, default, the
+ * offset of its field in struct mfd_config, and one line of help. Parsing
+ * (argv, the YAML file, the environment), validation, defaults, --help,
+ * --check-config and the documented default file config/mfd.yaml are all
+ * generated from that table.
+ *
+ * Precedence, lowest to highest: defaults, the file (--config FILE or
+ * $MFD_CONFIG), the environment, the command line.
  */
 #ifndef MFD_CONFIG_H
 #define MFD_CONFIG_H
@@ -23,6 +28,17 @@ enum mfd_format {
 	MFD_FORMAT_CSV,
 };
 
+/* Upper bound on rows in the option table (origin[] is indexed by row). */
+#define MFD_OPT_MAX 256
+
+/* Where an option's value came from (struct mfd_config.origin[]). */
+enum mfd_origin {
+	MFD_ORIGIN_DEFAULT = 0,
+	MFD_ORIGIN_FILE,
+	MFD_ORIGIN_ENV,
+	MFD_ORIGIN_FLAG,
+};
+
 struct mfd_config {
 	double interval; /* seconds between snapshots (-d) */
 	int view; /* enum mfd_view (-n -z -s -v) */
@@ -37,6 +53,7 @@ struct mfd_config {
 	int source; /* enum mfd_source_mode */
 	bool probe; /* --probe: check what works, exit */
 	int log_level; /* enum mfd_log_level */
+	int log_format; /* enum mfd_log_format */
 	int ringbuf_kib; /* extfrag ring buffer size */
 	int max_procs; /* processes tracked by the -s table */
 	char *proc_dir; /* where buddyinfo/zoneinfo live (tests) */
@@ -45,6 +62,12 @@ struct mfd_config {
 	double shutdown_timeout; /* seconds the final flush may take */
 	bool help; /* -h */
 	bool version; /* --version */
+	char *config_file; /* --config FILE or $MFD_CONFIG, or NULL */
+	bool check_config; /* --check-config: validate, print, exit */
+	bool dump_config; /* --dump-config: print the documented defaults */
+
+	/* enum mfd_origin of each row of the option table. */
+	unsigned char origin[MFD_OPT_MAX];
 
 	/* The command line, kept so SIGHUP can apply it again on top of a
 	 * reloaded file (flags win over the file). Not owned. */
@@ -61,6 +84,14 @@ enum mfd_opt_type {
 	MFD_OPT_ENUM, /* string value mapped through .choices to an int */
 };
 
+struct mfd_option;
+/* A custom conversion for one option (e.g. variables with special
+ * semantics): parse val into field (the option's field in the config),
+ * or return -EINVAL with why[] saying what is wrong (never echo a secret).
+ * The field keeps the C type that .type implies (char * for STRING). */
+typedef int (*mfd_opt_parse_fn)(const struct mfd_option *o, const char *val,
+				void *field, char *why, size_t why_len);
+
 struct mfd_option {
 	const char *name; /* long option, without "--" */
 	const char *key; /* config-file key, "section.name"; NULL: flag only */
@@ -75,6 +106,15 @@ struct mfd_option {
 	const char *const *choices; /* MFD_OPT_ENUM, NULL terminated */
 	const char *arg; /* argument name in --help ("SECONDS") */
 	const char *help; /* one line */
+	const char *env; /* environment variable, or NULL */
+	const char *section; /* --help group of a flag-only option ("view");
+			      * keyed options group by the key's first part */
+	bool secret; /* printed as [REDACTED]; refused in argv; also read from
+		      * a file: key "<key>_file", flag --<name>-file,
+		      * variable <env>_FILE (contents trimmed) */
+	bool restart; /* SIGHUP cannot change it: a new value is reported as
+		       * needing a restart and the old one kept */
+	mfd_opt_parse_fn parse; /* NULL: convert by .type */
 };
 
 extern const struct mfd_option mfd_options[];
@@ -83,9 +123,12 @@ extern const struct mfd_option mfd_options[];
 int mfd_config_defaults(struct mfd_config *cfg);
 
 /*
- * Parse argv into cfg (defaults applied first). Returns 0 on success, or
- * -EINVAL after writing "mfd-agent: <what is wrong>" to err; the caller then
- * prints a usage hint and exits 2.
+ * Build cfg from every source: defaults, the config file named by --config
+ * or $MFD_CONFIG, the environment, then argv. Returns 0 on success, or
+ * -EINVAL after writing "mfd-agent: <what is wrong>" (for the file,
+ * "mfd-agent: FILE:LINE:COLUMN: key 'x.y': <what is wrong>") to err; the
+ * caller then prints a usage hint and exits 2. argv is kept (not copied) for
+ * mfd_config_reload().
  */
 int mfd_config_parse_args(struct mfd_config *cfg, int argc, char **argv,
 			  FILE *err);
@@ -97,6 +140,43 @@ int mfd_config_parse_args(struct mfd_config *cfg, int argc, char **argv,
  */
 int mfd_config_reload(const struct mfd_config *cur, struct mfd_config *out,
 		      char *why, size_t why_len);
+
+/* Reads a secret file for "<key>_file"; 0 with a malloc'd NUL-terminated
+ * *out, or -errno with why[] set. */
+typedef int (*mfd_read_file_fn)(const char *path, char **out, char *why,
+				size_t why_len);
+
+/*
+ * The pure core of the config file: apply the YAML document buf[0..len) to
+ * cfg (which holds the values so far). No I/O except through read_file,
+ * which may be NULL (then "*_file" keys are an error). Returns 0, or -EINVAL
+ * / -ENOMEM with why[] = "NAME:LINE:COLUMN: key 'x.y': <what is wrong>".
+ * On error cfg may hold some of the file's values; free it.
+ */
+int mfd_config_parse_yaml(struct mfd_config *cfg, const char *buf, size_t len,
+			  const char *name, mfd_read_file_fn read_file,
+			  char *why, size_t why_len);
+
+/* The documented default file (config/mfd.yaml): every keyed option, its
+ * default and a comment, nested by section. */
+void mfd_config_dump(FILE *out);
+/* The effective configuration as YAML, secrets as [REDACTED], each value
+ * followed by where it came from. */
+void mfd_config_print(FILE *out, const struct mfd_config *cfg);
+
+/* The value of option o in cfg as YAML text (secrets as [REDACTED] when
+ * redact), and equality of one option's value in two configs. */
+void mfd_config_format_value(const struct mfd_option *o,
+			     const struct mfd_config *cfg, bool redact,
+			     char *buf, size_t len);
+bool mfd_config_value_equal(const struct mfd_option *o,
+			    const struct mfd_config *a,
+			    const struct mfd_config *b);
+const struct mfd_option *mfd_config_find_key(const char *key);
+
+/* Tests only: run everything above over another table (NULL: the real
+ * one). Its offsets must still point into struct mfd_config. */
+void mfd_config_use_table(const struct mfd_option *table);
 
 void mfd_config_usage(FILE *out, const char *prog);
 void mfd_config_free(struct mfd_config *cfg);

@@ -9,6 +9,8 @@
 #define MFD_LOG_H
 
 #include <stdarg.h>
+#include <stddef.h>
+#include <time.h>
 
 enum mfd_log_level {
 	MFD_LOG_ERROR = 0,
@@ -17,12 +19,26 @@ enum mfd_log_level {
 	MFD_LOG_DEBUG,
 };
 
-/* Where formatted lines go; default writes to stderr. The live terminal view
- * installs its own sink so log lines do not tear the screen. */
+/* How a line looks: text "TIME LEVEL COMPONENT: MSG", logfmt
+ * "time=.. level=.. component=.. msg=..", or one JSON object per line. */
+enum mfd_log_format {
+	MFD_LOG_FORMAT_TEXT = 0,
+	MFD_LOG_FORMAT_LOGFMT,
+	MFD_LOG_FORMAT_JSON,
+};
+
+/* Where lines go; default writes to stderr. The live terminal view
+ * installs its own sink so log lines do not tear the screen; a sink always
+ * gets the text form, whatever the format, since it is shown to a person. */
 typedef void (*mfd_log_sink_fn)(enum mfd_log_level level, const char *line,
 				void *arg);
 
 void mfd_log_set_level(enum mfd_log_level level);
+void mfd_log_set_format(enum mfd_log_format format);
+/* Format one line (no newline) into buf; used by mfd_vlog, and by tests. */
+void mfd_log_format_line(char *buf, size_t len, enum mfd_log_format format,
+			 const struct timespec *ts, enum mfd_log_level level,
+			 const char *component, const char *msg);
 void mfd_log_set_sink(mfd_log_sink_fn fn, void *arg);
 /* Send libbpf's own messages through this logger. */
 void mfd_log_route_libbpf(void);

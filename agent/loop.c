@@ -160,6 +160,7 @@ static void reload(struct agent *a)
 	*a->cfg = next;
 	a->st.interval = a->cfg->interval;
 	mfd_log_set_level((enum mfd_log_level)a->cfg->log_level);
+	mfd_log_set_format((enum mfd_log_format)a->cfg->log_format);
 	if (a->cfg->interval != old_interval) {
 		tv = to_tv(a->cfg->interval);
 		event_add(a->tick, &tv);

@@ -157,6 +157,7 @@ int main(int argc, char **argv)
 	struct mfd_collector col = { 0 };
 	struct mfd_config cfg;
 	struct mfd_kinfo k;
+	char *proc_dir = NULL;
 	int rc = 1, err;
 
 	if (mfd_config_parse_args(&cfg, argc, argv, stderr)) {
@@ -175,7 +176,19 @@ int main(int argc, char **argv)
 		rc = 0;
 		goto out;
 	}
+	if (cfg.dump_config) {
+		mfd_config_dump(stdout);
+		rc = fflush(stdout) ? 1 : 0;
+		goto out;
+	}
+	if (cfg.check_config) {
+		/* Everything was validated while loading; errors exit 2. */
+		mfd_config_print(stdout, &cfg);
+		rc = fflush(stdout) ? 1 : 0;
+		goto out;
+	}
 	mfd_log_set_level((enum mfd_log_level)cfg.log_level);
+	mfd_log_set_format((enum mfd_log_format)cfg.log_format);
 	mfd_log_route_libbpf();
 	mfd_kinfo_load(&k, "");
 
@@ -184,8 +197,14 @@ int main(int argc, char **argv)
 		goto out;
 	}
 
+	/* The collector keeps this pointer; SIGHUP replaces cfg, so it gets a
+	 * copy that lives until exit (proc_dir needs a restart anyway). */
+	if (cfg.proc_dir && !(proc_dir = strdup(cfg.proc_dir))) {
+		fprintf(stderr, "mfd-agent: out of memory\n");
+		goto out;
+	}
 	err = mfd_collector_open(&col, (enum mfd_source_mode)cfg.source, &k,
-				 cfg.proc_dir);
+				 proc_dir);
 	if (err) {
 		fprintf(stderr, "mfd-agent: --source bpf: %s\n",
 			col.fallback_reason);
@@ -221,5 +240,6 @@ out:
 	free(snap);
 	mfd_collector_close(&col);
 	mfd_config_free(&cfg);
+	free(proc_dir);
 	return rc;
 }
