@@ -86,7 +86,9 @@ enum mfd_opt_type {
 
 struct mfd_option;
 /* A custom conversion for one option (e.g. variables with special
- * semantics): parse val into field (the option's field in the config),
+ * semantics), used for defaults, the file, the environment and flags alike
+ * (val is NULL only for a FLAG given on the command line): parse val into
+ * field (the option's field in the config),
  * or return -EINVAL with why[] saying what is wrong (never echo a secret).
  * The field keeps the C type that .type implies (char * for STRING). */
 typedef int (*mfd_opt_parse_fn)(const struct mfd_option *o, const char *val,

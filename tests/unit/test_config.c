@@ -520,6 +520,77 @@ static void test_secrets(void **state)
 	unlink(sfile);
 }
 
+/* ---- a custom conversion (.parse), as variables with special semantics
+ * use: it sees every source and reports errors in the source's place. */
+
+static int parse_even(const struct mfd_option *o, const char *val, void *field,
+		      char *why, size_t why_len)
+{
+	char *end;
+	long v = strtol(val, &end, 10);
+
+	(void)o;
+	if (*end || v % 2) {
+		snprintf(why, why_len, "'%s' is not even", val);
+		return -EINVAL;
+	}
+	*(int *)field = (int)v;
+	return 0;
+}
+
+static const struct mfd_option parse_table[] = {
+	{ .name = "even",
+	  .key = "custom.even",
+	  .type = MFD_OPT_INT,
+	  .offset = offsetof(struct mfd_config, node),
+	  .def = "2",
+	  .env = "MFD_TEST_EVEN",
+	  .help = "an even number",
+	  .parse = parse_even },
+	{ .name = "config",
+	  .type = MFD_OPT_STRING,
+	  .offset = offsetof(struct mfd_config, config_file),
+	  .def = "",
+	  .help = "file" },
+	{ 0 },
+};
+
+static void test_custom_parse_hook(void **state)
+{
+	static const char good[] = "custom:\n  even: 8\n";
+	static const char bad[] = "custom:\n  even: 7\n";
+	char err[512], why[512];
+	char *argv[] = { "mfd-agent", "--even", "4", NULL };
+	char *bare[] = { "mfd-agent", NULL };
+	struct mfd_config cfg;
+
+	(void)state;
+	mfd_config_use_table(parse_table);
+	assert_int_equal(mfd_config_defaults(&cfg), 0);
+	assert_int_equal(cfg.node, 2);
+	assert_int_equal(mfd_config_parse_yaml(&cfg, good, strlen(good), "p",
+					       NULL, why, sizeof(why)),
+			 0);
+	assert_int_equal(cfg.node, 8);
+	assert_int_equal(mfd_config_parse_yaml(&cfg, bad, strlen(bad), "p",
+					       NULL, why, sizeof(why)),
+			 -EINVAL);
+	assert_string_equal(why, "p:2:9: key 'custom.even': '7' is not even");
+	mfd_config_free(&cfg);
+
+	setenv("MFD_TEST_EVEN", "6", 1);
+	assert_int_equal(load(&cfg, bare, err, sizeof(err)), 0);
+	assert_int_equal(cfg.node, 6);
+	assert_int_equal(load(&cfg, argv, err, sizeof(err)), 0);
+	assert_int_equal(cfg.node, 4); /* the flag wins */
+	setenv("MFD_TEST_EVEN", "5", 1);
+	assert_int_equal(load(&cfg, bare, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "mfd-agent: MFD_TEST_EVEN: '5' is not even\n");
+	unsetenv("MFD_TEST_EVEN");
+	mfd_config_free(&cfg);
+	mfd_config_use_table(NULL);
+}
+
 /* ---- SIGHUP ------------------------------------------------------------ */
 
 static void test_reload(void **state)
@@ -666,6 +737,7 @@ int main(void)
 		cmocka_unit_test(test_empty_and_binary),
 		cmocka_unit_test(test_precedence),
 		cmocka_unit_test(test_secrets),
+		cmocka_unit_test(test_custom_parse_hook),
 		cmocka_unit_test(test_reload),
 		cmocka_unit_test(test_committed_default_file_matches_table),
 		cmocka_unit_test(test_log_formats),
