@@ -41,6 +41,9 @@
 #define RETRY_MAX_S 60
 #define REFRESH_S 300
 
+/* Kinds of failure, each logged at most once per LOG_EVERY_NS. */
+enum fail_kind { FAIL_RESOLVE, FAIL_SEND, FAIL_ENCODE, FAIL_KINDS };
+
 struct statsd {
 	struct mfd_exporter *e;
 	struct event_base *base;
@@ -55,36 +58,36 @@ struct statsd {
 	int fd; /* connected UDP socket, or -1 */
 	struct statsd_encoder enc;
 
-	/* rate-limited failure log */
-	uint64_t last_log_ns;
-	uint64_t unlogged; /* failures since the last message */
+	/* rate-limited failure logs, one per kind of failure */
+	uint64_t last_log_ns[FAIL_KINDS];
+	uint64_t unlogged[FAIL_KINDS]; /* failures since the last message */
 	uint64_t oversize_total; /* lines longer than the mtu, sent alone */
 	uint64_t sends; /* encodes sent (one per sample) */
 };
 
 /* Log a failure now, or count it for the next message. */
-__attribute__((format(printf, 2, 3))) static void fail_log(struct statsd *s,
-							   const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static void
+fail_log(struct statsd *s, enum fail_kind kind, const char *fmt, ...)
 {
 	uint64_t now = mfd_now_mono_ns();
 	char msg[512];
 	va_list ap;
 
-	if (s->last_log_ns && now - s->last_log_ns < LOG_EVERY_NS) {
-		s->unlogged++;
+	if (s->last_log_ns[kind] && now - s->last_log_ns[kind] < LOG_EVERY_NS) {
+		s->unlogged[kind]++;
 		return;
 	}
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (s->unlogged)
-		log_warn("%s (%" PRIu64 " more failures since the last "
+	if (s->unlogged[kind])
+		log_warn("%s (%" PRIu64 " more like it since the last "
 			 "message)",
-			 msg, s->unlogged);
+			 msg, s->unlogged[kind]);
 	else
 		log_warn("%s", msg);
-	s->last_log_ns = now;
-	s->unlogged = 0;
+	s->last_log_ns[kind] = now;
+	s->unlogged[kind] = 0;
 }
 
 static void close_socket(struct statsd *s)
@@ -131,9 +134,9 @@ static void on_resolved(int result, struct evutil_addrinfo *res, void *arg)
 	if (result == EVUTIL_EAI_CANCEL)
 		return; /* destroy or reload; s is about to change */
 	if (result != 0) {
-		s->e->stats.requests_failed++;
-		fail_log(s, "cannot resolve %s: %s; retrying in %ds",
-			 s->addr_text, evutil_gai_strerror(result), s->retry_s);
+		fail_log(s, FAIL_RESOLVE,
+			 "cannot resolve %s: %s; retrying in %ds", s->addr_text,
+			 evutil_gai_strerror(result), s->retry_s);
 		schedule(s, s->retry_s);
 		s->retry_s = s->retry_s * 2 > RETRY_MAX_S ? RETRY_MAX_S :
 							    s->retry_s * 2;
@@ -146,8 +149,8 @@ static void on_resolved(int result, struct evutil_addrinfo *res, void *arg)
 	}
 	evutil_freeaddrinfo(res);
 	if (err) {
-		s->e->stats.requests_failed++;
-		fail_log(s, "cannot open a socket to %s: %s; retrying in %ds",
+		fail_log(s, FAIL_RESOLVE,
+			 "cannot open a socket to %s: %s; retrying in %ds",
 			 s->addr_text, strerror(-err), s->retry_s);
 		schedule(s, s->retry_s);
 		return;
@@ -222,7 +225,8 @@ static void send_packets(struct statsd *s)
 		if (s->fd < 0) {
 			st->requests_failed++;
 			st->dropped[MFD_DROP_SEND] += lines;
-			fail_log(s, "no address for %s yet: packet dropped",
+			fail_log(s, FAIL_SEND,
+				 "no address for %s yet: packet dropped",
 				 s->addr_text);
 			continue;
 		}
@@ -233,8 +237,9 @@ static void send_packets(struct statsd *s)
 		}
 		st->requests_failed++;
 		st->dropped[MFD_DROP_SEND] += lines;
-		fail_log(s, "sending %zu bytes to %s failed: %s", len,
-			 s->addr_text, w < 0 ? strerror(errno) : "short write");
+		fail_log(s, FAIL_SEND, "sending %zu bytes to %s failed: %s",
+			 len, s->addr_text,
+			 w < 0 ? strerror(errno) : "short write");
 	}
 }
 
@@ -247,12 +252,13 @@ static void statsd_on_sample(struct mfd_exporter *e, const struct mfd_state *st)
 	statsd_encoder_end(&s->enc);
 	if (s->enc.drop_encode) {
 		e->stats.dropped[MFD_DROP_ENCODE] += s->enc.drop_encode;
-		fail_log(s, "%" PRIu64 " points could not be encoded",
+		fail_log(s, FAIL_ENCODE,
+			 "%" PRIu64 " points could not be encoded",
 			 s->enc.drop_encode);
 	}
 	if (s->enc.oversize) {
 		s->oversize_total += s->enc.oversize;
-		fail_log(s,
+		fail_log(s, FAIL_ENCODE,
 			 "%" PRIu64 " lines longer than the mtu (%zu) "
 			 "went alone",
 			 s->enc.oversize, s->enc.mtu);
