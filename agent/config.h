@@ -47,6 +47,7 @@ struct mfd_config {
 	int statsd_tags; /* enum statsd_tag_style */
 	char *statsd_prefix; /* prepended to every StatsD name */
 	int statsd_mtu; /* largest StatsD packet payload, bytes */
+	int statsd_proto; /* 0 udp, 1 tcp */
 	bool help; /* -h */
 	bool version; /* --version */
 

@@ -1,12 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * statsd.c - the StatsD exporter: after each sample, encode every metric
- * point (statsd_encode.c) and send the packets over UDP.
+ * point (statsd_encode.c) and send the packets over UDP (or TCP).
  *
  * Nothing here blocks the loop:
- *  - the socket is non-blocking and connected; a send that would block,
- *    or fails (ECONNREFUSED from an earlier ICMP port unreachable, no
- *    route...), drops that packet and counts it;
+ *  - UDP: the socket is non-blocking and connected; a send that would
+ *    block, or fails (ECONNREFUSED from an earlier ICMP port unreachable,
+ *    no route...), drops that packet and counts it;
+ *  - TCP: a libevent bufferevent connects in the background and queues
+ *    packets, each ended by '\n' (statsd's TCP server splits on it), up to
+ *    TCP_QUEUE_MAX bytes; beyond that, packets are dropped and counted. A
+ *    lost connection drops what was queued, counts it, and reconnects with
+ *    back-off;
  *  - a numeric address is used at once; a name is resolved with libevent's
  *    evdns (asynchronous). Until an address is known, every packet counts
  *    as failed. A failed resolution is retried on a timer with back-off,
@@ -26,6 +31,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
 #include <event2/dns.h>
 #include <event2/util.h>
 
@@ -40,6 +47,9 @@
 #define RETRY_MIN_S 2
 #define RETRY_MAX_S 60
 #define REFRESH_S 300
+#define TCP_QUEUE_MAX (4u << 20)
+
+enum { PROTO_UDP = 0, PROTO_TCP = 1 }; /* index of statsd_proto_choices */
 
 /* Kinds of failure, each logged at most once per LOG_EVERY_NS. */
 enum fail_kind { FAIL_RESOLVE, FAIL_SEND, FAIL_ENCODE, FAIL_KINDS };
@@ -55,7 +65,11 @@ struct statsd {
 	char host[256];
 	uint16_t port;
 	char addr_text[300]; /* "host:port" for messages */
+	int proto; /* PROTO_UDP or PROTO_TCP */
 	int fd; /* connected UDP socket, or -1 */
+	struct bufferevent *bev; /* TCP connection (connecting or up) */
+	bool connected; /* bev has connected */
+	uint64_t tcp_queued; /* packets queued, not yet all written */
 	struct statsd_encoder enc;
 
 	/* rate-limited failure logs, one per kind of failure */
@@ -90,11 +104,110 @@ fail_log(struct statsd *s, enum fail_kind kind, const char *fmt, ...)
 	s->unlogged[kind] = 0;
 }
 
+static uint64_t queued_lines(struct bufferevent *bev);
+
 static void close_socket(struct statsd *s)
 {
 	if (s->fd >= 0)
 		close(s->fd);
 	s->fd = -1;
+	if (s->bev) {
+		/* What is still queued is lost with the connection. */
+		if (s->tcp_queued) {
+			s->e->stats.requests_failed += s->tcp_queued;
+			s->e->stats.dropped[MFD_DROP_SEND] +=
+				queued_lines(s->bev);
+		}
+		bufferevent_free(s->bev);
+	}
+	s->tcp_queued = 0;
+	s->bev = NULL;
+	s->connected = false;
+}
+
+static void schedule(struct statsd *s, int seconds);
+
+/* Lines still queued on the TCP connection (each packet ends in '\n' and
+ * holds its lines separated by '\n'). */
+static uint64_t queued_lines(struct bufferevent *bev)
+{
+	struct evbuffer *out = bufferevent_get_output(bev);
+	struct evbuffer_ptr pos;
+	uint64_t n = 0;
+
+	evbuffer_ptr_set(out, &pos, 0, EVBUFFER_PTR_SET);
+	while ((pos = evbuffer_search(out, "\n", 1, &pos)).pos >= 0) {
+		n++;
+		if (evbuffer_ptr_set(out, &pos, 1, EVBUFFER_PTR_ADD) < 0)
+			break;
+	}
+	return n;
+}
+
+static void on_tcp_read(struct bufferevent *bev, void *arg)
+{
+	(void)arg; /* statsd never answers; discard anything */
+	evbuffer_drain(bufferevent_get_input(bev),
+		       evbuffer_get_length(bufferevent_get_input(bev)));
+}
+
+/* The output queue drained into the kernel: those packets count as sent
+ * (TCP delivers them or the connection fails later). */
+static void on_tcp_write(struct bufferevent *bev, void *arg)
+{
+	struct statsd *s = arg;
+
+	if (evbuffer_get_length(bufferevent_get_output(bev)) == 0) {
+		s->e->stats.requests_sent += s->tcp_queued;
+		s->tcp_queued = 0;
+	}
+}
+
+static void on_tcp_event(struct bufferevent *bev, short what, void *arg)
+{
+	struct statsd *s = arg;
+	int err = EVUTIL_SOCKET_ERROR();
+
+	(void)bev; /* s->bev */
+	if (what & BEV_EVENT_CONNECTED) {
+		log_info("connected to %s over TCP", s->addr_text);
+		s->connected = true;
+		s->retry_s = RETRY_MIN_S;
+		return;
+	}
+	if (!(what & (BEV_EVENT_ERROR | BEV_EVENT_EOF)))
+		return;
+	fail_log(s, FAIL_SEND, "TCP connection to %s %s: %s; retrying in %ds",
+		 s->addr_text, s->connected ? "lost" : "failed",
+		 what & BEV_EVENT_EOF ? "closed by the server" :
+					evutil_socket_error_to_string(err),
+		 s->retry_s);
+	close_socket(s);
+	schedule(s, s->retry_s);
+	s->retry_s = s->retry_s * 2 > RETRY_MAX_S ? RETRY_MAX_S :
+						    s->retry_s * 2;
+}
+
+/* Start a background TCP connection to ai. 0 or -errno. */
+static int open_tcp(struct statsd *s, const struct evutil_addrinfo *ai)
+{
+	struct bufferevent *bev =
+		bufferevent_socket_new(s->base, -1, BEV_OPT_CLOSE_ON_FREE);
+
+	if (!bev)
+		return -ENOMEM;
+	bufferevent_setcb(bev, on_tcp_read, on_tcp_write, on_tcp_event, s);
+	bufferevent_enable(bev, EV_READ | EV_WRITE);
+	close_socket(s);
+	s->bev = bev;
+	/* Failures after this point arrive as BEV_EVENT_ERROR. */
+	if (bufferevent_socket_connect(bev, ai->ai_addr, (int)ai->ai_addrlen) <
+	    0) {
+		s->bev = NULL;
+		bufferevent_free(bev);
+		return -ECONNREFUSED;
+	}
+	return 0;
 }
 
 /* Open a non-blocking UDP socket connected to ai. 0 or -errno. */
@@ -143,7 +256,8 @@ static void on_resolved(int result, struct evutil_addrinfo *res, void *arg)
 		return;
 	}
 	for (struct evutil_addrinfo *ai = res; ai; ai = ai->ai_next) {
-		err = open_socket(s, ai);
+		err = s->proto == PROTO_TCP ? open_tcp(s, ai) :
+					      open_socket(s, ai);
 		if (!err)
 			break;
 	}
@@ -156,6 +270,8 @@ static void on_resolved(int result, struct evutil_addrinfo *res, void *arg)
 		return;
 	}
 	log_debug("sending to %s", s->addr_text);
+	if (s->proto == PROTO_TCP)
+		return; /* a connection is kept until it fails */
 	s->retry_s = RETRY_MIN_S;
 	schedule(s, REFRESH_S);
 }
@@ -164,10 +280,13 @@ static void on_resolved(int result, struct evutil_addrinfo *res, void *arg)
  * complete (and call on_resolved) before this returns. */
 static void resolve(struct statsd *s)
 {
-	struct evutil_addrinfo hints = { .ai_family = AF_UNSPEC,
-					 .ai_socktype = SOCK_DGRAM,
-					 .ai_protocol = IPPROTO_UDP,
-					 .ai_flags = EVUTIL_AI_ADDRCONFIG };
+	struct evutil_addrinfo hints = {
+		.ai_family = AF_UNSPEC,
+		.ai_socktype = s->proto == PROTO_TCP ? SOCK_STREAM : SOCK_DGRAM,
+		.ai_protocol = s->proto == PROTO_TCP ? IPPROTO_TCP :
+						       IPPROTO_UDP,
+		.ai_flags = EVUTIL_AI_ADDRCONFIG
+	};
 	struct evdns_getaddrinfo_request *req;
 	char port[8];
 
@@ -211,6 +330,37 @@ static void cancel_resolve(struct statsd *s)
 	s->resolving = false;
 }
 
+/* Queue one packet on the TCP connection, '\n' ended. */
+static void send_tcp(struct statsd *s, const char *p, size_t len,
+		     uint32_t lines)
+{
+	struct mfd_export_stats *st = &s->e->stats;
+	struct evbuffer *out;
+
+	if (!s->bev) {
+		st->requests_failed++;
+		st->dropped[MFD_DROP_SEND] += lines;
+		fail_log(s, FAIL_SEND, "no connection to %s: packet dropped",
+			 s->addr_text);
+		return;
+	}
+	out = bufferevent_get_output(s->bev);
+	if (evbuffer_get_length(out) + len + 1 > TCP_QUEUE_MAX) {
+		st->requests_failed++;
+		st->dropped[MFD_DROP_QUEUE_FULL] += lines;
+		fail_log(s, FAIL_SEND,
+			 "%u bytes already queued for %s: packet dropped",
+			 TCP_QUEUE_MAX, s->addr_text);
+		return;
+	}
+	if (evbuffer_add(out, p, len) || evbuffer_add(out, "\n", 1)) {
+		st->requests_failed++;
+		st->dropped[MFD_DROP_SEND] += lines;
+		return;
+	}
+	s->tcp_queued++; /* sent once written out (on_tcp_write) */
+}
+
 static void send_packets(struct statsd *s)
 {
 	struct mfd_export_stats *st = &s->e->stats;
@@ -222,6 +372,10 @@ static void send_packets(struct statsd *s)
 		const char *p = statsd_encoder_packet(&s->enc, k, &len, &lines);
 		ssize_t w;
 
+		if (s->proto == PROTO_TCP) {
+			send_tcp(s, p, len, lines);
+			continue;
+		}
 		if (s->fd < 0) {
 			st->requests_failed++;
 			st->dropped[MFD_DROP_SEND] += lines;
@@ -292,8 +446,10 @@ static int apply_config(struct statsd *s, const struct mfd_config *cfg,
 			  STATSD_PREFIX_MAX);
 		return err;
 	}
-	*addr_changed = strcmp(host, s->host) != 0 || port != s->port;
+	*addr_changed = strcmp(host, s->host) != 0 || port != s->port ||
+			cfg->statsd_proto != s->proto;
 	if (*addr_changed) {
+		s->proto = cfg->statsd_proto;
 		snprintf(s->host, sizeof(s->host), "%s", host);
 		s->port = port;
 		snprintf(s->addr_text, sizeof(s->addr_text),
@@ -354,9 +510,19 @@ static void statsd_destroy(struct mfd_exporter *e)
 	free(e);
 }
 
+/* TCP: the final flush waits (up to --shutdown-timeout) for the queue. */
+static bool statsd_busy(struct mfd_exporter *e)
+{
+	struct statsd *s = e->priv;
+
+	return s->bev && s->connected &&
+	       evbuffer_get_length(bufferevent_get_output(s->bev)) > 0;
+}
+
 static const struct mfd_exporter_ops statsd_ops = {
 	.name = "statsd",
 	.on_sample = statsd_on_sample,
+	.busy = statsd_busy,
 	.reload = statsd_reload,
 	.destroy = statsd_destroy,
 };
@@ -393,8 +559,8 @@ int mfd_statsd_create(const struct mfd_export_ctx *ctx,
 		err = -ENOMEM;
 		goto cleanup;
 	}
-	log_info("StatsD to %s over UDP, %s names, packets up to %zu bytes",
-		 s->addr_text,
+	log_info("StatsD to %s over %s, %s names, packets up to %zu bytes",
+		 s->addr_text, s->proto == PROTO_TCP ? "TCP" : "UDP",
 		 (const char *[]){ "untagged", "DogStatsD-tagged",
 				   "Graphite-tagged" }[s->enc.style],
 		 s->enc.mtu);

@@ -8,12 +8,15 @@ Gauges: the expected names and values come from the agent's own
 fixture files), named by the rules in the README, not by the encoder.
 Counters: the daemon sums the deltas it received, so each must equal the
 agent's cumulative value at its last send. Those are derived from the
-wire capture (udp_tee.py): one batch per sample, so samples.ok and
+wire capture (tee.py): one batch per sample, so samples.ok and
 collection.duration.count equal the number of batches, and
 export.requests{sent} equals the packets of every batch but the last
 (a batch reports the packets sent before it).
 
-usage: check_statsd.py STYLE PREFIX MTU ONCE_JSON WIRE_LOG GAUGES COUNTERS
+usage: check_statsd.py STYLE PREFIX MTU ONCE_JSON WIRE_LOG GAUGES COUNTERS [tcp]
+Over TCP the capture is a stream of lines; packets are rebuilt from it by
+the documented packing rule (greedy, at most MTU bytes, a 0-then-negative
+gauge pair kept together, a longer line alone).
 Prints one line per check; exits 1 if any failed."""
 import json
 import math
@@ -24,6 +27,7 @@ once = json.load(open(sys.argv[4]))
 wire = [json.loads(line) for line in open(sys.argv[5])]
 gauges = json.load(open(sys.argv[6]))
 counters = json.load(open(sys.argv[7]))
+tcp = len(sys.argv) > 8 and sys.argv[8] == "tcp"
 fails = 0
 
 
@@ -84,9 +88,30 @@ neg = [k for k, v in want_g.items() if v < 0]
 check(len(neg) > 0, "the fixture has negative gauges (%d), so the 0-then-negative pair is exercised" % len(neg))
 
 # --- the wire -----------------------------------------------------------------
-check(len(wire) > 0, "the agent sent %d packets" % len(wire))
-check(all(len(p.encode("latin-1")) <= mtu for p in wire),
-      "every packet fits the mtu %d (largest %d)" % (mtu, max((len(p) for p in wire), default=0)))
+def repack(stream):
+    lines = [x for x in stream.split("\n") if x]
+    units = []
+    for x in lines:
+        k, v, t = parse(x)
+        if t == "g" and v < 0 and units and "\n" not in units[-1] \
+                and parse(units[-1]) == (k, 0.0, "g"):
+            units[-1] += "\n" + x
+        else:
+            units.append(x)
+    packets, cur = [], ""
+    for u in units:
+        if cur and len(cur) + 1 + len(u) > mtu:
+            packets.append(cur)
+            cur = ""
+        cur = cur + "\n" + u if cur else u
+        if len(u) > mtu:
+            packets.append(cur)
+            cur = ""
+    if cur:
+        packets.append(cur)
+    return packets
+
+
 def parse(line):
     """(key as statsd files it, value, type) of one wire line."""
     if style == "dogstatsd":
@@ -99,6 +124,12 @@ def parse(line):
     return key, float(value), typ
 
 
+if tcp:
+    check(all(c.endswith("\n") for c in wire[-1:]), "the TCP stream ends with a whole line")
+    wire = repack("".join(wire))
+check(len(wire) > 0, "the agent sent %d packets" % len(wire))
+check(all(len(p.encode("latin-1")) <= mtu for p in wire),
+      "every packet fits the mtu %d (largest %d)" % (mtu, max((len(p) for p in wire), default=0)))
 batches = []
 first = None
 counter_lines = 0
@@ -127,25 +158,40 @@ want_c = {
     name("agent.samples", [("outcome", "ok")]): n,
     name("agent.samples", [("outcome", "failed")]): 0,
     name("agent.collection.duration.count", [("source", "procfs")]): n,
-    name("agent.export.requests", [("exporter", "statsd"), ("outcome", "sent")]): len(wire) - batches[-1],
     name("agent.export.requests", [("exporter", "statsd"), ("outcome", "failed")]): 0,
     name("agent.export.requests", [("exporter", "statsd"), ("outcome", "retried")]): 0,
 }
 for reason in ("queue_full", "permanent_error", "partial_success", "spool_evicted",
                "log_cap", "encode_error", "send_error"):
     want_c[name("agent.export.dropped_points", [("exporter", "statsd"), ("reason", reason)])] = 0
+sent_key = name("agent.export.requests", [("exporter", "statsd"), ("outcome", "sent")])
+want_c[sent_key] = len(wire) - batches[-1]
 sum_key = name("agent.collection.duration.sum", [("source", "procfs")])
 got_c = {k: v for k, v in counters.items() if not k.startswith("statsd.")}
 missing = sorted(set(want_c) - set(got_c))
-extra = sorted(set(got_c) - set(want_c) - {sum_key})
+extra = sorted(set(got_c) - set(want_c) - {sum_key, sent_key})
 check(not missing, "every expected counter is held (missing %s)" % missing[:5])
 check(not extra, "no unexpected counter (%s)" % extra[:5])
+if tcp:
+    # Over TCP a packet counts as sent once the queue has drained into the
+    # kernel, which happens between samples but is not synchronised with
+    # them: every batch but the last is certainly out by the last send
+    # (a whole interval later), the one before the last almost surely.
+    del want_c[sent_key]
+    lo = len(wire) - batches[-1] - (batches[-2] if n >= 2 else 0)
+    hi = len(wire) - batches[-1]
+    check(lo <= got_c.get(sent_key, -1) <= hi,
+          "packets-sent counter %s is within [%d, %d]" % (got_c.get(sent_key), lo, hi))
 wrong = [(k, got_c.get(k), v) for k, v in want_c.items() if k in got_c and got_c[k] != v]
 check(not wrong, "counter totals equal the agent's cumulative values (%s)" % wrong)
 s = got_c.get(sum_key)
 check(isinstance(s, (int, float)) and 0 < s < 10 * n,
       "collection.duration.sum holds a plausible total of seconds (%s)" % s)
 check(counters.get("statsd.bad_lines_seen") == 0, "statsd saw no bad line")
-check(counters.get("statsd.packets_received") == len(wire),
-      "statsd received every packet (%s of %d)" % (counters.get("statsd.packets_received"), len(wire)))
+nlines = sum(len(p.split("\n")) for p in wire)
+check(counters.get("statsd.metrics_received") == nlines,
+      "statsd received every line (%s of %d)" % (counters.get("statsd.metrics_received"), nlines))
+if not tcp:
+    check(counters.get("statsd.packets_received") == len(wire),
+          "statsd received every packet (%s of %d)" % (counters.get("statsd.packets_received"), len(wire)))
 sys.exit(1 if fails else 0)

@@ -22,12 +22,13 @@ need_statsd() {
 	[ -f "$STATSD_JS" ] || { echo "FAIL - npm install statsd@0.9.0"; exit 1; }
 }
 
-# start_statsd UDP_PORT MGMT_PORT: a fresh daemon that never flushes, so
-# counters and gauges hold everything received.
+# start_statsd PORT MGMT_PORT [udp|tcp]: a fresh daemon that never
+# flushes, so counters and gauges hold everything received.
 start_statsd() {
-	local udp=$1 mgmt=$2 i
+	local port=$1 mgmt=$2 proto=${3:-udp} i
 	cat >"$TMP/statsd.js" <<EOC
-{ port: $udp, address: "127.0.0.1", mgmt_port: $mgmt, mgmt_address: "127.0.0.1",
+{ servers: [ { server: "./servers/$proto", address: "127.0.0.1", port: $port } ],
+  mgmt_port: $mgmt, mgmt_address: "127.0.0.1",
   flushInterval: 2000000000, deleteGauges: false, deleteCounters: false,
   backends: [] }
 EOC

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # A StatsD that cannot be reached must not stop sampling: with a closed
-# port or a name that does not resolve, the agent keeps taking samples
-# (one send per sample), counts every failed packet, logs the failure
-# rate-limited, and exits cleanly. Bad settings are start-up errors.
+# port (UDP or TCP) or a name that does not resolve, the agent keeps
+# taking samples (one send per sample), counts every failed packet, logs
+# the failure rate-limited, and exits cleanly. Bad settings are start-up
+# errors.
 . "$(dirname "$0")/../integration/lib.sh" "$@"
 HERE=$(cd "$(dirname "$0")" && pwd)
 FIX=$HERE/../fixtures/procfs/vm-6.18
@@ -16,7 +17,9 @@ summary() {
 }
 
 # Make sure nothing listens on the closed port (it is ours; bind proves it).
-python3 -c "import socket,sys; s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.bind(('127.0.0.1',$CLOSED))" ||
+python3 -c "import socket
+for t in (socket.SOCK_DGRAM, socket.SOCK_STREAM):
+    socket.socket(socket.AF_INET, t).bind(('127.0.0.1', $CLOSED))" ||
 	{ echo "skipped: port $CLOSED is in use"; exit 77; }
 
 expect_exit 0 "closed UDP port: the agent runs to --duration" \
@@ -31,6 +34,16 @@ n=$(grep -c "Connection refused" "$TMP/err" || true)
 [ "$n" -ge 1 ] && pass "the refusal is logged" || fail "no log line names the refusal"
 [ "$n" -lt "${failed:-0}" ] && pass "logging is rate-limited ($n lines for $failed failures)" ||
 	fail "$n log lines for $failed failures"
+
+expect_exit 0 "closed TCP port: the agent runs to --duration" \
+	"$AGENT" "${RUN[@]}" --statsd 127.0.0.1:$CLOSED --statsd-proto tcp
+read -r sends sent failed dropped <<<"$(summary "$TMP/err")"
+echo "    sends=$sends sent=$sent failed=$failed dropped=$dropped"
+[ "${sends:-0}" -ge 3 ] && pass "sampling went on ($sends sends)" || fail "only ${sends:-0} sends"
+[ "${sent:-1}" -eq 0 ] && [ "${failed:-0}" -gt 0 ] && [ "${dropped:-0}" -gt 0 ] &&
+	pass "every packet counted as failed" || fail "counts: $sent sent, $failed failed"
+grep -q "TCP connection to 127.0.0.1:$CLOSED failed: Connection refused" "$TMP/err" &&
+	pass "the refused connection is logged" || fail "log: $(cat "$TMP/err")"
 
 expect_exit 0 "unresolvable name: the agent runs to --duration" \
 	"$AGENT" "${RUN[@]}" --statsd no-such-host.invalid:8125
@@ -50,6 +63,8 @@ expect_exit 1 "--statsd-prefix with ':' is refused" "$AGENT" "${RUN[@]}" \
 	--statsd 127.0.0.1:$CLOSED --statsd-prefix "a:b."
 expect_exit 2 "--statsd-tags bogus is a usage error" "$AGENT" "${RUN[@]}" \
 	--statsd 127.0.0.1:$CLOSED --statsd-tags bogus
+expect_exit 2 "--statsd-proto sctp is a usage error" "$AGENT" "${RUN[@]}" \
+	--statsd 127.0.0.1:$CLOSED --statsd-proto sctp
 expect_exit 2 "--statsd-mtu 10 is a usage error" "$AGENT" "${RUN[@]}" \
 	--statsd 127.0.0.1:$CLOSED --statsd-mtu 10
 finish
