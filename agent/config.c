@@ -29,6 +29,11 @@ static const char *const level_choices[] = { "error", "warn", "info", "debug",
 static const char *const log_format_choices[] = { "text", "logfmt", "json",
 						  NULL };
 
+/* Index = enum statsd_tag_style (exporters/statsd_encode.h). */
+static const char *const statsd_tag_choices[] = { "none", "dogstatsd",
+						  "graphite", NULL };
+static const char *const statsd_proto_choices[] = { "udp", "tcp", NULL };
+
 const struct mfd_option mfd_options[] = {
 	{
 		.name = "interval",
@@ -231,6 +236,46 @@ const struct mfd_option mfd_options[] = {
 	  .max = 600,
 	  .arg = "SECONDS",
 	  .help = "how long the final flush on SIGTERM may take" },
+	{ .name = "statsd",
+	  .key = "statsd.address",
+	  .type = MFD_OPT_STRING,
+	  .offset = OFF(statsd_addr),
+	  .def = "",
+	  .arg = "HOST:PORT",
+	  .help = "send gauges and counters to this StatsD" },
+	{ .name = "statsd-tags",
+	  .key = "statsd.tags",
+	  .type = MFD_OPT_ENUM,
+	  .offset = OFF(statsd_tags),
+	  .def = "none",
+	  .choices = statsd_tag_choices,
+	  .arg = "STYLE",
+	  .help = "StatsD attributes: none (in the name), dogstatsd or "
+		  "graphite tags" },
+	{ .name = "statsd-prefix",
+	  .key = "statsd.prefix",
+	  .type = MFD_OPT_STRING,
+	  .offset = OFF(statsd_prefix),
+	  .def = "mfd.",
+	  .arg = "PREFIX",
+	  .help = "prepended to every StatsD name ([A-Za-z0-9_.-])" },
+	{ .name = "statsd-mtu",
+	  .key = "statsd.mtu",
+	  .type = MFD_OPT_INT,
+	  .offset = OFF(statsd_mtu),
+	  .def = "1432",
+	  .min = 64,
+	  .max = 65507,
+	  .arg = "BYTES",
+	  .help = "largest StatsD packet payload" },
+	{ .name = "statsd-proto",
+	  .key = "statsd.proto",
+	  .type = MFD_OPT_ENUM,
+	  .offset = OFF(statsd_proto),
+	  .def = "udp",
+	  .choices = statsd_proto_choices,
+	  .arg = "PROTO",
+	  .help = "StatsD transport: udp or tcp" },
 	{
 		.name = "log-level",
 		.key = "log.level",

@@ -60,6 +60,11 @@ struct mfd_config {
 	bool no_events; /* do not attach the extfrag tracepoint */
 	double duration; /* stop after this many seconds (0: run forever) */
 	double shutdown_timeout; /* seconds the final flush may take */
+	char *statsd_addr; /* --statsd HOST:PORT, or NULL: off */
+	int statsd_tags; /* enum statsd_tag_style */
+	char *statsd_prefix; /* prepended to every StatsD name */
+	int statsd_mtu; /* largest StatsD packet payload, bytes */
+	int statsd_proto; /* 0 udp, 1 tcp */
 	bool help; /* -h */
 	bool version; /* --version */
 	char *config_file; /* --config FILE or $MFD_CONFIG, or NULL */

@@ -8,9 +8,11 @@
 #define LOG_COMPONENT "export"
 #include "exporter.h"
 #include "log.h"
+#include "statsd.h"
 
 /* Each exporter adds its row here. */
 const struct mfd_exporter_kind mfd_exporter_kinds[] = {
+	{ "statsd", mfd_statsd_enabled, mfd_statsd_create },
 	{ 0 },
 };
 
