@@ -43,6 +43,8 @@ struct mfd_config {
 	bool no_events; /* do not attach the extfrag tracepoint */
 	double duration; /* stop after this many seconds (0: run forever) */
 	double shutdown_timeout; /* seconds the final flush may take */
+	char *http_listen; /* --http ADDR:PORT, or "off" */
+	int http_history; /* samples kept for /api/v1/history */
 	bool help; /* -h */
 	bool version; /* --version */
 

@@ -9,8 +9,14 @@
 #include "exporter.h"
 #include "log.h"
 
+/* Each exporter's constructor; its row is below. */
+bool mfd_http_enabled(const struct mfd_config *cfg);
+int mfd_http_create(const struct mfd_export_ctx *ctx,
+		    struct mfd_exporter **out);
+
 /* Each exporter adds its row here. */
 const struct mfd_exporter_kind mfd_exporter_kinds[] = {
+	{ "http", mfd_http_enabled, mfd_http_create },
 	{ 0 },
 };
 
