@@ -140,8 +140,16 @@ static void reply(struct http *h, struct evhttp_request *req, int code,
 {
 	struct evkeyvalq *out = evhttp_request_get_output_headers(req);
 	struct evbuffer *body = evbuffer_new();
+	char clen[32];
 
 	evhttp_add_header(out, "Content-Type", type);
+	/* libevent 2.1 would send the body to HEAD too: send the length of
+	 * what GET would get, and no body. */
+	if (evhttp_request_get_command(req) == EVHTTP_REQ_HEAD) {
+		snprintf(clen, sizeof(clen), "%zu", len);
+		evhttp_add_header(out, "Content-Length", clen);
+		len = 0;
+	}
 	evhttp_add_header(out, "Cache-Control", "no-store");
 	evhttp_add_header(out, "X-Content-Type-Options", "nosniff");
 	if (body && len) {
@@ -357,12 +365,18 @@ int mfd_http_create(const struct mfd_export_ctx *ctx, struct mfd_exporter **out)
 	evhttp_set_gencb(h->srv, on_request, h);
 	errno = 0;
 	if (!evhttp_bind_socket_with_handle(h->srv, host, port)) {
-		err = errno ? -errno : -EADDRNOTAVAIL;
-		log_error("cannot listen on %s: %s (another program may hold "
-			  "the port; choose one with --http ADDR:PORT or "
-			  "disable the server with --http off)",
-			  ctx->cfg->http_listen,
-			  errno ? strerror(errno) : "bad address");
+		int e = errno;
+
+		err = e ? -e : -EADDRNOTAVAIL;
+		log_error(
+			"cannot listen on %s: %s (%s)", ctx->cfg->http_listen,
+			e ? strerror(e) : "address does not resolve",
+			e == EADDRINUSE ?
+				"another program holds the port; choose "
+				"another with --http ADDR:PORT or disable the "
+				"server with --http off" :
+				"give a local address as ADDR:PORT, or --http "
+				"off");
 		goto fail;
 	}
 	render_all(h);

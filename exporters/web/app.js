@@ -129,7 +129,8 @@ function renderSnapshot(snap) {
       }
       for (const o of z.orders) {
         const tr = el('tr', { 'data-order': o.order });
-        if (o.free_blocks === 0) tr.className = 'empty';
+        // Red: nothing free at this order or above (where it runs out).
+        if (o.order > highest) tr.className = 'empty';
         const attrs = { 'data-node': node.node, 'data-zone': z.zone, 'data-order': o.order };
         tr.appendChild(el('td', {}, String(o.order)));
         tr.appendChild(el('td', {}, size(o.order)));
