@@ -172,6 +172,8 @@ try:
         ok(greens > 0, f"heatmap colours present ({greens} green shades)")
     ok(a.alive(), "agent alive after the browser's visits")
 finally:
-    a.stop()
+    rc = a.stop()
+    # Under ASan a leak or error makes this non-zero.
+    ok(rc == 0, f"agent exited {rc} on SIGTERM" + ("" if rc == 0 else ": " + a.output()[-2000:]))
     shutil.rmtree(tmp, ignore_errors=True)
 finish()
