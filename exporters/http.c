@@ -44,6 +44,7 @@ struct http {
 	struct mfd_history hist;
 	struct cached prom_text, prom_om, snapshot, events;
 	char listen[256]; /* as configured, to notice a change on SIGHUP */
+	uint64_t pushed; /* st->samples when history last grew */
 	struct mfd_exporter *e;
 };
 
@@ -270,8 +271,13 @@ static void http_on_sample(struct mfd_exporter *e, const struct mfd_state *st)
 	struct http *h = e->priv;
 
 	(void)st; /* the same state h->st points at */
-	if (mfd_history_push(&h->hist, h->st))
-		e->stats.dropped[MFD_DROP_ENCODE]++;
+	/* A failed sample leaves the old snapshot: do not record it twice
+	 * (the gap shows in the history's timestamps instead). */
+	if (h->st->samples != h->pushed) {
+		if (mfd_history_push(&h->hist, h->st))
+			e->stats.dropped[MFD_DROP_ENCODE]++;
+		h->pushed = h->st->samples;
+	}
 	render_all(h);
 }
 
@@ -304,6 +310,17 @@ static void http_destroy(struct mfd_exporter *e)
 		free(h);
 	}
 	free(e);
+}
+
+/* libevent's own messages (a failed getaddrinfo, say) through our log. */
+static void on_libevent_log(int severity, const char *msg)
+{
+	if (severity >= EVENT_LOG_ERR)
+		mfd_log(MFD_LOG_ERROR, "libevent", "%s", msg);
+	else if (severity == EVENT_LOG_WARN)
+		mfd_log(MFD_LOG_WARN, "libevent", "%s", msg);
+	else
+		mfd_log(MFD_LOG_DEBUG, "libevent", "%s", msg);
 }
 
 static const struct mfd_exporter_ops http_ops = {
@@ -347,6 +364,7 @@ int mfd_http_create(const struct mfd_export_ctx *ctx, struct mfd_exporter **out)
 	err = mfd_history_init(&h->hist, (size_t)ctx->cfg->http_history);
 	if (err)
 		goto fail;
+	event_set_log_callback(on_libevent_log);
 	h->srv = evhttp_new(ctx->base);
 	if (!h->srv) {
 		err = -ENOMEM;

@@ -123,6 +123,11 @@ try:
     os.rename(os.path.join(proc, "buddyinfo.away"), os.path.join(proc, "buddyinfo"))
     wait_until(lambda: get(a.base + "/healthz")[0] == 200, 15)
     ok(get(a.base + "/healthz")[0] == 200, "/healthz 200 again after recovery")
+    h = a.json("/api/v1/history")
+    ts = [s["time_unix_nano"] for s in h["samples"]]
+    gaps = [b - a_ for a_, b in zip(ts, ts[1:])]
+    ok(len(set(ts)) == len(ts) and max(gaps) > 1.5e9,
+       f"failed samples add no history entries (largest gap {max(gaps) / 1e9:.1f} s)")
 
     # --- dashboard assets -------------------------------------------------
     st, hdr, body = get(a.base + "/")
