@@ -276,6 +276,24 @@ const struct mfd_option mfd_options[] = {
 	  .choices = statsd_proto_choices,
 	  .arg = "PROTO",
 	  .help = "StatsD transport: udp or tcp" },
+	{ .name = "http",
+	  .key = "http.listen",
+	  .type = MFD_OPT_STRING,
+	  .offset = OFF(http_listen),
+	  .def = "127.0.0.1:9464",
+	  .arg = "ADDR:PORT",
+	  .help = "serve /metrics, /healthz, /api/v1/* and the dashboard "
+		  "here; \"off\" disables it" },
+	{ .name = "http-history",
+	  .key = "http.history_samples",
+	  .type = MFD_OPT_INT,
+	  .offset = OFF(http_history),
+	  .def = "1800",
+	  .min = 2,
+	  .max = 1000000,
+	  .arg = "N",
+	  .help = "samples kept in memory for /api/v1/history and the "
+		  "dashboard" },
 	{
 		.name = "log-level",
 		.key = "log.level",
@@ -505,6 +523,13 @@ const struct mfd_option *mfd_config_find_key(const char *key)
 	if (o->key && strcmp(o->key, key) == 0)
 		return o;
 	return NULL;
+}
+
+enum mfd_origin mfd_config_origin(const struct mfd_config *cfg, const char *key)
+{
+	const struct mfd_option *o = mfd_config_find_key(key);
+
+	return o ? (enum mfd_origin)cfg->origin[o - table] : MFD_ORIGIN_DEFAULT;
 }
 
 /* The secret option that "<key>_file" names, or NULL. */

@@ -65,6 +65,8 @@ struct mfd_config {
 	char *statsd_prefix; /* prepended to every StatsD name */
 	int statsd_mtu; /* largest StatsD packet payload, bytes */
 	int statsd_proto; /* 0 udp, 1 tcp */
+	char *http_listen; /* --http ADDR:PORT, or "off" */
+	int http_history; /* samples kept for /api/v1/history */
 	bool help; /* -h */
 	bool version; /* --version */
 	char *config_file; /* --config FILE or $MFD_CONFIG, or NULL */
@@ -170,6 +172,10 @@ void mfd_config_dump(FILE *out);
 /* The effective configuration as YAML, secrets as [REDACTED], each value
  * followed by where it came from. */
 void mfd_config_print(FILE *out, const struct mfd_config *cfg);
+
+/* Where the value of the option with this key came from. */
+enum mfd_origin mfd_config_origin(const struct mfd_config *cfg,
+				  const char *key);
 
 /* The value of option o in cfg as YAML text (secrets as [REDACTED] when
  * redact), and equality of one option's value in two configs. */

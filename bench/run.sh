@@ -63,7 +63,7 @@ sysctl -qw kernel.bpf_stats_enabled=1
 fl=$!
 PIDS+=("$fl")
 sleep 1
-"$AGENT" --headless -d 0.01 --log-level warn >/dev/null 2>&1 &
+"$AGENT" --headless -d 0.01 --http off --log-level warn >/dev/null 2>&1 &
 ag=$!
 PIDS+=("$ag")
 sleep 2

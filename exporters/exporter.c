@@ -7,12 +7,14 @@
 
 #define LOG_COMPONENT "export"
 #include "exporter.h"
+#include "http.h"
 #include "log.h"
 #include "statsd.h"
 
 /* Each exporter adds its row here. */
 const struct mfd_exporter_kind mfd_exporter_kinds[] = {
 	{ "statsd", mfd_statsd_enabled, mfd_statsd_create },
+	{ "http", mfd_http_enabled, mfd_http_create },
 	{ 0 },
 };
 
@@ -36,6 +38,8 @@ int mfd_exporters_start(const struct mfd_export_ctx *ctx,
 			*list = NULL;
 			return err;
 		}
+		if (!e)
+			continue; /* declined, having said why */
 		*tail = e;
 		tail = &e->next;
 		log_debug("%s exporter started", k->name);

@@ -54,7 +54,10 @@ struct mfd_export_ctx {
 /*
  * One row per exporter kind: enabled() says whether cfg asks for it;
  * create() builds it (0, or -errno after logging why). A create failure
- * is fatal at start-up: a user who asked for an exporter must know.
+ * is fatal at start-up: a user who asked for an exporter must know. An
+ * exporter that is on only by default may decline instead: it logs why,
+ * sets *out to NULL and returns 0. destroy() frees the exporter itself.
+ * Exporters copy what they need from cfg: SIGHUP replaces it.
  */
 struct mfd_exporter_kind {
 	const char *name;

@@ -42,7 +42,7 @@ want=$(awk '{print NF-4}' /proc/buddyinfo | paste -sd+ | bc)
 [ "$rows" -eq "$want" ] && pass "csv has one row per zone and order ($rows)" || fail "csv rows $rows, wanted $want"
 
 # Piped live view: plain frames, no escape codes, ends with --duration.
-expect_exit 0 "piped live view" "$AGENT" --source procfs -d 0.2 --duration 1 --no-events
+expect_exit 0 "piped live view" "$AGENT" --source procfs -d 0.2 --duration 1 --no-events --http off
 if grep -q $'\x1b' "$TMP/out"; then fail "escape codes in piped output"; else pass "no escape codes when piped"; fi
 frames=$(grep -c '^ZONE' "$TMP/out" || true)
 [ "$frames" -ge 2 ] && pass "one table per interval ($frames frames)" || fail "frames: $frames"

@@ -10,7 +10,7 @@ FRAG="$BUILD/mfd-fragment"
 T=/sys/kernel/tracing
 [ -d "$T/events" ] || mount -t tracefs none "$T" 2>/dev/null || true
 
-"$AGENT" -s -d 1 --duration 14 >"$TMP/view" 2>"$TMP/err" &
+"$AGENT" -s -d 1 --duration 14 --http off >"$TMP/view" 2>"$TMP/err" &
 apid=$!
 PIDS+=("$apid")
 sleep 2

@@ -20,7 +20,7 @@ PY
 base_progs=$(ours)
 base_links=$(links)
 for sig in TERM INT; do
-	"$AGENT" --headless -d 0.2 >"$TMP/out" 2>"$TMP/err" &
+	"$AGENT" --headless -d 0.2 --http off >"$TMP/out" 2>"$TMP/err" &
 	pid=$!
 	PIDS+=("$pid")
 	for _ in $(seq 50); do

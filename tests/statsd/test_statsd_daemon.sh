@@ -22,7 +22,7 @@ run_style() { # STYLE PREFIX MTU [PROTO]
 	PIDS+=("$tee")
 	for i in $(seq 100); do [ -f "$TMP/tee.ready" ] && break; sleep 0.1; done
 	expect_exit 0 "agent with --statsd-tags $style" "$AGENT" --source procfs \
-		--no-events --headless -d 0.5 --duration 1.6 --proc-dir "$FIX" \
+		--no-events --headless --http off -d 0.5 --duration 1.6 --proc-dir "$FIX" \
 		--statsd 127.0.0.1:$TEE --statsd-tags "$style" \
 		--statsd-prefix "$prefix" --statsd-mtu "$mtu" --statsd-proto "$proto"
 	# Let the daemon take in every line the relay logged (loopback is not

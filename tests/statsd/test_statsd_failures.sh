@@ -9,7 +9,7 @@
 HERE=$(cd "$(dirname "$0")" && pwd)
 FIX=$HERE/../fixtures/procfs/vm-6.18
 CLOSED=18139
-RUN=(--source procfs --no-events --headless -d 0.5 --duration 2.5 --proc-dir "$FIX")
+RUN=(--source procfs --no-events --headless --http off -d 0.5 --duration 2.5 --proc-dir "$FIX")
 
 # summary LOG: "sends sent failed dropped" from the exporter's last line.
 summary() {

@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * http_api.h - the pure parts of the HTTP server (exporters/http.c):
+ * request routing and query validation, content negotiation, the listen
+ * address, the health verdict and the events document. No I/O here, so
+ * unit tests and tests/fuzz/fuzz_http.c feed them directly.
+ */
+#ifndef MFD_HTTP_API_H
+#define MFD_HTTP_API_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "state.h"
+
+/* Upper bound of /api/v1/history?minutes=N (one week). */
+#define MFD_HTTP_MAX_MINUTES 10080
+
+enum mfd_route {
+	MFD_ROUTE_NONE = 0, /* answer with status and why */
+	MFD_ROUTE_METRICS, /* /metrics */
+	MFD_ROUTE_HEALTHZ, /* /healthz */
+	MFD_ROUTE_SNAPSHOT, /* /api/v1/snapshot */
+	MFD_ROUTE_HISTORY, /* /api/v1/history[?minutes=N] */
+	MFD_ROUTE_EVENTS, /* /api/v1/events */
+	MFD_ROUTE_ASSET, /* an embedded dashboard file */
+};
+
+/* An embedded dashboard file (generated at build time from exporters/web). */
+struct mfd_web_asset {
+	const char *path; /* URL path, "/" for index.html */
+	const char *type; /* Content-Type */
+	const unsigned char *data;
+	size_t len;
+};
+
+extern const struct mfd_web_asset mfd_web_assets[]; /* ends with path NULL */
+
+struct mfd_http_req {
+	enum mfd_route route;
+	int status; /* 200, or the 4xx to answer with */
+	bool head; /* HEAD: headers only */
+	int minutes; /* history window; 0: everything retained */
+	const struct mfd_web_asset *asset; /* MFD_ROUTE_ASSET */
+	char why[128]; /* for errors: a one-line reason */
+};
+
+/*
+ * Route one request. method is the request method's name ("GET"), uri
+ * the raw request target ("/api/v1/history?minutes=5"). Never fails:
+ * unknown paths give 404, other methods 405, bad queries 400, each with
+ * why[] set. assets may be NULL (no dashboard).
+ */
+void mfd_http_route(const char *method, const char *uri,
+		    const struct mfd_web_asset *assets,
+		    struct mfd_http_req *out);
+
+/* True when an Accept header prefers OpenMetrics over the text format
+ * (q values honoured; NULL or empty means text). */
+bool mfd_http_wants_openmetrics(const char *accept);
+
+/* Split "ADDR:PORT" ("127.0.0.1:9464", "[::1]:9464", "0.0.0.0:80") into
+ * host and port. 0, or -EINVAL with why[] saying what is wrong. */
+int mfd_http_parse_listen(const char *s, char *host, size_t host_len,
+			  uint16_t *port, char *why, size_t why_len);
+
+/* The health verdict: 200 while good samples arrive, 503 before the
+ * first one or once none came for 3 intervals + 1 s. body[] gets a short
+ * JSON object saying why. */
+int mfd_http_health(const struct mfd_state *st, uint64_t now_mono_ns,
+		    char *body, size_t len);
+
+/* Per-process extfrag table (top max_procs) and the recent events, as
+ * the /api/v1/events document (README "JSON API"). New reference or
+ * NULL on ENOMEM. */
+json_t *mfd_http_events_json(const struct mfd_state *st, size_t max_procs,
+			     size_t max_recent);
+
+#endif /* MFD_HTTP_API_H */

@@ -1,0 +1,250 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The mfd dashboard: polls the agent's JSON API and draws, per node and
+// zone, a heatmap of the unusable index (time x order), the free blocks
+// per order, and the extfrag event rate with the per-process table.
+// No libraries and no external URLs: it is served from the agent binary.
+'use strict';
+
+const PAGE_KIB = 4;
+const state = { history: [], capacity: 0, interval: 2, lastT: 0 };
+
+function el(tag, attrs, text) {
+  const e = document.createElement(tag);
+  for (const k in attrs || {}) e.setAttribute(k, attrs[k]);
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+function size(order) {
+  const kib = PAGE_KIB << order;
+  if (kib >= 1048576) return (kib / 1048576) + ' GiB';
+  if (kib >= 1024) return (kib / 1024) + ' MiB';
+  return kib + ' KiB';
+}
+
+function fmtIndex(v) { return v < 0 ? '-' : v.toFixed(3); }
+
+// 0 green, 0.5 yellow, 1 red (the legend's gradient).
+function color(v) {
+  const stops = [[0, [26, 152, 80]], [0.5, [254, 224, 139]], [1, [215, 48, 39]]];
+  v = Math.max(0, Math.min(1, v));
+  for (let i = 1; i < stops.length; i++) {
+    if (v <= stops[i][0]) {
+      const [a, ca] = stops[i - 1], [b, cb] = stops[i], t = (v - a) / (b - a);
+      return 'rgb(' + ca.map((c, j) => Math.round(c + (cb[j] - c) * t)).join(',') + ')';
+    }
+  }
+  return 'rgb(215,48,39)';
+}
+
+function key(node, zone) { return node + '/' + zone; }
+
+function zoneCard(node, zone) {
+  const id = 'zone-' + node + '-' + zone;
+  let card = document.getElementById(id);
+  if (card) return card;
+  card = el('article', { id: id, class: 'zone', 'data-node': node, 'data-zone': zone });
+  const h = el('h2', {}, 'node ' + node + ' \u00b7 ' + zone);
+  h.appendChild(el('span', { class: 'meta' }));
+  card.appendChild(h);
+  card.appendChild(el('div', { class: 'verdict' }));
+  const wrap = el('div', { class: 'heat-wrap' });
+  const box = el('div', { class: 'heat-box' });
+  box.appendChild(el('div', { class: 'axis' }, 'unusable index by order (rows, order 0 at the bottom) over time'));
+  box.appendChild(el('canvas', { class: 'heat', width: 600, height: 190 }));
+  const ax = el('div', { class: 'axis time' });
+  ax.appendChild(el('span', { class: 't0' }, ''));
+  ax.appendChild(el('span', { class: 't1' }, 'now'));
+  box.appendChild(ax);
+  wrap.appendChild(box);
+  const leg = el('div', { class: 'legend' });
+  leg.appendChild(el('div', { class: 'bar' }));
+  const lbl = el('div', { class: 'lbl' });
+  lbl.appendChild(el('span', {}, '1.0 none usable'));
+  lbl.appendChild(el('span', {}, '0.5'));
+  lbl.appendChild(el('span', {}, '0.0 all usable'));
+  leg.appendChild(lbl);
+  wrap.appendChild(leg);
+  card.appendChild(wrap);
+  const t = el('table', { class: 'orders' });
+  t.innerHTML = '<thead><tr><th>order</th><th>block</th><th>free blocks</th>' +
+    '<th>free memory</th><th>unusable</th><th>extfrag</th><th class="barcell">free blocks (log scale)</th></tr></thead><tbody></tbody>';
+  card.appendChild(t);
+  document.getElementById('zones').appendChild(card);
+  return card;
+}
+
+function drawHeat(card, node, zone, nOrders) {
+  const c = card.querySelector('canvas.heat');
+  const dpr = window.devicePixelRatio || 1;
+  const w = Math.max(200, c.clientWidth || 600), h = c.clientHeight || 190;
+  if (c.width !== w * dpr) { c.width = w * dpr; c.height = h * dpr; }
+  const g = c.getContext('2d');
+  g.setTransform(dpr, 0, 0, dpr, 0, 0);
+  g.fillStyle = '#eee';
+  g.fillRect(0, 0, w, h);
+  const pts = [];
+  for (const s of state.history) {
+    const z = s.zones.find(z => z.node === node && z.zone === zone);
+    if (z) pts.push([s.time_unix_nano, z.unusable_index]);
+  }
+  const label = 26, cols = Math.max(pts.length, 60);
+  const cw = (w - label) / cols, rh = h / nOrders;
+  g.font = '10px sans-serif';
+  g.textBaseline = 'middle';
+  for (let o = 0; o < nOrders; o++) {
+    g.fillStyle = '#666';
+    g.fillText(String(o), 4, h - (o + 0.5) * rh);
+  }
+  pts.forEach((p, i) => {
+    const x = label + (cols - pts.length + i) * cw;
+    for (let o = 0; o < nOrders && o < p[1].length; o++) {
+      g.fillStyle = color(p[1][o]);
+      g.fillRect(x, h - (o + 1) * rh, Math.ceil(cw), Math.ceil(rh));
+    }
+  });
+  const t0 = card.querySelector('.t0');
+  if (pts.length) {
+    const span = (pts[pts.length - 1][0] - pts[0][0]) / 1e9;
+    t0.textContent = span >= 120 ? '-' + (span / 60).toFixed(0) + ' min' : '-' + span.toFixed(0) + ' s';
+  }
+}
+
+function renderSnapshot(snap) {
+  const n = snap.nr_orders;
+  const seen = new Set();
+  for (const node of snap.nodes) {
+    for (const z of node.zones) {
+      const card = zoneCard(node.node, z.zone);
+      seen.add(card.id);
+      card.querySelector('h2 .meta').textContent =
+        (z.managed_pages !== null ? (z.managed_pages * PAGE_KIB / 1024).toFixed(0) + ' MiB managed, ' : '') +
+        (z.free_pages !== null ? (z.free_pages * PAGE_KIB / 1024).toFixed(0) + ' MiB free' : '');
+      const tb = card.querySelector('table.orders tbody');
+      tb.textContent = '';
+      let maxFb = 1, highest = -1;
+      for (const o of z.orders) {
+        maxFb = Math.max(maxFb, o.free_blocks);
+        if (o.free_blocks > 0) highest = o.order;
+      }
+      for (const o of z.orders) {
+        const tr = el('tr', { 'data-order': o.order });
+        // Red: nothing free at this order or above (where it runs out).
+        if (o.order > highest) tr.className = 'empty';
+        const attrs = { 'data-node': node.node, 'data-zone': z.zone, 'data-order': o.order };
+        tr.appendChild(el('td', {}, String(o.order)));
+        tr.appendChild(el('td', {}, size(o.order)));
+        tr.appendChild(el('td', Object.assign({ class: 'fb' }, attrs), String(o.free_blocks)));
+        tr.appendChild(el('td', {}, (o.free_blocks * (PAGE_KIB << o.order) / 1024).toFixed(1) + ' MiB'));
+        tr.appendChild(el('td', Object.assign({ class: 'ui' }, attrs), fmtIndex(o.unusable_index)));
+        tr.appendChild(el('td', Object.assign({ class: 'xi' }, attrs), o.extfrag_index < 0 ? 'fits' : o.extfrag_index.toFixed(3)));
+        const bc = el('td', { class: 'barcell' });
+        const bar = el('div', { class: 'fbbar' });
+        bar.style.width = (o.free_blocks ? 100 * Math.log1p(o.free_blocks) / Math.log1p(maxFb) : 0) + '%';
+        bc.appendChild(bar);
+        tr.appendChild(bc);
+        tb.appendChild(tr);
+      }
+      const v = card.querySelector('.verdict');
+      v.innerHTML = '';
+      if (highest === n - 1) {
+        v.appendChild(el('b', { class: 'good' }, 'blocks free up to the top order ' + highest + ' (' + size(highest) + ')'));
+      } else {
+        v.appendChild(el('b', { class: 'bad' }, highest < 0 ? 'no free blocks at all' :
+          'high orders run out: nothing free above order ' + highest + ' (' + size(highest) + ')'));
+      }
+      drawHeat(card, node.node, z.zone, n);
+    }
+  }
+  for (const c of document.querySelectorAll('article.zone'))
+    if (!seen.has(c.id)) c.remove();
+  document.body.setAttribute('data-snapshot-time', String(snap.time_unix_nano));
+}
+
+function rate(secs) {
+  const h = state.history;
+  if (h.length < 2) return null;
+  const last = h[h.length - 1];
+  let first = h[0];
+  for (const s of h) if ((last.time_unix_nano - s.time_unix_nano) / 1e9 <= secs) { first = s; break; }
+  const dt = (last.time_unix_nano - first.time_unix_nano) / 1e9;
+  return dt > 0 ? (last.extfrag_events - first.extfrag_events) / dt : null;
+}
+
+function renderEvents(ev) {
+  const s = document.getElementById('events-summary');
+  s.textContent = '';
+  if (!ev.have_events) {
+    s.textContent = 'Events unavailable: ' + (ev.why || 'the tracepoint is not attached');
+  } else {
+    const r1 = rate(state.interval * 1.5), r60 = rate(60);
+    s.appendChild(el('b', { id: 'event-rate' }, r1 === null ? '-' : r1.toFixed(1)));
+    s.appendChild(document.createTextNode(' events/s now, ' + (r60 === null ? '-' : r60.toFixed(1)) +
+      ' events/s over the last minute; ' + ev.totals.events + ' since start (' + ev.totals.fragmenting +
+      ' fragmenting, ' + ev.totals.ringbuf_drops + ' records dropped)'));
+  }
+  const tb = document.querySelector('#procs tbody');
+  tb.textContent = '';
+  for (const p of ev.processes.slice(0, 20)) {
+    const tr = el('tr', { 'data-tgid': p.tgid });
+    [p.tgid, p.comm, p.events, p.fragmenting, p.change_ownership, p.last_alloc_order,
+     p.last_fallback_migratetype + ' \u2192 ' + p.last_alloc_migratetype + ' (order ' + p.last_fallback_order + ')']
+      .forEach(v => tr.appendChild(el('td', {}, String(v))));
+    tb.appendChild(tr);
+  }
+  if (!ev.processes.length) {
+    const tr = el('tr');
+    tr.appendChild(el('td', { colspan: 7 }, 'no fallbacks seen yet'));
+    tb.appendChild(tr);
+  }
+}
+
+function mergeHistory(h) {
+  state.capacity = h.capacity;
+  state.interval = h.interval || state.interval;
+  for (const s of h.samples) {
+    if (s.time_unix_nano > state.lastT) {
+      state.history.push(s);
+      state.lastT = s.time_unix_nano;
+    }
+  }
+  if (state.history.length > state.capacity)
+    state.history.splice(0, state.history.length - state.capacity);
+}
+
+async function getJSON(path) {
+  const r = await fetch(path, { cache: 'no-store' });
+  if (!r.ok) throw new Error(path + ': HTTP ' + r.status);
+  return r.json();
+}
+
+async function tick() {
+  const st = document.getElementById('status');
+  try {
+    // First the whole retained history, then only the last minute.
+    const h = await getJSON(state.lastT ? '/api/v1/history?minutes=1' : '/api/v1/history');
+    mergeHistory(h);
+    const [snap, ev, health] = await Promise.all([
+      getJSON('/api/v1/snapshot'), getJSON('/api/v1/events'),
+      fetch('/healthz', { cache: 'no-store' }).then(r => r.json())]);
+    renderSnapshot(snap);
+    renderEvents(ev);
+    const t = new Date(snap.time_unix_nano / 1e6);
+    st.textContent = (health.status === 'ok' ? 'live' : health.status + ': ' + health.reason) +
+      ' \u00b7 ' + snap.source + ' \u00b7 every ' + state.interval + ' s \u00b7 ' +
+      state.history.length + ' samples kept \u00b7 last ' + t.toLocaleTimeString();
+    st.className = 'status' + (health.status === 'ok' ? '' : ' bad');
+    document.body.setAttribute('data-ready', '1');
+  } catch (e) {
+    st.textContent = 'agent unreachable: ' + e.message;
+    st.className = 'status bad';
+  }
+  setTimeout(tick, Math.max(1000, state.interval * 1000));
+}
+
+window.addEventListener('resize', () => {
+  for (const c of document.querySelectorAll('article.zone'))
+    drawHeat(c, Number(c.dataset.node), c.dataset.zone, state.history.length ?
+      state.history[state.history.length - 1].nr_orders : 11);
+});
+tick();

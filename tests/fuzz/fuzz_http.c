@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * fuzz_http.c - libFuzzer harness for the HTTP server's pure request
+ * handling (exporters/http_api.c): routing and query validation of the
+ * request target, Accept negotiation and the --http address parser.
+ *
+ * Input layout: "METHOD\nTARGET\nACCEPT" (missing parts are empty); the
+ * whole input is also tried as a listen address. evhttp parses the
+ * request line and headers before us; these are the bytes it hands on.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http_api.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *buf = malloc(size + 1), *method, *uri, *accept, *nl;
+	struct mfd_http_req req;
+	char host[128], why[256];
+	uint16_t port;
+
+	if (!buf)
+		return 0;
+	memcpy(buf, data, size);
+	buf[size] = '\0';
+
+	if (mfd_http_parse_listen(buf, host, sizeof(host), &port, why,
+				  sizeof(why)) == 0 &&
+	    (port == 0 || strlen(host) >= sizeof(host)))
+		abort();
+
+	method = buf;
+	uri = "";
+	accept = "";
+	nl = strchr(method, '\n');
+	if (nl) {
+		*nl = '\0';
+		uri = nl + 1;
+		nl = strchr(uri, '\n');
+		if (nl) {
+			*nl = '\0';
+			accept = nl + 1;
+		}
+	}
+	mfd_http_route(method, uri, mfd_web_assets, &req);
+	/* Invariants: a status always, a reason with every refusal, a
+	 * bounded history window. */
+	if (req.status != 200 && (req.route != MFD_ROUTE_NONE || !req.why[0]))
+		abort();
+	if (req.minutes < 0 || req.minutes > MFD_HTTP_MAX_MINUTES)
+		abort();
+	if (req.route == MFD_ROUTE_ASSET && !req.asset)
+		abort();
+	(void)mfd_http_wants_openmetrics(accept);
+	free(buf);
+	return 0;
+}

@@ -1,0 +1,408 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * test_http.c - the pure parts of the HTTP server: the Prometheus and
+ * OpenMetrics renderers (label escaping, cumulative histogram buckets,
+ * counter naming), request routing and query validation, Accept
+ * negotiation, the listen address, the health verdict and the history
+ * ring. The integration tests (tests/http) check the same output with
+ * promtool, a Prometheus server and chromium.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "history.h"
+#include "http_api.h"
+#include "metrics.h"
+#include "procfs.h"
+#include "prometheus.h"
+
+#define FIXTURES MFD_SOURCE_DIR "/tests/fixtures/procfs/"
+
+static void load_state(struct mfd_state *st, struct mfd_kinfo *k)
+{
+	struct mfd_parse_error err = { 0 };
+	struct mfd_snapshot *snap = calloc(1, sizeof(*snap));
+
+	assert_non_null(snap);
+	mfd_kinfo_default_mt_names(k);
+	assert_int_equal(mfd_state_init(st, k, 64, 16), 0);
+	if (mfd_procfs_snapshot(FIXTURES "numa2-movable", snap, &err))
+		fail_msg("fixture: line %u: %s", err.line, err.msg);
+	snap->mono_ns = mfd_now_mono_ns();
+	mfd_state_set_snapshot(st, snap);
+	st->interval = 2;
+	free(snap);
+}
+
+/* Count lines starting with prefix. */
+static int count_prefix(const char *text, const char *prefix)
+{
+	int n = 0;
+	size_t pl = strlen(prefix);
+
+	for (const char *p = text; p && *p;
+	     p = strchr(p, '\n'), p = p ? p + 1 : p)
+		if (strncmp(p, prefix, pl) == 0)
+			n++;
+	return n;
+}
+
+static void test_text_free_blocks_match_snapshot(void **unused)
+{
+	struct mfd_state st;
+	struct mfd_kinfo k;
+	char *out, line[256];
+	size_t len;
+
+	(void)unused;
+	load_state(&st, &k);
+	assert_int_equal(mfd_prom_render(&st, false, &out, &len), 0);
+	assert_int_equal(strlen(out), len);
+	for (uint32_t zi = 0; zi < st.snap->nr_zones; zi++) {
+		const struct mfd_zone *z = &st.snap->zones[zi];
+
+		for (uint32_t o = 0; o < st.snap->nr_orders; o++) {
+			snprintf(
+				line, sizeof(line),
+				"\nmfd_zone_order_free_blocks{numa_node=\"%u\","
+				"zone=\"%s\",order=\"%u\"} %llu\n",
+				z->node, z->name, o,
+				(unsigned long long)z->order[o].free_blocks);
+			if (!strstr(out, line))
+				fail_msg("missing %s", line);
+		}
+	}
+	/* One HELP and TYPE per family; no EOF in the text format. */
+	assert_int_equal(
+		count_prefix(out, "# TYPE mfd_zone_order_free_blocks "), 1);
+	assert_null(strstr(out, "# EOF"));
+	free(out);
+	mfd_state_free(&st);
+}
+
+static void test_label_escaping(void **unused)
+{
+	struct mfd_state st;
+	struct mfd_kinfo k;
+	char *out;
+	size_t len;
+
+	(void)unused;
+	load_state(&st, &k);
+	snprintf(st.snap->zones[0].name, sizeof(st.snap->zones[0].name),
+		 "a\"b\\c\nd");
+	assert_int_equal(mfd_prom_render(&st, false, &out, &len), 0);
+	assert_non_null(strstr(out, "zone=\"a\\\"b\\\\c\\nd\""));
+	free(out);
+	mfd_state_free(&st);
+}
+
+static void test_histogram_cumulative(void **unused)
+{
+	static const double v[] = { 0.000001, 0.00003, 0.00003, 0.002, 5.0 };
+	struct mfd_state st;
+	struct mfd_kinfo k;
+	char *out, *p;
+	size_t len;
+	unsigned long long prev = 0, c = 0, n = 0, count = 0;
+
+	(void)unused;
+	load_state(&st, &k);
+	mfd_histogram_init(&st.collect_hist, mfd_duration_bounds,
+			   MFD_DUR_BUCKETS);
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		mfd_histogram_observe(&st.collect_hist, v[i]);
+	assert_int_equal(mfd_prom_render(&st, false, &out, &len), 0);
+	for (p = strstr(out, "mfd_agent_collection_duration_seconds_bucket"); p;
+	     p = strstr(p + 1,
+			"mfd_agent_collection_duration_seconds_bucket")) {
+		c = strtoull(strchr(p, '}') + 2, NULL, 10);
+		assert_true(c >= prev); /* cumulative */
+		prev = c;
+		n++;
+	}
+	assert_int_equal(n, MFD_DUR_BUCKETS + 1);
+	assert_non_null(strstr(out, "le=\"+Inf\"} 5\n"));
+	/* Values <= 0.00005 (bound 3): three of them. */
+	assert_non_null(strstr(out, "le=\"5e-05\"} 3\n"));
+	p = strstr(out, "mfd_agent_collection_duration_seconds_count");
+	assert_non_null(p);
+	count = strtoull(strchr(p, '}') + 2, NULL, 10);
+	assert_int_equal(count, 5);
+	free(out);
+	mfd_state_free(&st);
+}
+
+static void test_openmetrics(void **unused)
+{
+	struct mfd_state st;
+	struct mfd_kinfo k;
+	char *out;
+	size_t len;
+
+	(void)unused;
+	load_state(&st, &k);
+	assert_int_equal(mfd_prom_render(&st, true, &out, &len), 0);
+	assert_true(len > 6 && strcmp(out + len - 6, "# EOF\n") == 0);
+	assert_non_null(strstr(out, "# TYPE mfd_agent_samples counter\n"));
+	assert_non_null(
+		strstr(out, "\nmfd_agent_samples_total{outcome=\"ok\"} 1\n"));
+	assert_null(strstr(out, "# TYPE mfd_agent_samples_total"));
+	assert_non_null(strstr(
+		out, "# UNIT mfd_agent_collection_duration_seconds seconds\n"));
+	/* No UNIT for dimensionless counts. */
+	assert_null(strstr(out, "# UNIT mfd_zone_order_free_blocks"));
+	free(out);
+	mfd_state_free(&st);
+}
+
+static void test_float(void **unused)
+{
+	char b[40];
+
+	(void)unused;
+	assert_string_equal(mfd_prom_float(0.351, b, sizeof(b)), "0.351");
+	assert_string_equal(mfd_prom_float(-1, b, sizeof(b)), "-1");
+	assert_string_equal(mfd_prom_float(1.0 / 0.0, b, sizeof(b)), "+Inf");
+	assert_string_equal(mfd_prom_float(0.1 + 0.2, b, sizeof(b)),
+			    "0.30000000000000004");
+}
+
+static void route(const char *m, const char *u, int status, enum mfd_route r)
+{
+	struct mfd_http_req req;
+
+	mfd_http_route(m, u, mfd_web_assets, &req);
+	if (req.status != status || req.route != r)
+		fail_msg("%s %s: status %d route %d, want %d %d (%s)", m, u,
+			 req.status, req.route, status, r, req.why);
+	if (status != 200 && !req.why[0])
+		fail_msg("%s %s: no reason", m, u);
+}
+
+static void test_routes(void **unused)
+{
+	struct mfd_http_req req;
+
+	(void)unused;
+	route("GET", "/metrics", 200, MFD_ROUTE_METRICS);
+	route("HEAD", "/metrics", 200, MFD_ROUTE_METRICS);
+	route("GET", "/metrics?foo", 200, MFD_ROUTE_METRICS);
+	route("GET", "/healthz", 200, MFD_ROUTE_HEALTHZ);
+	route("GET", "/api/v1/snapshot", 200, MFD_ROUTE_SNAPSHOT);
+	route("GET", "/api/v1/events", 200, MFD_ROUTE_EVENTS);
+	route("GET", "/api/v1/history", 200, MFD_ROUTE_HISTORY);
+	route("GET", "/", 200, MFD_ROUTE_ASSET);
+	route("GET", "/app.js", 200, MFD_ROUTE_ASSET);
+	route("POST", "/metrics", 405, MFD_ROUTE_NONE);
+	route("DELETE", "/", 405, MFD_ROUTE_NONE);
+	route("GET", "/metricsx", 404, MFD_ROUTE_NONE);
+	route("GET", "/Metrics", 404, MFD_ROUTE_NONE);
+	route("GET", "", 400, MFD_ROUTE_NONE);
+	route("GET", "metrics", 400, MFD_ROUTE_NONE);
+	route("GET", "http://x/metrics", 400, MFD_ROUTE_NONE);
+	route("GET", "/me#trics", 400, MFD_ROUTE_NONE);
+	route("GET", "/api/v1/history?minutes=0", 400, MFD_ROUTE_NONE);
+	route("GET", "/api/v1/history?minutes=10081", 400, MFD_ROUTE_NONE);
+	route("GET", "/api/v1/history?minutes=1x", 400, MFD_ROUTE_NONE);
+	route("GET", "/api/v1/history?minutes=", 400, MFD_ROUTE_NONE);
+	route("GET", "/api/v1/history?minute=5", 400, MFD_ROUTE_NONE);
+	route("GET", "/api/v1/history?minutes=5&a", 400, MFD_ROUTE_NONE);
+	route("GET", "/api/v1/history?minutes=99999999999999999999999999999999",
+	      400, MFD_ROUTE_NONE);
+	mfd_http_route("GET", "/api/v1/history?minutes=10080", NULL, &req);
+	assert_int_equal(req.minutes, 10080);
+	mfd_http_route("GET", "/api/v1/history?", NULL, &req);
+	assert_int_equal(req.route, MFD_ROUTE_HISTORY);
+	assert_int_equal(req.minutes, 0);
+	mfd_http_route(NULL, "/", NULL, &req);
+	assert_int_equal(req.status, 400);
+	mfd_http_route("GET", "/", NULL, &req); /* no dashboard built in */
+	assert_int_equal(req.status, 404);
+}
+
+static void test_accept(void **unused)
+{
+	(void)unused;
+	assert_false(mfd_http_wants_openmetrics(NULL));
+	assert_false(mfd_http_wants_openmetrics(""));
+	assert_false(mfd_http_wants_openmetrics("*/*"));
+	assert_false(mfd_http_wants_openmetrics("text/plain"));
+	/* Prometheus 2.42's scrape header. */
+	assert_true(mfd_http_wants_openmetrics(
+		"application/openmetrics-text;version=1.0.0,application/"
+		"openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0."
+		"4;q=0.5,*/*;q=0.1"));
+	assert_true(mfd_http_wants_openmetrics("application/openmetrics-text"));
+	assert_false(mfd_http_wants_openmetrics(
+		"application/openmetrics-text;q=0.2, text/plain;q=0.9"));
+	assert_false(
+		mfd_http_wants_openmetrics("application/openmetrics-text;q=0"));
+	assert_false(
+		mfd_http_wants_openmetrics("application/openmetrics-textual"));
+}
+
+static void test_listen(void **unused)
+{
+	static const char *const bad[] = {
+		"",
+		"9464",
+		"127.0.0.1",
+		"127.0.0.1:",
+		":9464",
+		"a:b",
+		"127.0.0.1:0",
+		"127.0.0.1:65536",
+		"127.0.0.1:99999999999999",
+		"::1:9464",
+		"[::1]9464",
+		"[::1",
+		"1.2.3.4:94x",
+	};
+	char host[64], why[128];
+	uint16_t port;
+
+	(void)unused;
+	assert_int_equal(mfd_http_parse_listen("127.0.0.1:9464", host,
+					       sizeof(host), &port, why,
+					       sizeof(why)),
+			 0);
+	assert_string_equal(host, "127.0.0.1");
+	assert_int_equal(port, 9464);
+	assert_int_equal(mfd_http_parse_listen("[::1]:80", host, sizeof(host),
+					       &port, why, sizeof(why)),
+			 0);
+	assert_string_equal(host, "::1");
+	assert_int_equal(port, 80);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		why[0] = '\0';
+		if (mfd_http_parse_listen(bad[i], host, sizeof(host), &port,
+					  why, sizeof(why)) == 0)
+			fail_msg("'%s' accepted", bad[i]);
+		assert_true(why[0] != '\0');
+	}
+}
+
+static void test_health(void **unused)
+{
+	struct mfd_state st;
+	struct mfd_kinfo k;
+	char body[256];
+	uint64_t t;
+
+	(void)unused;
+	memset(&st, 0, sizeof(st));
+	st.interval = 2;
+	assert_int_equal(mfd_http_health(&st, 1, body, sizeof(body)), 503);
+	assert_non_null(strstr(body, "no snapshot"));
+	load_state(&st, &k);
+	t = st.last_sample_mono_ns;
+	assert_int_equal(mfd_http_health(&st, t + 1000000000ull, body,
+					 sizeof(body)),
+			 200);
+	/* 3 intervals + 1 s = 7 s. */
+	assert_int_equal(mfd_http_health(&st, t + 6900000000ull, body,
+					 sizeof(body)),
+			 200);
+	assert_int_equal(mfd_http_health(&st, t + 7100000000ull, body,
+					 sizeof(body)),
+			 503);
+	assert_non_null(strstr(body, "stalled"));
+	mfd_state_free(&st);
+}
+
+static void test_history_ring(void **unused)
+{
+	struct mfd_state st;
+	struct mfd_kinfo k;
+	struct mfd_history h;
+	json_t *j;
+	uint64_t t0;
+
+	(void)unused;
+	load_state(&st, &k);
+	t0 = st.snap->time_unix_nano = 1000;
+	assert_int_equal(mfd_history_init(&h, 3), 0);
+	for (int i = 0; i < 5; i++) {
+		st.snap->time_unix_nano = t0 + (uint64_t)i;
+		st.snap->zones[0].order[0].free_blocks = (uint64_t)i;
+		assert_int_equal(mfd_history_push(&h, &st), 0);
+	}
+	assert_int_equal(h.count, 3);
+	assert_int_equal(mfd_history_get(&h, 0)->time_unix_nano, t0 + 4);
+	assert_int_equal(mfd_history_get(&h, 2)->time_unix_nano, t0 + 2);
+	assert_null(mfd_history_get(&h, 3));
+	assert_int_equal(mfd_history_get(&h, 1)->zones[0].free_blocks[0], 3);
+	j = mfd_history_to_json(&h, t0 + 3, 2);
+	assert_non_null(j);
+	assert_int_equal(json_integer_value(json_object_get(j, "count")), 2);
+	assert_int_equal(
+		json_integer_value(json_object_get(
+			json_array_get(json_object_get(j, "samples"), 0),
+			"time_unix_nano")),
+		t0 + 3);
+	assert_int_equal(json_integer_value(json_object_get(j, "capacity")), 3);
+	json_decref(j);
+	mfd_history_free(&h);
+	mfd_state_free(&st);
+}
+
+static void test_events_json(void **unused)
+{
+	struct mfd_state st;
+	struct mfd_kinfo k;
+	struct mfd_extfrag_event e;
+	json_t *j, *p;
+
+	(void)unused;
+	load_state(&st, &k);
+	st.have_events = true;
+	memset(&e, 0, sizeof(e));
+	e.type = MFD_REC_EXTFRAG;
+	for (int i = 0; i < 5; i++) {
+		e.tgid = e.pid = (uint32_t)(100 + i % 2);
+		e.fragmenting = 1;
+		snprintf(e.comm, sizeof(e.comm), "proc%u", e.tgid);
+		mfd_state_add_event(&st, &e);
+	}
+	j = mfd_http_events_json(&st, 10, 3);
+	assert_non_null(j);
+	p = json_object_get(j, "processes");
+	assert_int_equal(json_array_size(p), 2);
+	/* Highest count first: tgid 100 had 3 of the 5. */
+	assert_int_equal(json_integer_value(
+				 json_object_get(json_array_get(p, 0), "tgid")),
+			 100);
+	assert_int_equal(json_integer_value(json_object_get(
+				 json_array_get(p, 0), "events")),
+			 3);
+	assert_int_equal(json_array_size(json_object_get(j, "recent")), 3);
+	json_decref(j);
+	mfd_state_free(&st);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_text_free_blocks_match_snapshot),
+		cmocka_unit_test(test_label_escaping),
+		cmocka_unit_test(test_histogram_cumulative),
+		cmocka_unit_test(test_openmetrics),
+		cmocka_unit_test(test_float),
+		cmocka_unit_test(test_routes),
+		cmocka_unit_test(test_accept),
+		cmocka_unit_test(test_listen),
+		cmocka_unit_test(test_health),
+		cmocka_unit_test(test_history_ring),
+		cmocka_unit_test(test_events_json),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
