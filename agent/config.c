@@ -166,6 +166,64 @@ const struct mfd_option mfd_options[] = {
 	  .max = 600,
 	  .arg = "SECONDS",
 	  .help = "how long the final flush on SIGTERM may take" },
+	{ .name = "record",
+	  .key = "record.path",
+	  .type = MFD_OPT_STRING,
+	  .offset = OFF(record_path),
+	  .def = "",
+	  .arg = "PATH",
+	  .help = "append every sample and extfrag event to PATH as OTLP/JSON "
+		  "lines" },
+	{ .name = "record-max-bytes",
+	  .key = "record.max_bytes",
+	  .type = MFD_OPT_INT,
+	  .offset = OFF(record_max_bytes),
+	  .def = "16777216",
+	  .min = 1024,
+	  .max = 2147483647,
+	  .arg = "BYTES",
+	  .help = "rotate the recording to PATH.1 when it would grow past this" },
+	{ .name = "record-max-files",
+	  .key = "record.max_files",
+	  .type = MFD_OPT_INT,
+	  .offset = OFF(record_max_files),
+	  .def = "8",
+	  .min = 1,
+	  .max = 1000,
+	  .arg = "N",
+	  .help = "recording files kept (PATH, PATH.1 .. PATH.N-1); the oldest "
+		  "goes" },
+	{ .name = "record-max-events",
+	  .key = "record.max_events",
+	  .type = MFD_OPT_INT,
+	  .offset = OFF(record_max_events),
+	  .def = "1000",
+	  .min = 0,
+	  .max = 1000000,
+	  .arg = "N",
+	  .help = "extfrag events recorded per interval; more are counted as "
+		  "dropped" },
+	{ .name = "replay",
+	  .key = "replay.path",
+	  .type = MFD_OPT_STRING,
+	  .offset = OFF(replay_path),
+	  .def = "",
+	  .arg = "PATH",
+	  .help = "read samples from a --record file instead of the kernel" },
+	{ .name = "replay-speed",
+	  .key = "replay.speed",
+	  .type = MFD_OPT_DOUBLE,
+	  .offset = OFF(replay_speed),
+	  .def = "1",
+	  .min = 0,
+	  .max = 1000000,
+	  .arg = "X",
+	  .help = "1: recorded pace, X: X times faster, 0: as fast as possible" },
+	{ .name = "replay-hold",
+	  .key = "replay.hold",
+	  .type = MFD_OPT_FLAG,
+	  .offset = OFF(replay_hold),
+	  .help = "keep running on the last sample when the recording ends" },
 	{ .name = "log-level",
 	  .key = "log.level",
 	  .type = MFD_OPT_ENUM,
@@ -355,6 +413,20 @@ int mfd_config_parse_args(struct mfd_config *cfg, int argc, char **argv,
 	if (cfg->once && cfg->headless) {
 		fprintf(err, "mfd-agent: --once and --headless exclude each "
 			     "other\n");
+		return -EINVAL;
+	}
+	if (cfg->replay_path && !*cfg->replay_path) {
+		fprintf(err, "mfd-agent: --replay needs a file name\n");
+		return -EINVAL;
+	}
+	if (cfg->record_path && !*cfg->record_path) {
+		fprintf(err, "mfd-agent: --record needs a file name\n");
+		return -EINVAL;
+	}
+	if (cfg->replay_path && cfg->record_path &&
+	    strcmp(cfg->replay_path, cfg->record_path) == 0) {
+		fprintf(err, "mfd-agent: --record and --replay name the same "
+			     "file\n");
 		return -EINVAL;
 	}
 	cfg->argc = argc;

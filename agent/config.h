@@ -43,6 +43,13 @@ struct mfd_config {
 	bool no_events; /* do not attach the extfrag tracepoint */
 	double duration; /* stop after this many seconds (0: run forever) */
 	double shutdown_timeout; /* seconds the final flush may take */
+	char *record_path; /* --record: OTLP/JSON lines file, or NULL */
+	int record_max_bytes; /* rotate the recording past this size */
+	int record_max_files; /* recording files kept, the live one included */
+	int record_max_events; /* extfrag log records per sample interval */
+	char *replay_path; /* --replay: recording to read, or NULL */
+	double replay_speed; /* 1 recorded pace, N times faster, 0 at once */
+	bool replay_hold; /* keep running after the last replayed sample */
 	bool help; /* -h */
 	bool version; /* --version */
 

@@ -184,8 +184,19 @@ int main(int argc, char **argv)
 		goto out;
 	}
 
-	err = mfd_collector_open(&col, (enum mfd_source_mode)cfg.source, &k,
-				 cfg.proc_dir);
+	if (cfg.replay_path) {
+		/* A recording stands in for the kernel: no BPF, no root. */
+		err = mfd_collector_open_replay(&col, cfg.replay_path, &k,
+						cfg.replay_speed);
+		if (err) {
+			fprintf(stderr, "mfd-agent: --replay: %s\n",
+				col.fallback_reason);
+			goto out;
+		}
+	} else {
+		err = mfd_collector_open(&col, (enum mfd_source_mode)cfg.source,
+					 &k, cfg.proc_dir);
+	}
 	if (err) {
 		fprintf(stderr, "mfd-agent: --source bpf: %s\n",
 			col.fallback_reason);

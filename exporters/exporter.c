@@ -8,9 +8,11 @@
 #define LOG_COMPONENT "export"
 #include "exporter.h"
 #include "log.h"
+#include "record.h"
 
 /* Each exporter adds its row here. */
 const struct mfd_exporter_kind mfd_exporter_kinds[] = {
+	{ "record", mfd_record_enabled, mfd_record_create },
 	{ 0 },
 };
 
