@@ -77,12 +77,13 @@ int mfd_collector_open(struct mfd_collector *c, enum mfd_source_mode mode,
 }
 
 int mfd_collector_open_replay(struct mfd_collector *c, const char *path,
-			      const struct mfd_kinfo *k, double speed)
+			      const struct mfd_kinfo *k, double speed,
+			      uint64_t start_unix_ns)
 {
 	memset(c, 0, sizeof(*c));
 	c->active = MFD_SOURCE_REPLAY;
-	return mfd_replay_open(&c->replay, path, k, speed, c->fallback_reason,
-			       sizeof(c->fallback_reason));
+	return mfd_replay_open(&c->replay, path, k, speed, start_unix_ns,
+			       c->fallback_reason, sizeof(c->fallback_reason));
 }
 
 double mfd_collector_next_delay(const struct mfd_collector *c, double interval)

@@ -39,7 +39,8 @@ int mfd_collector_open(struct mfd_collector *c, enum mfd_source_mode mode,
  * root. 0 or -errno, with the reason in c->fallback_reason.
  */
 int mfd_collector_open_replay(struct mfd_collector *c, const char *path,
-			      const struct mfd_kinfo *k, double speed);
+			      const struct mfd_kinfo *k, double speed,
+			      uint64_t start_unix_ns);
 /* 0, or -errno; a replay returns -ENODATA once the recording is over. */
 int mfd_collector_sample(struct mfd_collector *c, struct mfd_snapshot *snap);
 /* Seconds until the next sample is due: the interval for live sources, the

@@ -11,6 +11,7 @@
 
 #include "config.h"
 #include "log.h"
+#include "replay.h"
 
 #define OFF(f) offsetof(struct mfd_config, f)
 
@@ -219,6 +220,14 @@ const struct mfd_option mfd_options[] = {
 	  .max = 1000000,
 	  .arg = "X",
 	  .help = "1: recorded pace, X: X times faster, 0: as fast as possible" },
+	{ .name = "replay-at",
+	  .key = "replay.at",
+	  .type = MFD_OPT_STRING,
+	  .offset = OFF(replay_at),
+	  .def = "",
+	  .arg = "TIME",
+	  .help = "start the replay (and --once) at the first sample at or "
+		  "after TIME: unix seconds or 2026-11-27T04:23:51Z" },
 	{ .name = "replay-hold",
 	  .key = "replay.hold",
 	  .type = MFD_OPT_FLAG,
@@ -418,6 +427,22 @@ int mfd_config_parse_args(struct mfd_config *cfg, int argc, char **argv,
 	if (cfg->replay_path && !*cfg->replay_path) {
 		fprintf(err, "mfd-agent: --replay needs a file name\n");
 		return -EINVAL;
+	}
+	if (cfg->replay_at) {
+		uint64_t ns;
+
+		if (!cfg->replay_path) {
+			fprintf(err, "mfd-agent: --replay-at needs --replay\n");
+			return -EINVAL;
+		}
+		if (mfd_replay_parse_time(cfg->replay_at, &ns)) {
+			fprintf(err,
+				"mfd-agent: --replay-at: '%s' is neither unix "
+				"seconds nor a UTC time like "
+				"2026-11-27T04:23:51Z\n",
+				cfg->replay_at);
+			return -EINVAL;
+		}
 	}
 	if (cfg->record_path && !*cfg->record_path) {
 		fprintf(err, "mfd-agent: --record needs a file name\n");

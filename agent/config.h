@@ -50,6 +50,7 @@ struct mfd_config {
 	char *replay_path; /* --replay: recording to read, or NULL */
 	double replay_speed; /* 1 recorded pace, N times faster, 0 at once */
 	bool replay_hold; /* keep running after the last replayed sample */
+	char *replay_at; /* --replay-at: start at this time, or NULL */
 	bool help; /* -h */
 	bool version; /* --version */
 

@@ -186,8 +186,12 @@ int main(int argc, char **argv)
 
 	if (cfg.replay_path) {
 		/* A recording stands in for the kernel: no BPF, no root. */
+		uint64_t at = 0;
+
+		if (cfg.replay_at)
+			mfd_replay_parse_time(cfg.replay_at, &at); /* checked */
 		err = mfd_collector_open_replay(&col, cfg.replay_path, &k,
-						cfg.replay_speed);
+						cfg.replay_speed, at);
 		if (err) {
 			fprintf(stderr, "mfd-agent: --replay: %s\n",
 				col.fallback_reason);

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <jansson.h>
 
@@ -853,9 +854,59 @@ static int read_sample(struct mfd_replay *r, struct slot *s)
 	return err;
 }
 
+int mfd_replay_parse_time(const char *s, uint64_t *unix_ns)
+{
+	struct tm tm;
+	const char *rest;
+	char *end;
+	unsigned long long whole;
+	double frac = 0;
+	time_t t;
+
+	if (!s || !*s)
+		return -EINVAL;
+	if (strchr(s, '-')) {
+		memset(&tm, 0, sizeof(tm));
+		rest = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
+		if (!rest)
+			return -EINVAL;
+		if (*rest == '.') {
+			errno = 0;
+			frac = strtod(rest, &end);
+			if (errno || end == rest)
+				return -EINVAL;
+			rest = end;
+		}
+		if (strcmp(rest, "Z") != 0)
+			return -EINVAL;
+		t = timegm(&tm);
+		if (t < 0)
+			return -EINVAL;
+		*unix_ns = (uint64_t)t * 1000000000ull +
+			   (uint64_t)llround(frac * 1e9);
+		return 0;
+	}
+	/* Unix seconds, the fraction read digit by digit: a double would
+	 * round nanoseconds away. */
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	whole = strtoull(s, &end, 10);
+	if (errno || whole > 10000000000ull)
+		return -EINVAL;
+	*unix_ns = whole * 1000000000ull;
+	if (*end == '.') {
+		uint64_t scale = 100000000ull;
+
+		for (end++; *end >= '0' && *end <= '9'; end++, scale /= 10)
+			*unix_ns += (uint64_t)(*end - '0') * scale;
+	}
+	return *end ? -EINVAL : 0;
+}
+
 int mfd_replay_open(struct mfd_replay **out, const char *path,
-		    const struct mfd_kinfo *k, double speed, char *why,
-		    size_t why_len)
+		    const struct mfd_kinfo *k, double speed,
+		    uint64_t start_unix_ns, char *why, size_t why_len)
 {
 	struct mfd_replay *r = calloc(1, sizeof(*r));
 	int err = -ENOMEM;
@@ -880,13 +931,29 @@ int mfd_replay_open(struct mfd_replay **out, const char *path,
 	}
 	/* slot[1] is "ahead": mfd_replay_next() moves it to cur. */
 	r->cur = 0;
-	if (read_sample(r, &r->slot[1])) {
-		err = -ENODATA;
-		snprintf(why, why_len,
-			 "%s holds no sample (%llu lines, %llu skipped)", path,
-			 (unsigned long long)r->lineno,
-			 (unsigned long long)r->skipped);
-		goto fail;
+	for (;;) {
+		struct slot *s = &r->slot[1];
+
+		if (read_sample(r, s)) {
+			err = -ENODATA;
+			snprintf(why, why_len,
+				 "%s holds no sample%s (%llu lines, %llu "
+				 "skipped)",
+				 path,
+				 start_unix_ns ? " at or after --replay-at" :
+						 "",
+				 (unsigned long long)r->lineno,
+				 (unsigned long long)r->skipped);
+			goto fail;
+		}
+		if (s->rec.snap.time_unix_nano >= start_unix_ns)
+			break;
+		/* Skipped, but its cumulative histogram is the base of the
+		 * next sample's duration. */
+		if (s->rec.have_hist) {
+			r->prev_count = s->rec.hist_count;
+			r->prev_sum = s->rec.hist_sum;
+		}
 	}
 	r->events_taken = true;
 	*out = r;

@@ -66,12 +66,17 @@ struct mfd_replay;
 typedef void (*mfd_replay_event_fn)(const struct mfd_extfrag_event *e,
 				    void *arg);
 
-/* Open path and read up to its first sample. speed: 1 recorded pace, N
- * times faster, 0 as fast as possible. 0 or -errno (-ENODATA: no sample
- * in the file), with why[] set. */
+/* "1795753121.5" (unix seconds) or "2026-11-27T04:23:51[.5]Z" (UTC) to unix
+ * ns. Pure; 0 or -EINVAL. */
+int mfd_replay_parse_time(const char *s, uint64_t *unix_ns);
+
+/* Open path and read up to its first sample at or after start_unix_ns (0:
+ * the first sample). speed: 1 recorded pace, N times faster, 0 as fast as
+ * possible. 0 or -errno (-ENODATA: no such sample in the file), with why[]
+ * set. */
 int mfd_replay_open(struct mfd_replay **out, const char *path,
-		    const struct mfd_kinfo *k, double speed, char *why,
-		    size_t why_len);
+		    const struct mfd_kinfo *k, double speed,
+		    uint64_t start_unix_ns, char *why, size_t why_len);
 /* The next sample into snap. 0, or -ENODATA when the recording is over. */
 int mfd_replay_next(struct mfd_replay *r, struct mfd_snapshot *snap);
 /* Hand the events recorded before the sample mfd_replay_next() returned

@@ -72,6 +72,21 @@ else
 	echo "skip - live BPF round trip (needs root)"
 fi
 
+# --replay-at: the third sample's own time picks it.
+t3=$(sed -n 3p "$TMP/live.jsonl" | python3 -c 'import json,sys; print(json.load(sys.stdin)["time_unix_nano"])')
+at=$(python3 -c "import sys; print('%d.%09d' % divmod($t3, 10**9))")
+"$AGENT" --replay "$TMP/rec.jsonl" --replay-at "$at" --once --format json >"$TMP/at.json" 2>/dev/null &&
+	cmp -s "$TMP/at.json" <(sed -n 3p "$TMP/live.jsonl") &&
+	pass "--replay-at (unix seconds) starts at the third sample" ||
+	fail "--replay-at did not pick the third sample"
+iso=$(python3 -c "import datetime; print(datetime.datetime.fromtimestamp($t3 // 10**9, datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%S') + '.%09dZ' % ($t3 % 10**9))")
+"$AGENT" --replay "$TMP/rec.jsonl" --replay-at "$iso" --once --format json >"$TMP/at.json" 2>/dev/null &&
+	cmp -s "$TMP/at.json" <(sed -n 3p "$TMP/live.jsonl") &&
+	pass "--replay-at $iso starts at the third sample" ||
+	fail "--replay-at $iso did not pick the third sample"
+expect_exit 2 "--replay-at without a zone" "$AGENT" --replay "$TMP/rec.jsonl" \
+	--replay-at 2026-11-27T04:23:51 --once
+
 # A recording cut off mid-line, with garbage in the middle.
 rec=$TMP/rec.jsonl
 n=$(grep -c resourceMetrics "$rec")
