@@ -101,11 +101,13 @@ static void render(struct agent *a)
 		return;
 	}
 	snprintf(status, sizeof(status),
-		 " mfd %s | source %s | every %gs | sample %lu | q quit, "
+		 " mfd %s | source %s%s | every %gs | sample %lu | q quit, "
 		 "arrows scroll %s%s",
-		 MFD_VERSION, mfd_source_name(a->st.snap->source),
-		 a->cfg->interval, (unsigned long)a->st.samples,
-		 a->last_log[0] ? "| " : "", a->last_log);
+		 MFD_VERSION,
+		 a->col->active == MFD_SOURCE_REPLAY ? "replay of " : "",
+		 mfd_source_name(a->st.snap->source), a->cfg->interval,
+		 (unsigned long)a->st.samples, a->last_log[0] ? "| " : "",
+		 a->last_log);
 	mfd_tui_paint(a->term, &a->screen, status);
 }
 
