@@ -122,6 +122,49 @@ if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
 		fail "unprivileged replay differs"
 fi
 
+# Replayed events feed the -s view: its last frame's per-process counts
+# equal the LogRecords per process.pid in the recording, and its total the
+# recorded mfd.extfrag.events counters (the demo recording has both).
+demo=$(dirname "$0")/../fixtures/recordings/demo.jsonl
+if [ -f "$demo" ]; then
+	"$AGENT" --replay "$demo" --replay-speed 0 -s >"$TMP/s.txt" 2>/dev/null
+	python3 - "$demo" "$TMP/s.txt" <<'PY' >"$TMP/py.out" 2>&1 &&
+import collections, json, re, sys
+per_pid, total = collections.Counter(), 0
+for line in open(sys.argv[1]):
+    req = json.loads(line)
+    for rl in req.get("resourceLogs", []):
+        for sl in rl["scopeLogs"]:
+            for r in sl["logRecords"]:
+                a = {kv["key"]: kv["value"] for kv in r["attributes"]}
+                per_pid[int(a["process.pid"]["intValue"])] += 1
+    for rm in req.get("resourceMetrics", []):
+        total = sum(int(dp["asInt"]) for m in rm["scopeMetrics"][0]["metrics"]
+                    if m["name"] == "mfd.extfrag.events"
+                    for dp in m["sum"]["dataPoints"])
+lines = open(sys.argv[2]).read().splitlines()
+starts = [i for i, l in enumerate(lines) if l.startswith("mfd extfrag events |")]
+frame = lines[starts[-1]:]  # the last frame
+head = next(l for l in frame if "events since start" in l)
+shown = int(head.split()[0])
+rows = {}
+for l in frame[frame.index(next(l for l in frame if l.startswith("COMM"))) + 1:]:
+    if not l.strip():
+        break
+    f = l.split()
+    rows[int(f[1])] = int(f[-2])
+if not per_pid:
+    sys.exit("the demo recording has no events")
+if rows != dict(per_pid):
+    sys.exit(f"-s rows {rows} != recorded records {dict(per_pid)}")
+if shown != total:
+    sys.exit(f"-s says {shown} events, the recorded counters {total}")
+print(f"{sum(per_pid.values())} recorded events in {len(rows)} processes, {total} counted")
+PY
+		pass "replayed events feed -s: $(cat "$TMP/py.out")" ||
+		{ fail "replayed events vs -s"; sed 's/^/    | /' "$TMP/py.out" | head -5; }
+fi
+
 # Bad input is a clear error.
 expect_exit 1 "--replay of a missing file" "$AGENT" --replay "$TMP/nope" --once
 grep -q "cannot open" "$TMP/err" && pass "says it cannot open it" || fail "$(cat "$TMP/err")"
