@@ -76,11 +76,30 @@ int mfd_collector_open(struct mfd_collector *c, enum mfd_source_mode mode,
 	return 0;
 }
 
+int mfd_collector_open_replay(struct mfd_collector *c, const char *path,
+			      const struct mfd_kinfo *k, double speed,
+			      uint64_t start_unix_ns)
+{
+	memset(c, 0, sizeof(*c));
+	c->active = MFD_SOURCE_REPLAY;
+	return mfd_replay_open(&c->replay, path, k, speed, start_unix_ns,
+			       c->fallback_reason, sizeof(c->fallback_reason));
+}
+
+double mfd_collector_next_delay(const struct mfd_collector *c, double interval)
+{
+	if (c->active == MFD_SOURCE_REPLAY)
+		return mfd_replay_delay(c->replay);
+	return interval;
+}
+
 int mfd_collector_sample(struct mfd_collector *c, struct mfd_snapshot *snap)
 {
 	struct mfd_parse_error perr = { 0 };
 	int err;
 
+	if (c->active == MFD_SOURCE_REPLAY)
+		return mfd_replay_next(c->replay, snap);
 	if (c->active == MFD_SOURCE_BPF) {
 		err = mfd_zones_snapshot(c->zones, snap);
 	} else {
@@ -99,4 +118,6 @@ void mfd_collector_close(struct mfd_collector *c)
 {
 	mfd_zones_close(c->zones);
 	c->zones = NULL;
+	mfd_replay_close(c->replay);
+	c->replay = NULL;
 }

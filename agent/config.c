@@ -18,6 +18,7 @@
 #define LOG_COMPONENT "config"
 #include "config.h"
 #include "log.h"
+#include "replay.h"
 
 #define OFF(f) offsetof(struct mfd_config, f)
 
@@ -294,6 +295,73 @@ const struct mfd_option mfd_options[] = {
 	  .arg = "N",
 	  .help = "samples kept in memory for /api/v1/history and the "
 		  "dashboard" },
+	{ .name = "record",
+	  .key = "record.path",
+	  .type = MFD_OPT_STRING,
+	  .offset = OFF(record_path),
+	  .def = "",
+	  .arg = "PATH",
+	  .help = "append every sample and extfrag event to PATH as OTLP/JSON "
+		  "lines" },
+	{ .name = "record-max-bytes",
+	  .key = "record.max_bytes",
+	  .type = MFD_OPT_INT,
+	  .offset = OFF(record_max_bytes),
+	  .def = "16777216",
+	  .min = 1024,
+	  .max = 2147483647,
+	  .arg = "BYTES",
+	  .help = "rotate the recording to PATH.1 when it would grow past this" },
+	{ .name = "record-max-files",
+	  .key = "record.max_files",
+	  .type = MFD_OPT_INT,
+	  .offset = OFF(record_max_files),
+	  .def = "8",
+	  .min = 1,
+	  .max = 1000,
+	  .arg = "N",
+	  .help = "recording files kept (PATH, PATH.1 .. PATH.N-1); the oldest "
+		  "goes" },
+	{ .name = "record-max-events",
+	  .key = "record.max_events",
+	  .type = MFD_OPT_INT,
+	  .offset = OFF(record_max_events),
+	  .def = "1000",
+	  .min = 0,
+	  .max = 1000000,
+	  .arg = "N",
+	  .help = "extfrag events recorded per interval; more are counted as "
+		  "dropped" },
+	{ .name = "replay",
+	  .key = "replay.path",
+	  .type = MFD_OPT_STRING,
+	  .offset = OFF(replay_path),
+	  .def = "",
+	  .arg = "PATH",
+	  .help = "read samples from a --record file instead of the kernel" },
+	{ .name = "replay-speed",
+	  .key = "replay.speed",
+	  .type = MFD_OPT_DOUBLE,
+	  .offset = OFF(replay_speed),
+	  .def = "1",
+	  .min = 0,
+	  .max = 1000000,
+	  .arg = "X",
+	  .help = "1: recorded pace, X: X times faster, 0: as fast as possible" },
+	{ .name = "replay-at",
+	  .key = "replay.at",
+	  .type = MFD_OPT_STRING,
+	  .offset = OFF(replay_at),
+	  .def = "",
+	  .arg = "TIME",
+	  .help = "start the replay (and --once) at the first sample at or "
+		  "after TIME: unix seconds or 2026-11-27T04:23:51Z",
+	  .example = "2026-11-27T04:23:51Z" },
+	{ .name = "replay-hold",
+	  .key = "replay.hold",
+	  .type = MFD_OPT_FLAG,
+	  .offset = OFF(replay_hold),
+	  .help = "keep running on the last sample when the recording ends" },
 	{
 		.name = "log-level",
 		.key = "log.level",
@@ -1170,6 +1238,36 @@ int mfd_config_parse_args(struct mfd_config *cfg, int argc, char **argv,
 	if (cfg->once && cfg->headless) {
 		fprintf(err, "mfd-agent: --once and --headless exclude each "
 			     "other\n");
+		rc = -EINVAL;
+		goto cleanup;
+	}
+	if (cfg->replay_path && !*cfg->replay_path) {
+		fprintf(err, "mfd-agent: --replay needs a file name\n");
+		rc = -EINVAL;
+		goto cleanup;
+	}
+	if (cfg->replay_at) {
+		uint64_t ns;
+
+		if (mfd_replay_parse_time(cfg->replay_at, &ns)) {
+			fprintf(err,
+				"mfd-agent: --replay-at: '%s' is neither unix "
+				"seconds nor a UTC time like "
+				"2026-11-27T04:23:51Z\n",
+				cfg->replay_at);
+			rc = -EINVAL;
+			goto cleanup;
+		}
+	}
+	if (cfg->record_path && !*cfg->record_path) {
+		fprintf(err, "mfd-agent: --record needs a file name\n");
+		rc = -EINVAL;
+		goto cleanup;
+	}
+	if (cfg->replay_path && cfg->record_path &&
+	    strcmp(cfg->replay_path, cfg->record_path) == 0) {
+		fprintf(err, "mfd-agent: --record and --replay name the same "
+			     "file\n");
 		rc = -EINVAL;
 		goto cleanup;
 	}

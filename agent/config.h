@@ -67,6 +67,14 @@ struct mfd_config {
 	int statsd_proto; /* 0 udp, 1 tcp */
 	char *http_listen; /* --http ADDR:PORT, or "off" */
 	int http_history; /* samples kept for /api/v1/history */
+	char *record_path; /* --record: OTLP/JSON lines file, or NULL */
+	int record_max_bytes; /* rotate the recording past this size */
+	int record_max_files; /* recording files kept, the live one included */
+	int record_max_events; /* extfrag log records per sample interval */
+	char *replay_path; /* --replay: recording to read, or NULL */
+	double replay_speed; /* 1 recorded pace, N times faster, 0 at once */
+	bool replay_hold; /* keep running after the last replayed sample */
+	char *replay_at; /* --replay-at: start at this time, or NULL */
 	bool help; /* -h */
 	bool version; /* --version */
 	char *config_file; /* --config FILE or $MFD_CONFIG, or NULL */
@@ -115,6 +123,8 @@ struct mfd_option {
 	const char *const *choices; /* MFD_OPT_ENUM, NULL terminated */
 	const char *arg; /* argument name in --help ("SECONDS") */
 	const char *help; /* one line */
+	const char *example; /* a valid non-default value, for tests and docs
+			      * where the type alone cannot make one up */
 	const char *env; /* environment variable, or NULL */
 	const char *section; /* --help group of a flag-only option ("view");
 			      * keyed options group by the key's first part */

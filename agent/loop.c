@@ -21,6 +21,7 @@
 #define LOG_COMPONENT "loop"
 #include "exporter.h"
 #include "extfrag_probe.h"
+#include "format.h"
 #include "log.h"
 #include "loop.h"
 #include "state.h"
@@ -45,6 +46,7 @@ struct agent {
 	struct mfd_screen screen;
 	char last_log[200]; /* shown in the live status line */
 	bool stopping; /* SIGTERM/SIGINT seen: final flush in progress */
+	bool replay_over; /* a replayed recording has no more samples */
 	int exit_code;
 };
 
@@ -76,8 +78,8 @@ static void render(struct agent *a)
 	};
 	struct mfd_view_input in = {
 		.snap = a->st.snap,
-		.procs = a->xf ? &a->st.procs : NULL,
-		.totals = a->xf ? &a->st.totals : NULL,
+		.procs = a->st.have_events ? &a->st.procs : NULL,
+		.totals = a->st.have_events ? &a->st.totals : NULL,
 		.kinfo = a->kinfo,
 		.events_why = a->xf_why[0] ? a->xf_why : NULL,
 	};
@@ -85,6 +87,13 @@ static void render(struct agent *a)
 
 	if (!a->st.have_snap || !a->term)
 		return;
+	if (a->cfg->format == MFD_FORMAT_JSON && !mfd_tui_is_live(a->term)) {
+		/* Piped with --format json: one JSON object per sample and
+		 * line, the --once schema. */
+		if (mfd_format_json(a->st.snap, stdout) || fflush(stdout))
+			log_warn("writing the JSON snapshot failed");
+		return;
+	}
 	mfd_screen_reset(&a->screen);
 	a->screen.width = vo.width;
 	if (mfd_view_render(&vo, &in, &a->screen)) {
@@ -92,25 +101,71 @@ static void render(struct agent *a)
 		return;
 	}
 	snprintf(status, sizeof(status),
-		 " mfd %s | source %s | every %gs | sample %lu | q quit, "
+		 " mfd %s | source %s%s | every %gs | sample %lu | q quit, "
 		 "arrows scroll %s%s",
-		 MFD_VERSION, mfd_source_name(a->st.snap->source),
-		 a->cfg->interval, (unsigned long)a->st.samples,
-		 a->last_log[0] ? "| " : "", a->last_log);
+		 MFD_VERSION,
+		 a->col->active == MFD_SOURCE_REPLAY ? "replay of " : "",
+		 mfd_source_name(a->st.snap->source), a->cfg->interval,
+		 (unsigned long)a->st.samples, a->last_log[0] ? "| " : "",
+		 a->last_log);
 	mfd_tui_paint(a->term, &a->screen, status);
+}
+
+static struct timeval to_tv(double seconds);
+
+/* A replay's events and counters for the sample just read. */
+static void replay_events(struct agent *a)
+{
+	const struct mfd_extfrag_totals *t;
+
+	mfd_replay_take_events(a->col->replay, on_event, a);
+	t = mfd_replay_totals(a->col->replay);
+	if (t) {
+		a->st.totals = *t;
+		a->st.have_events = true;
+		a->st.events_why = NULL;
+	}
+}
+
+/* The recording is over: stop, or keep showing the last sample. */
+static void replay_finished(struct agent *a)
+{
+	struct mfd_replay *r = a->col->replay;
+	bool hold = a->cfg->replay_hold || mfd_tui_is_live(a->term);
+
+	a->replay_over = true;
+	event_del(a->tick);
+	log_info("replay of %s finished: %llu samples, %llu lines skipped%s",
+		 mfd_replay_path(r), (unsigned long long)mfd_replay_samples(r),
+		 (unsigned long long)mfd_replay_skipped(r),
+		 hold ? "; holding the last sample" : "");
+	if (!hold)
+		event_base_loopbreak(a->base);
 }
 
 /* One sample: drain events first so the table and counters match the
  * snapshot, then hand the new state to every exporter. */
 static void sample(struct agent *a)
 {
+	bool replay = a->col->active == MFD_SOURCE_REPLAY;
+	int err;
+
+	if (replay && a->replay_over)
+		return;
 	if (a->xf) {
 		mfd_extfrag_consume(a->xf);
 		if (mfd_extfrag_read_totals(a->xf, &a->st.totals))
 			log_warn("reading extfrag counters failed: %s",
 				 strerror(errno));
 	}
-	if (mfd_collector_sample(a->col, a->scratch) == 0)
+	err = mfd_collector_sample(a->col, a->scratch);
+	if (replay && err == -ENODATA) {
+		replay_finished(a);
+		return;
+	}
+	if (replay)
+		replay_events(a);
+	if (err == 0)
 		mfd_state_set_snapshot(&a->st, a->scratch);
 	else
 		a->st.sample_failures++;
@@ -124,7 +179,14 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	sample(a);
-	if (!a->cfg->headless)
+	if (a->col->active == MFD_SOURCE_REPLAY && !a->replay_over) {
+		/* A replay keeps the recorded pace, gap by gap. */
+		struct timeval tv = to_tv(
+			mfd_collector_next_delay(a->col, a->cfg->interval));
+
+		event_add(a->tick, &tv);
+	}
+	if (!a->cfg->headless && !a->replay_over)
 		render(a);
 }
 
@@ -140,8 +202,6 @@ static void on_ringbuf(evutil_socket_t fd, short what, void *arg)
 		log_warn("draining the extfrag ring buffer failed: %s",
 			 strerror(-n));
 }
-
-static struct timeval to_tv(double seconds);
 
 /* SIGHUP: read the configuration again. An invalid one keeps the old. */
 static void reload(struct agent *a)
@@ -298,7 +358,11 @@ int mfd_loop_run(struct mfd_config *cfg, const struct mfd_kinfo *k,
 	a.st.interval = cfg->interval;
 	mfd_screen_init(&a.screen, 80);
 
-	if (cfg->no_events) {
+	if (col->active == MFD_SOURCE_REPLAY) {
+		snprintf(a.xf_why, sizeof(a.xf_why),
+			 "replaying %s, which holds no extfrag events",
+			 mfd_replay_path(col->replay));
+	} else if (cfg->no_events) {
 		snprintf(a.xf_why, sizeof(a.xf_why), "disabled by --no-events");
 	} else if (mfd_collector_bpf_precheck(k, a.xf_why, sizeof(a.xf_why))) {
 		log_warn("extfrag events unavailable: %s", a.xf_why);
@@ -315,6 +379,8 @@ int mfd_loop_run(struct mfd_config *cfg, const struct mfd_kinfo *k,
 
 	/* The caller's first sample is the state's first, so start-up does
 	 * not sample twice and exporters have data at once. */
+	if (col->active == MFD_SOURCE_REPLAY)
+		replay_events(&a); /* those recorded before the first sample */
 	mfd_state_set_snapshot(&a.st, first);
 
 	ctx = (struct mfd_export_ctx){ .base = a.base,
@@ -358,15 +424,23 @@ int mfd_loop_run(struct mfd_config *cfg, const struct mfd_kinfo *k,
 			nev++;
 		}
 	}
-	tv = to_tv(cfg->interval);
+	tv = to_tv(mfd_collector_next_delay(col, cfg->interval));
 	a.tick = event_new(a.base, -1, EV_PERSIST, on_tick, &a);
 	if (!a.tick || event_add(a.tick, &tv))
 		goto cleanup;
 
-	log_info("collecting every %gs from %s%s%s", cfg->interval,
-		 mfd_source_name(col->active),
-		 a.xf ? ", extfrag events attached" : "",
-		 cfg->headless ? " (headless)" : "");
+	if (col->active == MFD_SOURCE_REPLAY)
+		log_info(
+			"replaying %s %s%s", mfd_replay_path(col->replay),
+			cfg->replay_speed > 0 ?
+				"at the recorded pace (sped up by --replay-speed)" :
+				"as fast as possible",
+			cfg->headless ? " (headless)" : "");
+	else
+		log_info("collecting every %gs from %s%s%s", cfg->interval,
+			 mfd_source_name(col->active),
+			 a.xf ? ", extfrag events attached" : "",
+			 cfg->headless ? " (headless)" : "");
 	mfd_exporters_on_sample(a.exporters, &a.st);
 	if (!cfg->headless)
 		render(&a);

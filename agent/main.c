@@ -197,14 +197,33 @@ int main(int argc, char **argv)
 		goto out;
 	}
 
-	/* The collector keeps this pointer; SIGHUP replaces cfg, so it gets a
-	 * copy that lives until exit (proc_dir needs a restart anyway). */
-	if (cfg.proc_dir && !(proc_dir = strdup(cfg.proc_dir))) {
-		fprintf(stderr, "mfd-agent: out of memory\n");
-		goto out;
+	if (cfg.replay_at && !cfg.replay_path)
+		fprintf(stderr, "mfd-agent: warning: --replay-at without "
+				"--replay is ignored\n");
+	if (cfg.replay_path) {
+		/* A recording stands in for the kernel: no BPF, no root. */
+		uint64_t at = 0;
+
+		if (cfg.replay_at)
+			mfd_replay_parse_time(cfg.replay_at, &at); /* checked */
+		err = mfd_collector_open_replay(&col, cfg.replay_path, &k,
+						cfg.replay_speed, at);
+		if (err) {
+			fprintf(stderr, "mfd-agent: --replay: %s\n",
+				col.fallback_reason);
+			goto out;
+		}
+	} else {
+		/* The collector keeps this pointer; SIGHUP replaces cfg, so it
+		 * gets a copy that lives until exit (proc_dir needs a restart
+		 * anyway). */
+		if (cfg.proc_dir && !(proc_dir = strdup(cfg.proc_dir))) {
+			fprintf(stderr, "mfd-agent: out of memory\n");
+			goto out;
+		}
+		err = mfd_collector_open(&col, (enum mfd_source_mode)cfg.source,
+					 &k, proc_dir);
 	}
-	err = mfd_collector_open(&col, (enum mfd_source_mode)cfg.source, &k,
-				 proc_dir);
 	if (err) {
 		fprintf(stderr, "mfd-agent: --source bpf: %s\n",
 			col.fallback_reason);

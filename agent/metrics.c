@@ -132,7 +132,15 @@ static int emit_extfrag_index(const struct mfd_metric_desc *d,
 
 /* --- per zone ------------------------------------------------------------ */
 
-enum zone_field { ZF_FREE, ZF_MANAGED, ZF_PRESENT, ZF_SPANNED, ZF_HIGHATOMIC };
+enum zone_field {
+	ZF_FREE,
+	ZF_MANAGED,
+	ZF_PRESENT,
+	ZF_SPANNED,
+	ZF_HIGHATOMIC,
+	ZF_START,
+	ZF_INDEX,
+};
 
 static int emit_zone(const struct mfd_metric_desc *d,
 		     const struct mfd_state *st, mfd_point_fn fn, void *arg,
@@ -144,6 +152,8 @@ static int emit_zone(const struct mfd_metric_desc *d,
 		[ZF_PRESENT] = MFD_HAVE_SPAN,
 		[ZF_SPANNED] = MFD_HAVE_SPAN,
 		[ZF_HIGHATOMIC] = MFD_HAVE_HIGHATOMIC,
+		[ZF_START] = MFD_HAVE_SPAN,
+		[ZF_INDEX] = 0,
 	};
 	const struct mfd_snapshot *s = st->snap;
 	struct mfd_point p;
@@ -154,7 +164,8 @@ static int emit_zone(const struct mfd_metric_desc *d,
 	for (uint32_t zi = 0; zi < s->nr_zones; zi++) {
 		const struct mfd_zone *z = &s->zones[zi];
 
-		if (!(z->have & need[f]))
+		if ((z->have & need[f]) != need[f] ||
+		    (f == ZF_INDEX && z->zone_idx == UINT32_MAX))
 			continue; /* absent, not zero */
 		point_init(&p, d, st, s->time_unix_nano);
 		zone_attrs(&p, z);
@@ -173,6 +184,12 @@ static int emit_zone(const struct mfd_metric_desc *d,
 			break;
 		case ZF_HIGHATOMIC:
 			p.i = (int64_t)z->reserved_highatomic;
+			break;
+		case ZF_START:
+			p.i = (int64_t)z->start_pfn;
+			break;
+		case ZF_INDEX:
+			p.i = (int64_t)z->zone_idx;
 			break;
 		}
 		rc = fn(&p, arg);
@@ -215,6 +232,74 @@ static int emit_zone_highatomic(const struct mfd_metric_desc *d,
 				void *arg)
 {
 	return emit_zone(d, st, fn, arg, ZF_HIGHATOMIC);
+}
+
+static int emit_zone_start(const struct mfd_metric_desc *d,
+			   const struct mfd_state *st, mfd_point_fn fn,
+			   void *arg)
+{
+	return emit_zone(d, st, fn, arg, ZF_START);
+}
+
+static int emit_zone_index(const struct mfd_metric_desc *d,
+			   const struct mfd_state *st, mfd_point_fn fn,
+			   void *arg)
+{
+	return emit_zone(d, st, fn, arg, ZF_INDEX);
+}
+
+/* --- per node ------------------------------------------------------------ */
+
+enum node_field { NF_START, NF_PRESENT, NF_SPANNED };
+
+/* Only nodes whose facts come from pglist_data (the BPF path): on procfs
+ * they are derived from the zones, which are published already. */
+static int emit_node(const struct mfd_metric_desc *d,
+		     const struct mfd_state *st, mfd_point_fn fn, void *arg,
+		     enum node_field f)
+{
+	const struct mfd_snapshot *s = st->snap;
+	struct mfd_point p;
+	int rc;
+
+	if (!st->have_snap)
+		return 0;
+	for (uint32_t ni = 0; ni < s->nr_nodes; ni++) {
+		const struct mfd_node *n = &s->nodes[ni];
+
+		if (!n->have_pgdat)
+			continue;
+		point_init(&p, d, st, s->time_unix_nano);
+		attr_int(&p, "numa.node", n->node);
+		p.i = (int64_t)(f == NF_START	? n->start_pfn :
+				f == NF_PRESENT ? n->present_pages :
+						  n->spanned_pages);
+		rc = fn(&p, arg);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int emit_node_start(const struct mfd_metric_desc *d,
+			   const struct mfd_state *st, mfd_point_fn fn,
+			   void *arg)
+{
+	return emit_node(d, st, fn, arg, NF_START);
+}
+
+static int emit_node_present(const struct mfd_metric_desc *d,
+			     const struct mfd_state *st, mfd_point_fn fn,
+			     void *arg)
+{
+	return emit_node(d, st, fn, arg, NF_PRESENT);
+}
+
+static int emit_node_spanned(const struct mfd_metric_desc *d,
+			     const struct mfd_state *st, mfd_point_fn fn,
+			     void *arg)
+{
+	return emit_node(d, st, fn, arg, NF_SPANNED);
 }
 
 static int emit_watermarks(const struct mfd_metric_desc *d,
@@ -491,6 +576,26 @@ const struct mfd_metric_desc mfd_metric_catalog[] = {
 	{ "mfd.zone.spanned_pages", "mfd_zone_spanned_pages", MFD_METRIC_GAUGE,
 	  false, "{page}", ZONE_ATTRS,
 	  "Page frames the zone spans, holes included", emit_zone_spanned },
+	{ "mfd.zone.start_pfn", "mfd_zone_start_pfn", MFD_METRIC_GAUGE, false,
+	  "{pfn}", ZONE_ATTRS, "First page frame number of the zone",
+	  emit_zone_start },
+	{ "mfd.zone.index", "mfd_zone_index", MFD_METRIC_GAUGE, false, "1",
+	  ZONE_ATTRS,
+	  "Position of the zone in its node's node_zones[] (ZONE_DMA is 0)",
+	  emit_zone_index },
+	{ "mfd.node.start_pfn", "mfd_node_start_pfn", MFD_METRIC_GAUGE, false,
+	  "{pfn}", "numa.node",
+	  "First page frame number of the node (pglist_data; BPF source only)",
+	  emit_node_start },
+	{ "mfd.node.present_pages", "mfd_node_present_pages", MFD_METRIC_GAUGE,
+	  false, "{page}", "numa.node",
+	  "Physical pages present on the node (pglist_data; BPF source only)",
+	  emit_node_present },
+	{ "mfd.node.spanned_pages", "mfd_node_spanned_pages", MFD_METRIC_GAUGE,
+	  false, "{page}", "numa.node",
+	  "Page frames the node spans, holes included (pglist_data; BPF "
+	  "source only)",
+	  emit_node_spanned },
 	{ "mfd.zone.watermark_pages", "mfd_zone_watermark_pages",
 	  MFD_METRIC_GAUGE, false, "{page}", ZONE_ATTRS ", watermark",
 	  "Zone watermark (min, low, high include the boost; boost alone)",

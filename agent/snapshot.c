@@ -16,6 +16,8 @@ const char *mfd_source_name(enum mfd_source src)
 		return "bpf";
 	case MFD_SOURCE_PROCFS:
 		return "procfs";
+	case MFD_SOURCE_REPLAY:
+		return "replay";
 	default:
 		return "none";
 	}

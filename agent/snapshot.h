@@ -22,6 +22,8 @@ enum mfd_source {
 	MFD_SOURCE_NONE = 0,
 	MFD_SOURCE_BPF, /* zones.bpf.c run with BPF_PROG_TEST_RUN */
 	MFD_SOURCE_PROCFS, /* /proc/buddyinfo + /proc/zoneinfo */
+	MFD_SOURCE_REPLAY, /* a --record file read back (agent/replay.c);
+			    * replayed snapshots keep the recorded source */
 };
 
 /* Fields a source could not provide (procfs has no boost-free highatomic

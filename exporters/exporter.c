@@ -9,12 +9,14 @@
 #include "exporter.h"
 #include "http.h"
 #include "log.h"
+#include "record.h"
 #include "statsd.h"
 
 /* Each exporter adds its row here. */
 const struct mfd_exporter_kind mfd_exporter_kinds[] = {
 	{ "statsd", mfd_statsd_enabled, mfd_statsd_create },
 	{ "http", mfd_http_enabled, mfd_http_create },
+	{ "record", mfd_record_enabled, mfd_record_create },
 	{ 0 },
 };
 

@@ -176,7 +176,9 @@ static void test_every_key_file_equals_flag(void **state)
 
 		if (!o->key)
 			continue;
-		if (o->parse && o->def && *o->def)
+		if (o->example)
+			snprintf(val, sizeof(val), "%s", o->example);
+		else if (o->parse && o->def && *o->def)
 			snprintf(val, sizeof(val), "%s", o->def);
 		else
 			pick_value(o, val, sizeof(val));

@@ -1,0 +1,372 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * record.c - --record PATH: OTLP/JSON lines on disk (see record.h).
+ *
+ * Per sample the exporter appends at most two lines: the extfrag events
+ * seen since the previous sample (one ExportLogsServiceRequest, capped at
+ * record.max_events records) and then the sample itself (one
+ * ExportMetricsServiceRequest). Each line goes out with a single write(2)
+ * on an O_APPEND descriptor: the page cache absorbs it, nothing is
+ * fsync'ed, so the loop never waits on the disk. A failed write (a full
+ * disk, an I/O error) is cut back off the file so no torn line stays
+ * behind, counted as dropped points (send_error), logged at most once a
+ * minute, and the agent carries on; the next sample tries again.
+ *
+ * Rotation: when a line would take PATH past record.max_bytes, PATH.N-2 ..
+ * PATH.1 move one up (the oldest, PATH.N-1, is overwritten), PATH becomes
+ * PATH.1 and a fresh PATH is started, N being record.max_files. Only
+ * regular files rotate: --record /dev/stdout or a FIFO just streams.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define LOG_COMPONENT "record"
+#include "log.h"
+#include "metrics.h"
+#include "otlp_json.h"
+#include "record.h"
+
+/* A write error is logged at most this often. */
+#define ERROR_LOG_EVERY_NS (60ull * 1000000000ull)
+
+struct record {
+	char *path; /* the live file; rotated ones are PATH.1, PATH.2 ... */
+	long long max_bytes; /* record.max_bytes */
+	int max_files; /* record.max_files (>= 1) */
+	size_t max_events; /* record.max_events per interval */
+	int fd; /* open on path, or -1 (reopened on the next line) */
+	bool regular; /* fd is a regular file: rotate and cut back */
+	long long size; /* bytes in the live file */
+	struct mfd_otlp_resource res; /* resource attributes of every line */
+	struct mfd_extfrag_event *pending; /* events since the last sample */
+	size_t npending;
+	uint64_t last_error_ns; /* CLOCK_MONOTONIC of the last logged error */
+	uint64_t errors_unlogged; /* failed lines since that log line */
+};
+
+bool mfd_record_enabled(const struct mfd_config *cfg)
+{
+	return cfg->record_path && *cfg->record_path;
+}
+
+static void copy_limits(struct record *r, const struct mfd_config *cfg)
+{
+	r->max_bytes = cfg->record_max_bytes;
+	r->max_files = cfg->record_max_files < 1 ? 1 : cfg->record_max_files;
+	r->max_events = (size_t)cfg->record_max_events;
+}
+
+static int open_live(struct record *r)
+{
+	struct stat st;
+
+	r->fd = open(r->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+	if (r->fd < 0)
+		return -errno;
+	if (fstat(r->fd, &st) == 0) {
+		r->regular = S_ISREG(st.st_mode);
+		r->size = r->regular ? (long long)st.st_size : 0;
+	} else {
+		r->regular = false;
+		r->size = 0;
+	}
+	return 0;
+}
+
+static void close_live(struct record *r)
+{
+	if (r->fd >= 0)
+		close(r->fd);
+	r->fd = -1;
+}
+
+/* PATH.i, or NULL when out of memory (i == 0 is PATH itself). */
+static char *rotated_name(const struct record *r, int i)
+{
+	char *name;
+
+	if (i == 0)
+		return strdup(r->path);
+	if (asprintf(&name, "%s.%d", r->path, i) < 0)
+		return NULL;
+	return name;
+}
+
+/* Shift PATH.N-2..PATH into PATH.N-1..PATH.1 and start a fresh PATH. */
+static int rotate(struct record *r)
+{
+	int err = 0;
+
+	close_live(r);
+	if (r->max_files == 1) {
+		if (truncate(r->path, 0) && errno != ENOENT)
+			err = -errno;
+	} else {
+		for (int i = r->max_files - 1; i >= 1 && !err; i--) {
+			char *from = rotated_name(r, i - 1),
+			     *to = rotated_name(r, i);
+
+			if (!from || !to)
+				err = -ENOMEM;
+			else if (rename(from, to) && errno != ENOENT)
+				err = -errno;
+			free(from);
+			free(to);
+		}
+	}
+	if (err)
+		log_warn("rotating %s failed: %s", r->path, strerror(-err));
+	else
+		log_debug("rotated %s (%d files kept)", r->path, r->max_files);
+	return open_live(r);
+}
+
+static void write_failed(struct mfd_exporter *e, int err, uint64_t points)
+{
+	struct record *r = e->priv;
+	uint64_t now = mfd_now_mono_ns();
+
+	e->stats.requests_failed++;
+	e->stats.dropped[MFD_DROP_SEND] += points;
+	if (r->last_error_ns && now - r->last_error_ns < ERROR_LOG_EVERY_NS) {
+		r->errors_unlogged++;
+		return;
+	}
+	log_warn("writing to %s failed: %s; %llu point(s) dropped%s "
+		 "(counted in mfd.agent.export.dropped_points, "
+		 "reason send_error); still running",
+		 r->path, strerror(-err), (unsigned long long)points,
+		 r->errors_unlogged ? ", more lines failed since the last "
+				      "message" :
+				      "");
+	r->last_error_ns = now;
+	r->errors_unlogged = 0;
+}
+
+/* Append line + '\n' as one write; points is what is lost if it fails. */
+static void write_line(struct mfd_exporter *e, char *line, uint64_t points)
+{
+	struct record *r = e->priv;
+	size_t len = strlen(line), done = 0;
+	long long before;
+	int err = 0;
+
+	line[len++] = '\n'; /* the caller left room: see dump_line() */
+	if (r->fd < 0 && (err = open_live(r)))
+		goto fail;
+	if (r->regular && r->size > 0 &&
+	    r->size + (long long)len > r->max_bytes && (err = rotate(r)))
+		goto fail;
+	before = r->size;
+	while (done < len) {
+		ssize_t n = write(r->fd, line + done, len - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			err = n < 0 ? -errno : -EIO;
+			break;
+		}
+		done += (size_t)n;
+	}
+	if (err) {
+		/* No torn line stays behind; where that fails too, replay
+		 * skips the partial line with a warning. */
+		if (done && r->regular && ftruncate(r->fd, before))
+			log_debug("cutting back %s failed: %s", r->path,
+				  strerror(errno));
+		if (err != -ENOSPC && err != -EDQUOT && err != -EFBIG)
+			close_live(r); /* reopen next time */
+		goto fail;
+	}
+	r->size += (long long)len;
+	e->stats.requests_sent++;
+	return;
+fail:
+	write_failed(e, err, points);
+}
+
+/* Compact JSON with one spare byte for the newline. */
+static char *dump_line(const json_t *req)
+{
+	char *s = mfd_otlp_json_dumps(req), *grown;
+	size_t len;
+
+	if (!s)
+		return NULL;
+	len = strlen(s);
+	grown = realloc(s, len + 2);
+	if (!grown) {
+		free(s);
+		return NULL;
+	}
+	return grown;
+}
+
+static int count_point(const struct mfd_point *p, void *arg)
+{
+	(void)p;
+	(*(uint64_t *)arg)++;
+	return 0;
+}
+
+static void write_events(struct mfd_exporter *e, const struct mfd_state *st)
+{
+	struct record *r = e->priv;
+	json_t *req;
+	char *line = NULL;
+
+	if (!r->npending)
+		return;
+	req = mfd_otlp_json_logs(st, &r->res, r->pending, r->npending,
+				 mfd_now_unix_ns());
+	if (req)
+		line = dump_line(req);
+	json_decref(req);
+	if (line)
+		write_line(e, line, r->npending);
+	else
+		e->stats.dropped[MFD_DROP_ENCODE] += r->npending;
+	free(line);
+	r->npending = 0;
+}
+
+static void record_on_sample(struct mfd_exporter *e, const struct mfd_state *st)
+{
+	struct record *r = e->priv;
+	uint64_t points = 0;
+	json_t *req;
+	char *line = NULL;
+
+	write_events(e, st);
+	if (!st->have_snap)
+		return;
+	req = mfd_otlp_json_metrics(st, &r->res);
+	if (req)
+		line = dump_line(req);
+	json_decref(req);
+	mfd_metrics_walk(st, count_point, &points);
+	if (line)
+		write_line(e, line, points);
+	else
+		e->stats.dropped[MFD_DROP_ENCODE] += points;
+	free(line);
+}
+
+static void record_on_event(struct mfd_exporter *e, const struct mfd_state *st,
+			    const struct mfd_extfrag_event *ev)
+{
+	struct record *r = e->priv;
+
+	(void)st;
+	if (r->npending >= r->max_events) {
+		e->stats.dropped[MFD_DROP_LOG_CAP]++;
+		return;
+	}
+	r->pending[r->npending++] = *ev;
+}
+
+static int record_reload(struct mfd_exporter *e, const struct mfd_config *cfg)
+{
+	struct record *r = e->priv;
+	struct mfd_extfrag_event *pending;
+	char *path;
+
+	if (!mfd_record_enabled(cfg)) {
+		log_warn("SIGHUP: --record cannot be switched off while "
+			 "running; still recording to %s",
+			 r->path);
+		return -EINVAL;
+	}
+	pending = calloc((size_t)cfg->record_max_events + 1, sizeof(*pending));
+	if (!pending)
+		return -ENOMEM;
+	if (strcmp(cfg->record_path, r->path) != 0) {
+		path = strdup(cfg->record_path);
+		if (!path) {
+			free(pending);
+			return -ENOMEM;
+		}
+		close_live(r);
+		free(r->path);
+		r->path = path;
+		log_info("recording to %s from now on", r->path);
+	}
+	/* Events already pending stay, up to the new cap. */
+	copy_limits(r, cfg);
+	if (r->npending > r->max_events) {
+		e->stats.dropped[MFD_DROP_LOG_CAP] +=
+			r->npending - r->max_events;
+		r->npending = r->max_events;
+	}
+	memcpy(pending, r->pending, r->npending * sizeof(*pending));
+	free(r->pending);
+	r->pending = pending;
+	return 0;
+}
+
+static void record_destroy(struct mfd_exporter *e)
+{
+	struct record *r = e->priv;
+
+	if (r) {
+		close_live(r);
+		free(r->pending);
+		free(r->path);
+		free(r);
+	}
+	free(e);
+}
+
+static const struct mfd_exporter_ops record_ops = {
+	.name = "record",
+	.on_sample = record_on_sample,
+	.on_event = record_on_event,
+	.reload = record_reload,
+	.destroy = record_destroy,
+};
+
+int mfd_record_create(const struct mfd_export_ctx *ctx,
+		      struct mfd_exporter **out)
+{
+	struct mfd_exporter *e = calloc(1, sizeof(*e));
+	struct record *r = calloc(1, sizeof(*r));
+	int err;
+
+	if (!e || !r) {
+		free(e);
+		free(r);
+		return -ENOMEM;
+	}
+	e->ops = &record_ops;
+	e->priv = r;
+	r->fd = -1;
+	copy_limits(r, ctx->cfg);
+	r->path = strdup(ctx->cfg->record_path);
+	r->pending = calloc(r->max_events + 1, sizeof(*r->pending));
+	if (!r->path || !r->pending) {
+		err = -ENOMEM;
+		goto fail;
+	}
+	mfd_otlp_resource_detect(&r->res);
+	err = open_live(r);
+	if (err) {
+		log_error("--record %s: cannot open for appending: %s", r->path,
+			  strerror(-err));
+		goto fail;
+	}
+	log_info("recording every sample to %s (OTLP/JSON lines, rotated at "
+		 "%lld bytes, %d files kept)",
+		 r->path, r->max_bytes, r->max_files);
+	*out = e;
+	return 0;
+fail:
+	record_destroy(e);
+	return err;
+}
