@@ -20,9 +20,11 @@
 
 #define LOG_COMPONENT "loop"
 #include "exporter.h"
+#include "compaction_probe.h"
 #include "extfrag_probe.h"
 #include "log.h"
 #include "loop.h"
+#include "signals.h"
 #include "state.h"
 #include "tui.h"
 #include "view.h"
@@ -39,6 +41,8 @@ struct agent {
 	struct mfd_snapshot *scratch; /* sample buffer */
 	struct mfd_extfrag *xf; /* NULL when events are unavailable */
 	char xf_why[256]; /* why events are unavailable */
+	struct mfd_compaction *cp; /* stall programs; NULL when unavailable */
+	struct mfd_signals *sig; /* compaction/reclaim/THP signals */
 	struct mfd_exporter *exporters;
 	struct event *tick; /* the snapshot timer */
 	struct mfd_tui *term;
@@ -62,6 +66,20 @@ static void on_event(const struct mfd_extfrag_event *e, void *arg)
 
 	mfd_state_add_event(&a->st, e);
 	mfd_exporters_on_event(a->exporters, &a->st, e);
+}
+
+static void on_stall(const struct mfd_stall_event *e, void *arg)
+{
+	struct agent *a = arg;
+
+	mfd_signals_add_stall(a->sig, e);
+	log_debug("%s stall: %s[%u] order %d, %.3f ms%s%s",
+		  e->type == MFD_REC_COMPACT_STALL ? "compaction" : "reclaim",
+		  e->comm, e->tgid, e->order, (double)e->latency_ns / 1e6,
+		  e->type == MFD_REC_COMPACT_STALL ? ", " : "",
+		  e->type == MFD_REC_COMPACT_STALL ?
+			  mfd_compact_status_name((unsigned int)e->status) :
+			  "");
 }
 
 static void render(struct agent *a)
@@ -110,10 +128,14 @@ static void sample(struct agent *a)
 			log_warn("reading extfrag counters failed: %s",
 				 strerror(errno));
 	}
+	if (a->cp)
+		mfd_compaction_consume(a->cp);
 	if (mfd_collector_sample(a->col, a->scratch) == 0)
 		mfd_state_set_snapshot(&a->st, a->scratch);
 	else
 		a->st.sample_failures++;
+	mfd_signals_sample(a->sig, a->cp, a->cfg->proc_dir,
+			   a->st.have_snap ? a->st.snap : NULL);
 	mfd_exporters_on_sample(a->exporters, &a->st);
 }
 
@@ -141,7 +163,48 @@ static void on_ringbuf(evutil_socket_t fd, short what, void *arg)
 			 strerror(-n));
 }
 
+static void on_stall_ringbuf(evutil_socket_t fd, short what, void *arg)
+{
+	struct agent *a = arg;
+	int n;
+
+	(void)fd;
+	(void)what;
+	n = mfd_compaction_consume(a->cp);
+	if (n < 0)
+		log_warn("draining the stall ring buffer failed: %s",
+			 strerror(-n));
+}
+
 static struct timeval to_tv(double seconds);
+
+/* Load the compaction/reclaim programs; every signal that is missing has
+ * been logged by the loader, and the agent runs on without it. */
+static void open_stalls(struct agent *a)
+{
+	struct mfd_compaction_opts o = {
+		.stall_threshold_ns =
+			(uint64_t)(a->cfg->stall_threshold_ms * 1e6),
+		.alloc_fail_counter = a->cfg->alloc_fail_counter,
+	};
+	char *why = a->sig->bpf_why;
+	size_t wl = sizeof(a->sig->bpf_why);
+
+	if (a->cfg->no_events) {
+		snprintf(why, wl, "disabled by --no-events");
+		return;
+	}
+	if (mfd_collector_bpf_precheck(a->kinfo, why, wl)) {
+		log_warn("compaction/reclaim stalls unavailable: %s", why);
+		return;
+	}
+	if (mfd_compaction_open(&a->cp, &o, on_stall, a, &a->sig->bpf_signals,
+				why, wl)) {
+		log_warn("compaction/reclaim stalls unavailable: %s", why);
+		return;
+	}
+	why[0] = '\0';
+}
 
 /* SIGHUP: read the configuration again. An invalid one keeps the old. */
 static void reload(struct agent *a)
@@ -279,7 +342,7 @@ int mfd_loop_run(struct mfd_config *cfg, const struct mfd_kinfo *k,
 		 struct mfd_collector *col, const struct mfd_snapshot *first)
 {
 	static const int sigs[] = { SIGINT, SIGTERM, SIGWINCH, SIGHUP };
-	struct event *evs[8] = { 0 };
+	struct event *evs[12] = { 0 };
 	struct agent a = { .cfg = cfg, .kinfo = k, .col = col, .exit_code = 1 };
 	struct mfd_export_ctx ctx;
 	struct timeval tv;
@@ -288,7 +351,8 @@ int mfd_loop_run(struct mfd_config *cfg, const struct mfd_kinfo *k,
 
 	a.base = event_base_new();
 	a.scratch = calloc(1, sizeof(*a.scratch));
-	if (!a.base || !a.scratch ||
+	a.sig = calloc(1, sizeof(*a.sig));
+	if (!a.base || !a.scratch || !a.sig ||
 	    mfd_state_init(&a.st, k, (size_t)cfg->max_procs,
 			   MFD_RECENT_EVENTS)) {
 		log_error("out of memory setting up the event loop");
@@ -310,11 +374,16 @@ int mfd_loop_run(struct mfd_config *cfg, const struct mfd_kinfo *k,
 			log_warn("extfrag events unavailable: %s", a.xf_why);
 	}
 	a.st.have_events = a.xf != NULL;
+	mfd_signals_init(a.sig,
+			 mfd_signals_hpage_order(NULL, k->pageblock_order));
+	a.st.signals = a.sig;
+	open_stalls(&a);
 	a.st.events_why = a.xf_why[0] ? a.xf_why : NULL;
 
 	/* The caller's first sample is the state's first, so start-up does
 	 * not sample twice and exporters have data at once. */
 	mfd_state_set_snapshot(&a.st, first);
+	mfd_signals_sample(a.sig, a.cp, cfg->proc_dir, a.st.snap);
 
 	ctx = (struct mfd_export_ctx){ .base = a.base,
 				       .cfg = cfg,
@@ -332,6 +401,14 @@ int mfd_loop_run(struct mfd_config *cfg, const struct mfd_kinfo *k,
 	if (a.xf) {
 		evs[nev] = event_new(a.base, mfd_extfrag_fd(a.xf),
 				     EV_READ | EV_PERSIST, on_ringbuf, &a);
+		if (!evs[nev] || event_add(evs[nev], NULL))
+			goto cleanup;
+		nev++;
+	}
+	if (a.cp) {
+		evs[nev] = event_new(a.base, mfd_compaction_fd(a.cp),
+				     EV_READ | EV_PERSIST, on_stall_ringbuf,
+				     &a);
 		if (!evs[nev] || event_add(evs[nev], NULL))
 			goto cleanup;
 		nev++;
@@ -362,9 +439,10 @@ int mfd_loop_run(struct mfd_config *cfg, const struct mfd_kinfo *k,
 	if (!a.tick || event_add(a.tick, &tv))
 		goto cleanup;
 
-	log_info("collecting every %gs from %s%s%s", cfg->interval,
+	log_info("collecting every %gs from %s%s%s%s", cfg->interval,
 		 mfd_source_name(col->active),
 		 a.xf ? ", extfrag events attached" : "",
+		 a.cp ? ", stall programs attached" : "",
 		 cfg->headless ? " (headless)" : "");
 	mfd_exporters_on_sample(a.exporters, &a.st);
 	if (!cfg->headless)
@@ -388,7 +466,9 @@ cleanup:
 			event_free(evs[i]);
 	mfd_exporters_destroy(a.exporters);
 	mfd_extfrag_close(a.xf);
+	mfd_compaction_close(a.cp);
 	mfd_state_free(&a.st);
+	free(a.sig);
 	mfd_screen_free(&a.screen);
 	if (a.base)
 		event_base_free(a.base);
