@@ -302,6 +302,21 @@ int mfd_compaction_open(struct mfd_compaction **out,
 		goto cleanup;
 	}
 	*signals = wanted & ~missing;
+	log_info("attached:%s%s%s%s%s%s; absent:%s%s%s%s%s%s",
+		 *signals & MFD_SIG_COMPACT_STALL ? " compaction-stalls" : "",
+		 *signals & MFD_SIG_COMPACT_DEFERRED ? " compaction-deferred" :
+						       "",
+		 *signals & MFD_SIG_RECLAIM_STALL ? " reclaim-stalls" : "",
+		 *signals & MFD_SIG_KCOMPACTD_WAKE ? " kcompactd-wakeups" : "",
+		 *signals & MFD_SIG_KSWAPD_WAKE ? " kswapd-wakeups" : "",
+		 *signals & MFD_SIG_ALLOC_FAIL ? " alloc-failures" : "",
+		 missing & MFD_SIG_COMPACT_STALL ? " compaction-stalls" : "",
+		 missing & MFD_SIG_COMPACT_DEFERRED ? " compaction-deferred" :
+						      "",
+		 missing & MFD_SIG_RECLAIM_STALL ? " reclaim-stalls" : "",
+		 missing & MFD_SIG_KCOMPACTD_WAKE ? " kcompactd-wakeups" : "",
+		 missing & MFD_SIG_KSWAPD_WAKE ? " kswapd-wakeups" : "",
+		 missing & MFD_SIG_ALLOC_FAIL ? " alloc-failures" : "");
 	btf__free(vmlinux);
 	*out = c;
 	return 0;
