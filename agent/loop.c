@@ -378,6 +378,7 @@ int mfd_loop_run(struct mfd_config *cfg, const struct mfd_kinfo *k,
 			 mfd_signals_hpage_order(NULL, k->pageblock_order));
 	a.st.signals = a.sig;
 	open_stalls(&a);
+	mfd_signals_open_kmsg(a.sig, NULL);
 	a.st.events_why = a.xf_why[0] ? a.xf_why : NULL;
 
 	/* The caller's first sample is the state's first, so start-up does
@@ -468,6 +469,8 @@ cleanup:
 	mfd_extfrag_close(a.xf);
 	mfd_compaction_close(a.cp);
 	mfd_state_free(&a.st);
+	if (a.sig)
+		mfd_signals_close(a.sig);
 	free(a.sig);
 	mfd_screen_free(&a.screen);
 	if (a.base)

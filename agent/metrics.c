@@ -774,6 +774,71 @@ static int emit_score_wmark(const struct mfd_metric_desc *d,
 	return fn(&p, arg);
 }
 
+static int emit_kmsg_failures(const struct mfd_metric_desc *d,
+			      const struct mfd_state *st, mfd_point_fn fn,
+			      void *arg)
+{
+	const struct mfd_signals *s = st->signals;
+	struct mfd_point p;
+	int rc;
+
+	if (!s || !s->have_kmsg)
+		return 0;
+	for (unsigned int o = 0; o < MFD_KMSG_MAX_ORDERS; o++) {
+		point_init(&p, d, st, 0);
+		attr_int(&p, "order", o);
+		p.i = (int64_t)s->af.by_order[o];
+		rc = fn(&p, arg);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int emit_kmsg_proc_failures(const struct mfd_metric_desc *d,
+				   const struct mfd_state *st, mfd_point_fn fn,
+				   void *arg)
+{
+	const struct mfd_signals *s = st->signals;
+	struct mfd_point p;
+	int rc;
+
+	if (!s || !s->have_kmsg)
+		return 0;
+	for (unsigned int i = 0; i < s->af.nr_procs; i++) {
+		point_init(&p, d, st, 0);
+		attr_str(&p, "process.executable.name", s->af.procs[i].comm);
+		attr_int(&p, "order", s->af.procs[i].order);
+		p.i = (int64_t)s->af.procs[i].count;
+		rc = fn(&p, arg);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int emit_kmsg_dropped(const struct mfd_metric_desc *d,
+			     const struct mfd_state *st, mfd_point_fn fn,
+			     void *arg)
+{
+	const struct mfd_signals *s = st->signals;
+	struct mfd_point p;
+	int rc;
+
+	if (!s || !s->have_kmsg)
+		return 0;
+	point_init(&p, d, st, 0);
+	attr_str(&p, "reason", "lost");
+	p.i = (int64_t)s->af.lost;
+	rc = fn(&p, arg);
+	if (rc)
+		return rc;
+	point_init(&p, d, st, 0);
+	attr_str(&p, "reason", "malformed");
+	p.i = (int64_t)s->af.malformed;
+	return fn(&p, arg);
+}
+
 #define ZONE_ATTRS "numa.node, zone"
 #define ORDER_ATTRS "numa.node, zone, order"
 
@@ -867,6 +932,24 @@ const struct mfd_metric_desc mfd_metric_catalog[] = {
 	  "Failed page allocations (kmem:mm_page_alloc with pfn -1; only "
 	  "with --alloc-fail-counter)",
 	  emit_alloc_failures },
+	{ "mfd.kernel_log.alloc_failures",
+	  "mfd_kernel_log_alloc_failures_total", MFD_METRIC_SUM, false,
+	  "{report}", "order",
+	  "\"page allocation failure: order:N\" reports in the kernel log "
+	  "since the agent started",
+	  emit_kmsg_failures },
+	{ "mfd.process.kernel_log.alloc_failures",
+	  "mfd_process_kernel_log_alloc_failures_total", MFD_METRIC_SUM, false,
+	  "{report}", "process.executable.name, order",
+	  "Allocation failure reports per process name and order (first 32 "
+	  "pairs)",
+	  emit_kmsg_proc_failures },
+	{ "mfd.kernel_log.dropped_records",
+	  "mfd_kernel_log_dropped_records_total", MFD_METRIC_SUM, false,
+	  "{record}", "reason",
+	  "Kernel log records overwritten before the agent read them, or "
+	  "malformed",
+	  emit_kmsg_dropped },
 	{ "mfd.stall.tracking_drops", "mfd_stall_tracking_drops_total",
 	  MFD_METRIC_SUM, false, "{event}", "reason",
 	  "Stall events not tracked or records not delivered",

@@ -26,8 +26,32 @@ const double mfd_stall_bounds[MFD_STALL_BOUNDS] = {
 void mfd_signals_init(struct mfd_signals *s, unsigned int hpage_order)
 {
 	memset(s, 0, sizeof(*s));
+	s->kmsg_fd = -1;
 	s->hpage_order = hpage_order;
 	mfd_signals_build_hists(s);
+}
+
+void mfd_signals_open_kmsg(struct mfd_signals *s, const char *path)
+{
+	int fd = mfd_kmsg_open(path);
+
+	if (fd < 0) {
+		log_warn("page allocation failures from the kernel log "
+			 "unavailable: opening %s failed: %s (needs "
+			 "CAP_SYSLOG when kernel.dmesg_restrict=1)",
+			 path ? path : "/dev/kmsg", strerror(-fd));
+		return;
+	}
+	s->kmsg_fd = fd;
+	s->have_kmsg = true;
+}
+
+void mfd_signals_close(struct mfd_signals *s)
+{
+	if (s->kmsg_fd >= 0)
+		close(s->kmsg_fd);
+	s->kmsg_fd = -1;
+	s->have_kmsg = false;
 }
 
 static void build(struct mfd_histogram *h, const struct mfd_stall_hist *sh,
@@ -121,6 +145,15 @@ void mfd_signals_sample(struct mfd_signals *s, struct mfd_compaction *c,
 		} else {
 			s->have_totals = true;
 			mfd_signals_build_hists(s);
+		}
+	}
+	if (s->kmsg_fd >= 0) {
+		err = mfd_kmsg_drain(s->kmsg_fd, &s->af);
+		if (err) {
+			log_warn("reading /dev/kmsg failed: %s; allocation "
+				 "failure counts stop here",
+				 strerror(-err));
+			mfd_signals_close(s);
 		}
 	}
 	err = mfd_vmstat_read(proc_dir, &s->vm, &perr);

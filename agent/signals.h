@@ -16,6 +16,7 @@
 
 #include "compaction_probe.h"
 #include "fragscore.h"
+#include "kmsg.h"
 #include "snapshot.h"
 #include "state.h"
 #include "vmstat.h"
@@ -46,6 +47,11 @@ struct mfd_signals {
 	bool vm_logged; /* the current read failure was logged */
 	struct mfd_vmstat vm;
 
+	/* page allocation failures from /dev/kmsg */
+	int kmsg_fd; /* -1 when not open */
+	bool have_kmsg; /* af is being counted */
+	struct mfd_allocfail_stats af;
+
 	/* proactive compaction */
 	bool have_scores; /* scores match the state's snapshot */
 	unsigned int hpage_order; /* COMPACTION_HPAGE_ORDER */
@@ -53,6 +59,12 @@ struct mfd_signals {
 };
 
 void mfd_signals_init(struct mfd_signals *s, unsigned int hpage_order);
+
+/* Open /dev/kmsg (path NULL) positioned at its end; on failure log why
+ * and leave the signal absent. */
+void mfd_signals_open_kmsg(struct mfd_signals *s, const char *path);
+/* Close what mfd_signals_open_kmsg() opened. */
+void mfd_signals_close(struct mfd_signals *s);
 
 /* Rebuild compact_hist/reclaim_hist from ct. Pure. */
 void mfd_signals_build_hists(struct mfd_signals *s);
