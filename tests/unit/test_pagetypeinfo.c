@@ -6,7 +6,9 @@
  * of a zone add up to its free_area[order].nr_free, which the procfs
  * fixtures recorded in buddyinfo; every recorded fixture is checked cell
  * by cell where the two files agree on the zone's total (they were read
- * one after the other). Capped ">100000" cells must come back flagged.
+ * one after the other). Capped ">100000" cells must come back flagged
+ * (vm-6.18-holes holds one the kernel printed; tests/fixtures/pagetypeinfo
+ * a hand-capped copy of vm-6.18).
  */
 #include <dirent.h>
 #include <setjmp.h>
@@ -42,7 +44,7 @@ static void test_vs_buddyinfo(void **state)
 	DIR *d = opendir(PROCFS);
 	struct dirent *de;
 	struct mfd_pagetypeinfo *pt = calloc(1, sizeof(*pt));
-	unsigned int files = 0, cells = 0;
+	unsigned int files = 0, cells = 0, caps = 0;
 
 	(void)state;
 	assert_non_null(d);
@@ -85,12 +87,23 @@ static void test_vs_buddyinfo(void **state)
 			for (p = line + off; sscanf(p, "%llu%n", &v, &off) == 1;
 			     p += off, o++) {
 				uint64_t sum = 0;
+				bool capped = false;
 
-				for (unsigned int t = 0; t < pt->nr_types; t++)
+				for (unsigned int t = 0; t < pt->nr_types;
+				     t++) {
 					sum += z->free[t][o];
+					capped |= (z->capped[t] >> o) & 1;
+				}
 				/* the files were read at different times:
-				 * a busy zone can drift by a few blocks */
-				assert_true(sum + 64 >= v && v + 64 >= sum);
+				 * a busy zone can drift by a few blocks; a
+				 * capped cell makes the sum a lower bound
+				 * (vm-6.18-holes has a real one) */
+				if (capped)
+					assert_true(sum <= v + 64);
+				else
+					assert_true(sum + 64 >= v &&
+						    v + 64 >= sum);
+				caps += capped;
 				cells++;
 			}
 			assert_int_equal(o, pt->nr_orders);
@@ -100,6 +113,7 @@ static void test_vs_buddyinfo(void **state)
 	closedir(d);
 	assert_true(files >= 3);
 	assert_true(cells > 50);
+	assert_true(caps >= 1);
 	free(pt);
 }
 
