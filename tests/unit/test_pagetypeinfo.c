@@ -56,6 +56,8 @@ static void test_vs_buddyinfo(void **state)
 		FILE *b;
 		int node;
 
+		if (de->d_name[0] == '.')
+			continue;
 		snprintf(path, sizeof(path), "%s/%s/pagetypeinfo", PROCFS,
 			 de->d_name);
 		text = slurp(path, &len);
