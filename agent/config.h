@@ -43,6 +43,8 @@ struct mfd_config {
 	bool no_events; /* do not attach any tracepoint program */
 	double stall_threshold_ms; /* stall records at least this long */
 	bool alloc_fail_counter; /* attach the kmem:mm_page_alloc counter */
+	double pagetypeinfo_interval; /* seconds between pagetypeinfo reads;
+				       * 0: never */
 	double duration; /* stop after this many seconds (0: run forever) */
 	double shutdown_timeout; /* seconds the final flush may take */
 	bool help; /* -h */

@@ -98,6 +98,7 @@ static void render(struct agent *a)
 		.totals = a->xf ? &a->st.totals : NULL,
 		.kinfo = a->kinfo,
 		.events_why = a->xf_why[0] ? a->xf_why : NULL,
+		.signals = a->sig,
 	};
 	char status[512];
 
@@ -376,6 +377,8 @@ int mfd_loop_run(struct mfd_config *cfg, const struct mfd_kinfo *k,
 	a.st.have_events = a.xf != NULL;
 	mfd_signals_init(a.sig,
 			 mfd_signals_hpage_order(NULL, k->pageblock_order));
+	if (mfd_signals_set_pagetypeinfo(a.sig, cfg->pagetypeinfo_interval))
+		log_warn("out of memory: migratetype detail off");
 	a.st.signals = a.sig;
 	open_stalls(&a);
 	mfd_signals_open_kmsg(a.sig, NULL);

@@ -774,6 +774,70 @@ static int emit_score_wmark(const struct mfd_metric_desc *d,
 	return fn(&p, arg);
 }
 
+static int emit_mt_free(const struct mfd_metric_desc *d,
+			const struct mfd_state *st, mfd_point_fn fn, void *arg)
+{
+	const struct mfd_signals *s = st->signals;
+	struct mfd_point p;
+	int rc;
+
+	if (!s || !s->have_pt)
+		return 0;
+	for (unsigned int i = 0; i < s->pt->nr_zones; i++) {
+		const struct mfd_pt_zone *z = &s->pt->zones[i];
+
+		for (unsigned int t = 0; t < s->pt->nr_types; t++) {
+			if (!((z->have_free >> t) & 1))
+				continue;
+			for (unsigned int o = 0; o < s->pt->nr_orders; o++) {
+				point_init(&p, d, st, 0);
+				attr_int(&p, "numa.node", z->node);
+				attr_str(&p, "zone", z->zone);
+				attr_str(&p, "migratetype",
+					 s->pt->type_name[t]);
+				attr_int(&p, "order", o);
+				/* a lower bound when the kernel capped it */
+				attr_bool(&p, "capped",
+					  (z->capped[t] >> o) & 1);
+				p.i = (int64_t)z->free[t][o];
+				rc = fn(&p, arg);
+				if (rc)
+					return rc;
+			}
+		}
+	}
+	return 0;
+}
+
+static int emit_mt_blocks(const struct mfd_metric_desc *d,
+			  const struct mfd_state *st, mfd_point_fn fn,
+			  void *arg)
+{
+	const struct mfd_signals *s = st->signals;
+	struct mfd_point p;
+	int rc;
+
+	if (!s || !s->have_pt)
+		return 0;
+	for (unsigned int i = 0; i < s->pt->nr_zones; i++) {
+		const struct mfd_pt_zone *z = &s->pt->zones[i];
+
+		if (!z->have_blocks)
+			continue;
+		for (unsigned int t = 0; t < s->pt->nr_types; t++) {
+			point_init(&p, d, st, 0);
+			attr_int(&p, "numa.node", z->node);
+			attr_str(&p, "zone", z->zone);
+			attr_str(&p, "migratetype", s->pt->type_name[t]);
+			p.i = (int64_t)z->blocks[t];
+			rc = fn(&p, arg);
+			if (rc)
+				return rc;
+		}
+	}
+	return 0;
+}
+
 static int emit_kmsg_failures(const struct mfd_metric_desc *d,
 			      const struct mfd_state *st, mfd_point_fn fn,
 			      void *arg)
@@ -965,6 +1029,18 @@ const struct mfd_metric_desc mfd_metric_catalog[] = {
 	  "Per-size mTHP anon fault counters "
 	  "(transparent_hugepage/hugepages-*/stats)",
 	  emit_mthp },
+	{ "mfd.zone.migratetype.free_blocks",
+	  "mfd_zone_migratetype_free_blocks", MFD_METRIC_GAUGE, false,
+	  "{block}", "numa.node, zone, migratetype, order, capped",
+	  "Free blocks per migratetype and order from /proc/pagetypeinfo "
+	  "(--pagetypeinfo-interval); capped=true: the kernel stopped "
+	  "counting at 100000, a lower bound",
+	  emit_mt_free },
+	{ "mfd.zone.migratetype.pageblocks", "mfd_zone_migratetype_pageblocks",
+	  MFD_METRIC_GAUGE, false, "{pageblock}",
+	  "numa.node, zone, migratetype",
+	  "Pageblocks each migratetype owns (/proc/pagetypeinfo)",
+	  emit_mt_blocks },
 	{ "mfd.zone.fragmentation_score", "mfd_zone_fragmentation_score",
 	  MFD_METRIC_GAUGE, false, "1", ZONE_ATTRS,
 	  "Proactive-compaction score of the zone, 0..100 "

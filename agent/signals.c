@@ -46,12 +46,46 @@ void mfd_signals_open_kmsg(struct mfd_signals *s, const char *path)
 	s->have_kmsg = true;
 }
 
-void mfd_signals_close(struct mfd_signals *s)
+int mfd_signals_set_pagetypeinfo(struct mfd_signals *s, double interval)
+{
+	s->pt_interval = interval;
+	if (interval <= 0)
+		return 0;
+	if (!s->pt)
+		s->pt = calloc(1, sizeof(*s->pt));
+	if (!s->pt) {
+		s->pt_interval = 0;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+const struct mfd_pt_zone *mfd_signals_pt_zone(const struct mfd_signals *s,
+					      uint32_t node, const char *name)
+{
+	if (!s || !s->have_pt)
+		return NULL;
+	for (unsigned int i = 0; i < s->pt->nr_zones; i++)
+		if (s->pt->zones[i].node == node &&
+		    !strcmp(s->pt->zones[i].zone, name))
+			return &s->pt->zones[i];
+	return NULL;
+}
+
+static void kmsg_close(struct mfd_signals *s)
 {
 	if (s->kmsg_fd >= 0)
 		close(s->kmsg_fd);
 	s->kmsg_fd = -1;
 	s->have_kmsg = false;
+}
+
+void mfd_signals_close(struct mfd_signals *s)
+{
+	free(s->pt);
+	s->pt = NULL;
+	s->have_pt = false;
+	kmsg_close(s);
 }
 
 static void build(struct mfd_histogram *h, const struct mfd_stall_hist *sh,
@@ -153,7 +187,7 @@ void mfd_signals_sample(struct mfd_signals *s, struct mfd_compaction *c,
 			log_warn("reading /dev/kmsg failed: %s; allocation "
 				 "failure counts stop here",
 				 strerror(-err));
-			mfd_signals_close(s);
+			kmsg_close(s);
 		}
 	}
 	err = mfd_vmstat_read(proc_dir, &s->vm, &perr);
@@ -167,6 +201,28 @@ void mfd_signals_sample(struct mfd_signals *s, struct mfd_compaction *c,
 		s->vm_logged = false;
 		s->have_vmstat = true;
 		mfd_mthp_read(THP_DIR, &s->vm);
+	}
+	if (s->pt && s->pt_interval > 0) {
+		uint64_t now = mfd_now_mono_ns();
+
+		/* 1% slack: a tick that lands just before the interval
+		 * would otherwise double it */
+		if (!s->pt_last_mono_ns || (double)(now - s->pt_last_mono_ns) >=
+						   s->pt_interval * 0.99e9) {
+			s->pt_last_mono_ns = now;
+			err = mfd_pagetypeinfo_read(proc_dir, s->pt, &perr);
+			if (err) {
+				if (!s->pt_logged)
+					log_warn("%s (line %u): migratetype "
+						 "detail absent",
+						 perr.msg, perr.line);
+				s->pt_logged = true;
+				s->have_pt = false;
+			} else {
+				s->pt_logged = false;
+				s->have_pt = true;
+			}
+		}
 	}
 	s->have_scores = false;
 	if (snap && snap->nr_zones) {

@@ -17,6 +17,7 @@
 #include "compaction_probe.h"
 #include "fragscore.h"
 #include "kmsg.h"
+#include "pagetypeinfo.h"
 #include "snapshot.h"
 #include "state.h"
 #include "vmstat.h"
@@ -52,6 +53,13 @@ struct mfd_signals {
 	bool have_kmsg; /* af is being counted */
 	struct mfd_allocfail_stats af;
 
+	/* migratetype detail (opt-in) */
+	double pt_interval; /* seconds between reads; 0: off */
+	uint64_t pt_last_mono_ns; /* when pt was last read */
+	bool have_pt; /* pt holds a good read */
+	bool pt_logged; /* the current read failure was logged */
+	struct mfd_pagetypeinfo *pt; /* allocated when pt_interval > 0 */
+
 	/* proactive compaction */
 	bool have_scores; /* scores match the state's snapshot */
 	unsigned int hpage_order; /* COMPACTION_HPAGE_ORDER */
@@ -63,7 +71,15 @@ void mfd_signals_init(struct mfd_signals *s, unsigned int hpage_order);
 /* Open /dev/kmsg (path NULL) positioned at its end; on failure log why
  * and leave the signal absent. */
 void mfd_signals_open_kmsg(struct mfd_signals *s, const char *path);
-/* Close what mfd_signals_open_kmsg() opened. */
+/* Read /proc/pagetypeinfo every interval seconds (0: never). 0 or
+ * -ENOMEM. */
+int mfd_signals_set_pagetypeinfo(struct mfd_signals *s, double interval);
+/* The migratetype detail of the zone (node, name), or NULL. */
+const struct mfd_pt_zone *mfd_signals_pt_zone(const struct mfd_signals *s,
+					      uint32_t node, const char *name);
+
+/* Close what mfd_signals_open_kmsg() opened, free the pagetypeinfo
+ * buffer. */
 void mfd_signals_close(struct mfd_signals *s);
 
 /* Rebuild compact_hist/reclaim_hist from ct. Pure. */
