@@ -362,6 +362,15 @@ int mfd_loop_run(struct mfd_config *cfg, const struct mfd_kinfo *k,
 	a.st.interval = cfg->interval;
 	mfd_screen_init(&a.screen, 80);
 
+	/* The stall programs first: the extfrag link is what tests and
+	 * operators watch for "the agent is up", so it comes last. */
+	mfd_signals_init(a.sig,
+			 mfd_signals_hpage_order(NULL, k->pageblock_order));
+	if (mfd_signals_set_pagetypeinfo(a.sig, cfg->pagetypeinfo_interval))
+		log_warn("out of memory: migratetype detail off");
+	a.st.signals = a.sig;
+	open_stalls(&a);
+	mfd_signals_open_kmsg(a.sig, NULL);
 	if (cfg->no_events) {
 		snprintf(a.xf_why, sizeof(a.xf_why), "disabled by --no-events");
 	} else if (mfd_collector_bpf_precheck(k, a.xf_why, sizeof(a.xf_why))) {
@@ -375,13 +384,6 @@ int mfd_loop_run(struct mfd_config *cfg, const struct mfd_kinfo *k,
 			log_warn("extfrag events unavailable: %s", a.xf_why);
 	}
 	a.st.have_events = a.xf != NULL;
-	mfd_signals_init(a.sig,
-			 mfd_signals_hpage_order(NULL, k->pageblock_order));
-	if (mfd_signals_set_pagetypeinfo(a.sig, cfg->pagetypeinfo_interval))
-		log_warn("out of memory: migratetype detail off");
-	a.st.signals = a.sig;
-	open_stalls(&a);
-	mfd_signals_open_kmsg(a.sig, NULL);
 	a.st.events_why = a.xf_why[0] ? a.xf_why : NULL;
 
 	/* The caller's first sample is the state's first, so start-up does
