@@ -220,6 +220,14 @@ static void reload(struct agent *a)
 		return;
 	}
 	mfd_exporters_reload(a->exporters, &next);
+	/* The stall threshold is BPF rodata and the alloc-fail counter a
+	 * program chosen at load: both need a restart. */
+	if (next.stall_threshold_ms != a->cfg->stall_threshold_ms ||
+	    next.alloc_fail_counter != a->cfg->alloc_fail_counter)
+		log_warn("SIGHUP: --stall-threshold-ms and "
+			 "--alloc-fail-counter take effect at the next start");
+	if (mfd_signals_set_pagetypeinfo(a->sig, next.pagetypeinfo_interval))
+		log_warn("SIGHUP: out of memory: migratetype detail off");
 	mfd_config_free(a->cfg);
 	*a->cfg = next;
 	a->st.interval = a->cfg->interval;

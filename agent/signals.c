@@ -49,8 +49,10 @@ void mfd_signals_open_kmsg(struct mfd_signals *s, const char *path)
 int mfd_signals_set_pagetypeinfo(struct mfd_signals *s, double interval)
 {
 	s->pt_interval = interval;
-	if (interval <= 0)
+	if (interval <= 0) {
+		s->have_pt = false; /* off: no stale detail */
 		return 0;
+	}
 	if (!s->pt)
 		s->pt = calloc(1, sizeof(*s->pt));
 	if (!s->pt) {
