@@ -22,6 +22,14 @@ static int fail(struct mfd_parse_error *err, unsigned int line,
 	return rc;
 }
 
+/* Does the line [p, eol) start with lit? (The text is not NUL-ended.) */
+static bool starts(const char *p, const char *eol, const char *lit)
+{
+	size_t n = strlen(lit);
+
+	return (size_t)(eol - p) >= n && !memcmp(p, lit, n);
+}
+
 static const char *skip_sp(const char *p, const char *end)
 {
 	while (p < end && (*p == ' ' || *p == '\t'))
@@ -148,7 +156,7 @@ int mfd_pagetypeinfo_parse(const char *text, size_t len,
 			eol = end;
 		line++;
 		q = p;
-		if (!strncmp(p, "Free pages count per migrate type", 33)) {
+		if (starts(p, eol, "Free pages count per migrate type")) {
 			sect = FREE;
 			/* columns: the order numbers after "order" */
 			pt->nr_orders = 0;
@@ -158,7 +166,7 @@ int mfd_pagetypeinfo_parse(const char *text, size_t len,
 			if (!pt->nr_orders || pt->nr_orders > MFD_PT_MAX_ORDERS)
 				return fail(err, line, "bad order columns", p,
 					    (size_t)(eol - p), -E2BIG);
-		} else if (!strncmp(p, "Number of blocks type", 21)) {
+		} else if (starts(p, eol, "Number of blocks type")) {
 			sect = BLOCKS;
 			q = p + 21;
 			while ((wl = word(&q, eol, &w))) {
@@ -170,9 +178,9 @@ int mfd_pagetypeinfo_parse(const char *text, size_t len,
 						    (size_t)(eol - p), -E2BIG);
 				block_type[nblock_types++] = t;
 			}
-		} else if (!strncmp(p, "Number of ", 10)) {
+		} else if (starts(p, eol, "Number of ")) {
 			sect = OTHER; /* mixed blocks (page_owner) */
-		} else if (!strncmp(p, "Node", 4) && sect == FREE) {
+		} else if (starts(p, eol, "Node") && sect == FREE) {
 			if (node_zone(&q, eol, &node, &name, &n))
 				return fail(err, line, "bad zone header", p,
 					    (size_t)(eol - p), -EINVAL);
@@ -210,7 +218,7 @@ int mfd_pagetypeinfo_parse(const char *text, size_t len,
 						    -EINVAL);
 				z->have_free |= 1u << t;
 			}
-		} else if (!strncmp(p, "Node", 4) && sect == BLOCKS) {
+		} else if (starts(p, eol, "Node") && sect == BLOCKS) {
 			if (node_zone(&q, eol, &node, &name, &n))
 				return fail(err, line, "bad zone header", p,
 					    (size_t)(eol - p), -EINVAL);
