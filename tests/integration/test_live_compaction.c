@@ -14,6 +14,7 @@
  *   log2 buckets and the outcome counts, updated independently by the
  *   moving logic, add up to the same number of stalls.
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -136,10 +138,59 @@ static void test_live(void **state)
 	free(s);
 }
 
+/* A kernel without the vmscan and kmem tracepoints: point the probe at a
+ * tracefs events directory that lists only the compaction ones. Those
+ * attach, the others are switched off before load and reported absent,
+ * and opening still succeeds. */
+static void test_degrades(void **state)
+{
+	static const char *const comp[] = {
+		"mm_compaction_try_to_compact_pages", "mm_compaction_end",
+		"mm_compaction_deferred", "mm_compaction_kcompactd_wake"
+	};
+	char dir[] = "/tmp/mfd-tracefs.XXXXXX", path[256];
+	struct mfd_compaction_opts o = { .stall_threshold_ns = 1000000,
+					 .alloc_fail_counter = true };
+	struct mfd_compaction *c = NULL;
+	unsigned int sig = 0;
+	char why[256];
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/compaction", dir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	for (size_t i = 0; i < sizeof(comp) / sizeof(comp[0]); i++) {
+		snprintf(path, sizeof(path), "%s/compaction/%s", dir, comp[i]);
+		assert_int_equal(mkdir(path, 0700), 0);
+	}
+	o.tracefs = dir;
+	assert_int_equal(mfd_compaction_open(&c, &o, NULL, NULL, &sig, why,
+					     sizeof(why)),
+			 0);
+	assert_int_equal(sig, MFD_SIG_COMPACT_STALL | MFD_SIG_KCOMPACTD_WAKE |
+				      MFD_SIG_COMPACT_DEFERRED);
+	mfd_compaction_close(c);
+
+	/* nothing at all: a clear error, no crash */
+	for (size_t i = 0; i < sizeof(comp) / sizeof(comp[0]); i++) {
+		snprintf(path, sizeof(path), "%s/compaction/%s", dir, comp[i]);
+		assert_int_equal(rmdir(path), 0);
+	}
+	assert_int_equal(mfd_compaction_open(&c, &o, NULL, NULL, &sig, why,
+					     sizeof(why)),
+			 -ENOENT);
+	assert_null(c);
+	assert_true(strstr(why, "none of") != NULL);
+	snprintf(path, sizeof(path), "%s/compaction", dir);
+	rmdir(path);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_live),
+		cmocka_unit_test(test_degrades),
 	};
 
 	if (geteuid() != 0) {
