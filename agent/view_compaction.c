@@ -193,6 +193,8 @@ static void stall_table(struct mfd_screen *s, const char *title,
 
 static void wakes(struct mfd_screen *s, const struct mfd_signals *g)
 {
+	bool any = false;
+
 	for (unsigned int n = 0; n < MFD_COMP_MAX_NODES; n++) {
 		uint64_t kc = 0, ks = 0;
 
@@ -200,6 +202,7 @@ static void wakes(struct mfd_screen *s, const struct mfd_signals *g)
 			kc += g->ct.w.kcompactd[n][o];
 			ks += g->ct.w.kswapd[n][o];
 		}
+		any |= kc || ks;
 		if (kc || ks)
 			mfd_screen_printf(s,
 					  "  node %u: kcompactd woken %llu, "
@@ -207,6 +210,8 @@ static void wakes(struct mfd_screen *s, const struct mfd_signals *g)
 					  n, (unsigned long long)kc,
 					  (unsigned long long)ks);
 	}
+	if (!any)
+		mfd_screen_printf(s, "  none since the agent started");
 }
 
 void mfd_view_compaction(const struct mfd_view_opts *opts,
