@@ -57,7 +57,11 @@ struct mfd_config {
 	int ringbuf_kib; /* extfrag ring buffer size */
 	int max_procs; /* processes tracked by the -s table */
 	char *proc_dir; /* where buddyinfo/zoneinfo live (tests) */
-	bool no_events; /* do not attach the extfrag tracepoint */
+	bool no_events; /* do not attach any tracepoint program */
+	double stall_threshold_ms; /* stall records at least this long */
+	bool alloc_fail_counter; /* attach the kmem:mm_page_alloc counter */
+	double pagetypeinfo_interval; /* seconds between pagetypeinfo reads;
+				       * 0: never */
 	double duration; /* stop after this many seconds (0: run forever) */
 	double shutdown_timeout; /* seconds the final flush may take */
 	char *statsd_addr; /* --statsd HOST:PORT, or NULL: off */

@@ -20,10 +20,12 @@
 
 #define LOG_COMPONENT "loop"
 #include "exporter.h"
+#include "compaction_probe.h"
 #include "extfrag_probe.h"
 #include "format.h"
 #include "log.h"
 #include "loop.h"
+#include "signals.h"
 #include "state.h"
 #include "tui.h"
 #include "view.h"
@@ -40,6 +42,8 @@ struct agent {
 	struct mfd_snapshot *scratch; /* sample buffer */
 	struct mfd_extfrag *xf; /* NULL when events are unavailable */
 	char xf_why[256]; /* why events are unavailable */
+	struct mfd_compaction *cp; /* stall programs; NULL when unavailable */
+	struct mfd_signals *sig; /* compaction/reclaim/THP signals */
 	struct mfd_exporter *exporters;
 	struct event *tick; /* the snapshot timer */
 	struct mfd_tui *term;
@@ -66,6 +70,20 @@ static void on_event(const struct mfd_extfrag_event *e, void *arg)
 	mfd_exporters_on_event(a->exporters, &a->st, e);
 }
 
+static void on_stall(const struct mfd_stall_event *e, void *arg)
+{
+	struct agent *a = arg;
+
+	mfd_signals_add_stall(a->sig, e);
+	log_debug("%s stall: %s[%u] order %d, %.3f ms%s%s",
+		  e->type == MFD_REC_COMPACT_STALL ? "compaction" : "reclaim",
+		  e->comm, e->tgid, e->order, (double)e->latency_ns / 1e6,
+		  e->type == MFD_REC_COMPACT_STALL ? ", " : "",
+		  e->type == MFD_REC_COMPACT_STALL ?
+			  mfd_compact_status_name((unsigned int)e->status) :
+			  "");
+}
+
 static void render(struct agent *a)
 {
 	struct mfd_view_opts vo = {
@@ -82,6 +100,7 @@ static void render(struct agent *a)
 		.totals = a->st.have_events ? &a->st.totals : NULL,
 		.kinfo = a->kinfo,
 		.events_why = a->xf_why[0] ? a->xf_why : NULL,
+		.signals = a->sig,
 	};
 	char status[512];
 
@@ -158,6 +177,8 @@ static void sample(struct agent *a)
 			log_warn("reading extfrag counters failed: %s",
 				 strerror(errno));
 	}
+	if (a->cp)
+		mfd_compaction_consume(a->cp);
 	err = mfd_collector_sample(a->col, a->scratch);
 	if (replay && err == -ENODATA) {
 		replay_finished(a);
@@ -169,6 +190,10 @@ static void sample(struct agent *a)
 		mfd_state_set_snapshot(&a->st, a->scratch);
 	else
 		a->st.sample_failures++;
+	/* A replay holds no live compaction or vmstat data to mix in. */
+	if (!replay)
+		mfd_signals_sample(a->sig, a->cp, a->cfg->proc_dir,
+				   a->st.have_snap ? a->st.snap : NULL);
 	mfd_exporters_on_sample(a->exporters, &a->st);
 }
 
@@ -203,6 +228,49 @@ static void on_ringbuf(evutil_socket_t fd, short what, void *arg)
 			 strerror(-n));
 }
 
+static void on_stall_ringbuf(evutil_socket_t fd, short what, void *arg)
+{
+	struct agent *a = arg;
+	int n;
+
+	(void)fd;
+	(void)what;
+	n = mfd_compaction_consume(a->cp);
+	if (n < 0)
+		log_warn("draining the stall ring buffer failed: %s",
+			 strerror(-n));
+}
+
+static struct timeval to_tv(double seconds);
+
+/* Load the compaction/reclaim programs; every signal that is missing has
+ * been logged by the loader, and the agent runs on without it. */
+static void open_stalls(struct agent *a)
+{
+	struct mfd_compaction_opts o = {
+		.stall_threshold_ns =
+			(uint64_t)(a->cfg->stall_threshold_ms * 1e6),
+		.alloc_fail_counter = a->cfg->alloc_fail_counter,
+	};
+	char *why = a->sig->bpf_why;
+	size_t wl = sizeof(a->sig->bpf_why);
+
+	if (a->cfg->no_events) {
+		snprintf(why, wl, "disabled by --no-events");
+		return;
+	}
+	if (mfd_collector_bpf_precheck(a->kinfo, why, wl)) {
+		log_warn("compaction/reclaim stalls unavailable: %s", why);
+		return;
+	}
+	if (mfd_compaction_open(&a->cp, &o, on_stall, a, &a->sig->bpf_signals,
+				why, wl)) {
+		log_warn("compaction/reclaim stalls unavailable: %s", why);
+		return;
+	}
+	why[0] = '\0';
+}
+
 /* SIGHUP: read the configuration again. An invalid one keeps the old. */
 static void reload(struct agent *a)
 {
@@ -216,6 +284,14 @@ static void reload(struct agent *a)
 		return;
 	}
 	mfd_exporters_reload(a->exporters, &next);
+	/* The stall threshold is BPF rodata and the alloc-fail counter a
+	 * program chosen at load: both need a restart. */
+	if (next.stall_threshold_ms != a->cfg->stall_threshold_ms ||
+	    next.alloc_fail_counter != a->cfg->alloc_fail_counter)
+		log_warn("SIGHUP: --stall-threshold-ms and "
+			 "--alloc-fail-counter take effect at the next start");
+	if (mfd_signals_set_pagetypeinfo(a->sig, next.pagetypeinfo_interval))
+		log_warn("SIGHUP: out of memory: migratetype detail off");
 	mfd_config_free(a->cfg);
 	*a->cfg = next;
 	a->st.interval = a->cfg->interval;
@@ -340,7 +416,7 @@ int mfd_loop_run(struct mfd_config *cfg, const struct mfd_kinfo *k,
 		 struct mfd_collector *col, const struct mfd_snapshot *first)
 {
 	static const int sigs[] = { SIGINT, SIGTERM, SIGWINCH, SIGHUP };
-	struct event *evs[8] = { 0 };
+	struct event *evs[12] = { 0 };
 	struct agent a = { .cfg = cfg, .kinfo = k, .col = col, .exit_code = 1 };
 	struct mfd_export_ctx ctx;
 	struct timeval tv;
@@ -349,7 +425,8 @@ int mfd_loop_run(struct mfd_config *cfg, const struct mfd_kinfo *k,
 
 	a.base = event_base_new();
 	a.scratch = calloc(1, sizeof(*a.scratch));
-	if (!a.base || !a.scratch ||
+	a.sig = calloc(1, sizeof(*a.sig));
+	if (!a.base || !a.scratch || !a.sig ||
 	    mfd_state_init(&a.st, k, (size_t)cfg->max_procs,
 			   MFD_RECENT_EVENTS)) {
 		log_error("out of memory setting up the event loop");
@@ -358,6 +435,17 @@ int mfd_loop_run(struct mfd_config *cfg, const struct mfd_kinfo *k,
 	a.st.interval = cfg->interval;
 	mfd_screen_init(&a.screen, 80);
 
+	/* The stall programs first: the extfrag link is what tests and
+	 * operators watch for "the agent is up", so it comes last. */
+	mfd_signals_init(a.sig,
+			 mfd_signals_hpage_order(NULL, k->pageblock_order));
+	if (mfd_signals_set_pagetypeinfo(a.sig, cfg->pagetypeinfo_interval))
+		log_warn("out of memory: migratetype detail off");
+	a.st.signals = a.sig;
+	if (col->active != MFD_SOURCE_REPLAY) {
+		open_stalls(&a);
+		mfd_signals_open_kmsg(a.sig, NULL);
+	}
 	if (col->active == MFD_SOURCE_REPLAY) {
 		snprintf(a.xf_why, sizeof(a.xf_why),
 			 "replaying %s, which holds no extfrag events",
@@ -382,6 +470,7 @@ int mfd_loop_run(struct mfd_config *cfg, const struct mfd_kinfo *k,
 	if (col->active == MFD_SOURCE_REPLAY)
 		replay_events(&a); /* those recorded before the first sample */
 	mfd_state_set_snapshot(&a.st, first);
+	mfd_signals_sample(a.sig, a.cp, cfg->proc_dir, a.st.snap);
 
 	ctx = (struct mfd_export_ctx){ .base = a.base,
 				       .cfg = cfg,
@@ -399,6 +488,14 @@ int mfd_loop_run(struct mfd_config *cfg, const struct mfd_kinfo *k,
 	if (a.xf) {
 		evs[nev] = event_new(a.base, mfd_extfrag_fd(a.xf),
 				     EV_READ | EV_PERSIST, on_ringbuf, &a);
+		if (!evs[nev] || event_add(evs[nev], NULL))
+			goto cleanup;
+		nev++;
+	}
+	if (a.cp) {
+		evs[nev] = event_new(a.base, mfd_compaction_fd(a.cp),
+				     EV_READ | EV_PERSIST, on_stall_ringbuf,
+				     &a);
 		if (!evs[nev] || event_add(evs[nev], NULL))
 			goto cleanup;
 		nev++;
@@ -437,9 +534,10 @@ int mfd_loop_run(struct mfd_config *cfg, const struct mfd_kinfo *k,
 				"as fast as possible",
 			cfg->headless ? " (headless)" : "");
 	else
-		log_info("collecting every %gs from %s%s%s", cfg->interval,
+		log_info("collecting every %gs from %s%s%s%s", cfg->interval,
 			 mfd_source_name(col->active),
 			 a.xf ? ", extfrag events attached" : "",
+			 a.cp ? ", stall programs attached" : "",
 			 cfg->headless ? " (headless)" : "");
 	mfd_exporters_on_sample(a.exporters, &a.st);
 	if (!cfg->headless)
@@ -463,7 +561,11 @@ cleanup:
 			event_free(evs[i]);
 	mfd_exporters_destroy(a.exporters);
 	mfd_extfrag_close(a.xf);
+	mfd_compaction_close(a.cp);
 	mfd_state_free(&a.st);
+	if (a.sig)
+		mfd_signals_close(a.sig);
+	free(a.sig);
 	mfd_screen_free(&a.screen);
 	if (a.base)
 		event_base_free(a.base);

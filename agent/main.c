@@ -17,6 +17,7 @@
 #include "kinfo.h"
 #include "log.h"
 #include "loop.h"
+#include "signals.h"
 #include "tui.h"
 #include "view.h"
 
@@ -79,6 +80,7 @@ static int run_once(const struct mfd_config *cfg, const struct mfd_kinfo *k,
 		.kinfo = k,
 		.events_why = "--once collects no events; run without --once",
 	};
+	struct mfd_signals *sig = NULL;
 	struct mfd_screen s;
 	int err;
 
@@ -90,11 +92,35 @@ static int run_once(const struct mfd_config *cfg, const struct mfd_kinfo *k,
 		err = mfd_format_csv(snap, stdout);
 		break;
 	default:
+		/* -m and -z with --pagetypeinfo-interval: what one look at
+		 * /proc can tell (no stall programs in --once) */
+		if (cfg->view == MFD_VIEW_COMPACTION ||
+		    cfg->pagetypeinfo_interval > 0) {
+			sig = calloc(1, sizeof(*sig));
+			if (sig) {
+				mfd_signals_init(
+					sig, mfd_signals_hpage_order(
+						     NULL, k->pageblock_order));
+				snprintf(sig->bpf_why, sizeof(sig->bpf_why),
+					 "--once loads no stall programs; run "
+					 "without --once");
+				if (cfg->pagetypeinfo_interval > 0)
+					mfd_signals_set_pagetypeinfo(
+						sig,
+						cfg->pagetypeinfo_interval);
+				mfd_signals_sample(sig, NULL, cfg->proc_dir,
+						   snap);
+				in.signals = sig;
+			}
+		}
 		mfd_screen_init(&s, 80);
 		err = mfd_view_render(&vo, &in, &s);
 		if (!err)
 			err = mfd_tui_print_plain(stdout, &s, !cfg->no_color);
 		mfd_screen_free(&s);
+		if (sig)
+			mfd_signals_close(sig);
+		free(sig);
 		break;
 	}
 	if (!err && fflush(stdout))

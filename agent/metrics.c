@@ -13,6 +13,7 @@
 
 #include "../exporters/exporter.h"
 #include "metrics.h"
+#include "signals.h"
 
 /* Processes published as per-process series: the top ones by events. */
 #define MFD_METRICS_TOP_PROCS 20
@@ -540,6 +541,453 @@ static int emit_export_spool_bytes(const struct mfd_metric_desc *d,
 	return emit_export_queue(d, st, fn, arg, true);
 }
 
+/* --- compaction, reclaim, THP (agent/signals.h) ---------------------------*/
+
+static const struct mfd_signals *sig_bpf(const struct mfd_state *st,
+					 unsigned int need)
+{
+	const struct mfd_signals *s = st->signals;
+
+	return s && s->have_totals && (s->bpf_signals & need) ? s : NULL;
+}
+
+static int emit_stall_hist(const struct mfd_metric_desc *d,
+			   const struct mfd_state *st, mfd_point_fn fn,
+			   void *arg, bool reclaim)
+{
+	const struct mfd_signals *s = sig_bpf(
+		st, reclaim ? MFD_SIG_RECLAIM_STALL : MFD_SIG_COMPACT_STALL);
+	struct mfd_point p;
+	int rc;
+
+	if (!s)
+		return 0;
+	for (unsigned int o = 0; o < MFD_COMP_MAX_ORDERS; o++) {
+		const struct mfd_histogram *h = reclaim ? &s->reclaim_hist[o] :
+							  &s->compact_hist[o];
+
+		if (!h->count) /* orders that never stalled */
+			continue;
+		point_init(&p, d, st, 0);
+		attr_int(&p, "order", o);
+		p.hist = h;
+		p.d = h->sum;
+		rc = fn(&p, arg);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int emit_compact_stall_hist(const struct mfd_metric_desc *d,
+				   const struct mfd_state *st, mfd_point_fn fn,
+				   void *arg)
+{
+	return emit_stall_hist(d, st, fn, arg, false);
+}
+
+static int emit_reclaim_stall_hist(const struct mfd_metric_desc *d,
+				   const struct mfd_state *st, mfd_point_fn fn,
+				   void *arg)
+{
+	return emit_stall_hist(d, st, fn, arg, true);
+}
+
+static int emit_compact_outcomes(const struct mfd_metric_desc *d,
+				 const struct mfd_state *st, mfd_point_fn fn,
+				 void *arg)
+{
+	const struct mfd_signals *s = sig_bpf(st, MFD_SIG_COMPACT_STALL);
+	struct mfd_point p;
+	int rc;
+
+	if (!s)
+		return 0;
+	for (unsigned int o = 0; o < MFD_COMP_MAX_ORDERS; o++)
+		for (unsigned int r = 0; r < MFD_COMP_STATUSES; r++) {
+			if (!s->ct.s.status[o][r])
+				continue;
+			point_init(&p, d, st, 0);
+			attr_int(&p, "order", o);
+			attr_str(&p, "outcome", mfd_compact_status_name(r));
+			p.i = (int64_t)s->ct.s.status[o][r];
+			rc = fn(&p, arg);
+			if (rc)
+				return rc;
+		}
+	return 0;
+}
+
+static int emit_reclaimed(const struct mfd_metric_desc *d,
+			  const struct mfd_state *st, mfd_point_fn fn,
+			  void *arg)
+{
+	const struct mfd_signals *s = sig_bpf(st, MFD_SIG_RECLAIM_STALL);
+	struct mfd_point p;
+	int rc;
+
+	if (!s)
+		return 0;
+	for (unsigned int o = 0; o < MFD_COMP_MAX_ORDERS; o++) {
+		if (!s->reclaim_hist[o].count)
+			continue;
+		point_init(&p, d, st, 0);
+		attr_int(&p, "order", o);
+		p.i = (int64_t)s->ct.s.reclaimed[o];
+		rc = fn(&p, arg);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int emit_wakes(const struct mfd_metric_desc *d,
+		      const struct mfd_state *st, mfd_point_fn fn, void *arg,
+		      bool kswapd)
+{
+	const struct mfd_signals *s = sig_bpf(
+		st, kswapd ? MFD_SIG_KSWAPD_WAKE : MFD_SIG_KCOMPACTD_WAKE);
+	struct mfd_point p;
+	int rc;
+
+	if (!s)
+		return 0;
+	for (unsigned int n = 0; n < MFD_COMP_MAX_NODES; n++)
+		for (unsigned int o = 0; o < MFD_COMP_MAX_ORDERS; o++) {
+			uint64_t v = kswapd ? s->ct.w.kswapd[n][o] :
+					      s->ct.w.kcompactd[n][o];
+
+			if (!v)
+				continue;
+			point_init(&p, d, st, 0);
+			attr_int(&p, "numa.node", n);
+			attr_int(&p, "order", o);
+			p.i = (int64_t)v;
+			rc = fn(&p, arg);
+			if (rc)
+				return rc;
+		}
+	return 0;
+}
+
+static int emit_kcompactd_wakes(const struct mfd_metric_desc *d,
+				const struct mfd_state *st, mfd_point_fn fn,
+				void *arg)
+{
+	return emit_wakes(d, st, fn, arg, false);
+}
+
+static int emit_kswapd_wakes(const struct mfd_metric_desc *d,
+			     const struct mfd_state *st, mfd_point_fn fn,
+			     void *arg)
+{
+	return emit_wakes(d, st, fn, arg, true);
+}
+
+static int emit_alloc_failures(const struct mfd_metric_desc *d,
+			       const struct mfd_state *st, mfd_point_fn fn,
+			       void *arg)
+{
+	const struct mfd_signals *s = sig_bpf(st, MFD_SIG_ALLOC_FAIL);
+	struct mfd_point p;
+	int rc;
+
+	if (!s)
+		return 0;
+	for (unsigned int o = 0; o < MFD_COMP_MAX_ORDERS; o++) {
+		point_init(&p, d, st, 0);
+		attr_int(&p, "order", o);
+		p.i = (int64_t)s->ct.alloc_fail[o];
+		rc = fn(&p, arg);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int emit_stall_drops(const struct mfd_metric_desc *d,
+			    const struct mfd_state *st, mfd_point_fn fn,
+			    void *arg)
+{
+	const struct mfd_signals *s = st->signals;
+	struct mfd_point p;
+	int rc;
+
+	if (!s || !s->have_totals || !s->bpf_signals)
+		return 0;
+	const struct {
+		const char *reason;
+		uint64_t v;
+	} r[] = {
+		{ "task_table_full", s->ct.s.start_drops },
+		{ "reclaim_end_unmatched", s->ct.s.unmatched_reclaim },
+		{ "ringbuf_full", s->ct.s.ringbuf_drops },
+		{ "undecodable", s->ct.bad_records },
+	};
+	for (size_t i = 0; i < sizeof(r) / sizeof(r[0]); i++) {
+		point_init(&p, d, st, 0);
+		attr_str(&p, "reason", r[i].reason);
+		p.i = (int64_t)r[i].v;
+		rc = fn(&p, arg);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int emit_vmstat(const struct mfd_metric_desc *d,
+		       const struct mfd_state *st, mfd_point_fn fn, void *arg)
+{
+	const struct mfd_signals *s = st->signals;
+	static char names[MFD_VM_MAX_ALLOCSTALL][MFD_VM_ZONE_LEN + 12];
+	struct mfd_point p;
+	int rc;
+
+	if (!s || !s->have_vmstat)
+		return 0;
+	for (int i = 0; i < MFD_VM_ITEMS; i++) {
+		if (!mfd_vmstat_has(&s->vm, (enum mfd_vmstat_item)i))
+			continue; /* absent, not zero */
+		point_init(&p, d, st, 0);
+		attr_str(&p, "counter", mfd_vmstat_names[i]);
+		p.i = (int64_t)s->vm.val[i];
+		rc = fn(&p, arg);
+		if (rc)
+			return rc;
+	}
+	for (unsigned int i = 0; i < s->vm.nr_allocstall; i++) {
+		snprintf(names[i], sizeof(names[i]), "allocstall_%s",
+			 s->vm.allocstall[i].zone);
+		point_init(&p, d, st, 0);
+		attr_str(&p, "counter", names[i]);
+		p.i = (int64_t)s->vm.allocstall[i].val;
+		rc = fn(&p, arg);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int emit_mthp(const struct mfd_metric_desc *d,
+		     const struct mfd_state *st, mfd_point_fn fn, void *arg)
+{
+	const struct mfd_signals *s = st->signals;
+	struct mfd_point p;
+	int rc;
+
+	if (!s || !s->have_vmstat)
+		return 0;
+	for (unsigned int k = 0; k < s->vm.nr_mthp; k++)
+		for (int i = 0; i < MFD_MTHP_ITEMS; i++) {
+			if (!((s->vm.mthp[k].have >> i) & 1))
+				continue;
+			point_init(&p, d, st, 0);
+			attr_int(&p, "hugepage.size",
+				 (int64_t)s->vm.mthp[k].size_kib * 1024);
+			attr_str(&p, "counter", mfd_mthp_names[i]);
+			p.i = (int64_t)s->vm.mthp[k].val[i];
+			rc = fn(&p, arg);
+			if (rc)
+				return rc;
+		}
+	return 0;
+}
+
+static int emit_zone_score(const struct mfd_metric_desc *d,
+			   const struct mfd_state *st, mfd_point_fn fn,
+			   void *arg)
+{
+	const struct mfd_signals *s = st->signals;
+	struct mfd_point p;
+	int rc;
+
+	if (!s || !s->have_scores || !st->have_snap)
+		return 0;
+	for (uint32_t zi = 0; zi < s->scores.nr_zones; zi++) {
+		if (!s->scores.zone[zi].valid)
+			continue;
+		point_init(&p, d, st, st->snap->time_unix_nano);
+		zone_attrs(&p, &st->snap->zones[zi]);
+		p.i = s->scores.zone[zi].score;
+		rc = fn(&p, arg);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int emit_node_score(const struct mfd_metric_desc *d,
+			   const struct mfd_state *st, mfd_point_fn fn,
+			   void *arg)
+{
+	const struct mfd_signals *s = st->signals;
+	struct mfd_point p;
+	int rc;
+
+	if (!s || !s->have_scores || !st->have_snap)
+		return 0;
+	for (uint32_t ni = 0; ni < s->scores.nr_nodes; ni++) {
+		point_init(&p, d, st, st->snap->time_unix_nano);
+		attr_int(&p, "numa.node", s->scores.node[ni].node);
+		p.i = s->scores.node[ni].score;
+		rc = fn(&p, arg);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int emit_score_wmark(const struct mfd_metric_desc *d,
+			    const struct mfd_state *st, mfd_point_fn fn,
+			    void *arg)
+{
+	const struct mfd_signals *s = st->signals;
+	struct mfd_point p;
+	int rc;
+
+	if (!s || !s->have_scores || !s->scores.have_proactiveness)
+		return 0;
+	point_init(&p, d, st, 0);
+	attr_str(&p, "threshold", "low");
+	p.i = s->scores.wmark_low;
+	rc = fn(&p, arg);
+	if (rc)
+		return rc;
+	point_init(&p, d, st, 0);
+	attr_str(&p, "threshold", "high");
+	p.i = s->scores.wmark_high;
+	return fn(&p, arg);
+}
+
+static int emit_mt_free(const struct mfd_metric_desc *d,
+			const struct mfd_state *st, mfd_point_fn fn, void *arg)
+{
+	const struct mfd_signals *s = st->signals;
+	struct mfd_point p;
+	int rc;
+
+	if (!s || !s->have_pt)
+		return 0;
+	for (unsigned int i = 0; i < s->pt->nr_zones; i++) {
+		const struct mfd_pt_zone *z = &s->pt->zones[i];
+
+		for (unsigned int t = 0; t < s->pt->nr_types; t++) {
+			if (!((z->have_free >> t) & 1))
+				continue;
+			for (unsigned int o = 0; o < s->pt->nr_orders; o++) {
+				point_init(&p, d, st, 0);
+				attr_int(&p, "numa.node", z->node);
+				attr_str(&p, "zone", z->zone);
+				attr_str(&p, "migratetype",
+					 s->pt->type_name[t]);
+				attr_int(&p, "order", o);
+				/* a lower bound when the kernel capped it */
+				attr_bool(&p, "capped",
+					  (z->capped[t] >> o) & 1);
+				p.i = (int64_t)z->free[t][o];
+				rc = fn(&p, arg);
+				if (rc)
+					return rc;
+			}
+		}
+	}
+	return 0;
+}
+
+static int emit_mt_blocks(const struct mfd_metric_desc *d,
+			  const struct mfd_state *st, mfd_point_fn fn,
+			  void *arg)
+{
+	const struct mfd_signals *s = st->signals;
+	struct mfd_point p;
+	int rc;
+
+	if (!s || !s->have_pt)
+		return 0;
+	for (unsigned int i = 0; i < s->pt->nr_zones; i++) {
+		const struct mfd_pt_zone *z = &s->pt->zones[i];
+
+		if (!z->have_blocks)
+			continue;
+		for (unsigned int t = 0; t < s->pt->nr_types; t++) {
+			point_init(&p, d, st, 0);
+			attr_int(&p, "numa.node", z->node);
+			attr_str(&p, "zone", z->zone);
+			attr_str(&p, "migratetype", s->pt->type_name[t]);
+			p.i = (int64_t)z->blocks[t];
+			rc = fn(&p, arg);
+			if (rc)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+static int emit_kmsg_failures(const struct mfd_metric_desc *d,
+			      const struct mfd_state *st, mfd_point_fn fn,
+			      void *arg)
+{
+	const struct mfd_signals *s = st->signals;
+	struct mfd_point p;
+	int rc;
+
+	if (!s || !s->have_kmsg)
+		return 0;
+	for (unsigned int o = 0; o < MFD_KMSG_MAX_ORDERS; o++) {
+		point_init(&p, d, st, 0);
+		attr_int(&p, "order", o);
+		p.i = (int64_t)s->af.by_order[o];
+		rc = fn(&p, arg);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int emit_kmsg_proc_failures(const struct mfd_metric_desc *d,
+				   const struct mfd_state *st, mfd_point_fn fn,
+				   void *arg)
+{
+	const struct mfd_signals *s = st->signals;
+	struct mfd_point p;
+	int rc;
+
+	if (!s || !s->have_kmsg)
+		return 0;
+	for (unsigned int i = 0; i < s->af.nr_procs; i++) {
+		point_init(&p, d, st, 0);
+		attr_str(&p, "process.executable.name", s->af.procs[i].comm);
+		attr_int(&p, "order", s->af.procs[i].order);
+		p.i = (int64_t)s->af.procs[i].count;
+		rc = fn(&p, arg);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int emit_kmsg_dropped(const struct mfd_metric_desc *d,
+			     const struct mfd_state *st, mfd_point_fn fn,
+			     void *arg)
+{
+	const struct mfd_signals *s = st->signals;
+	struct mfd_point p;
+	int rc;
+
+	if (!s || !s->have_kmsg)
+		return 0;
+	point_init(&p, d, st, 0);
+	attr_str(&p, "reason", "lost");
+	p.i = (int64_t)s->af.lost;
+	rc = fn(&p, arg);
+	if (rc)
+		return rc;
+	point_init(&p, d, st, 0);
+	attr_str(&p, "reason", "malformed");
+	p.i = (int64_t)s->af.malformed;
+	return fn(&p, arg);
+}
+
 #define ZONE_ATTRS "numa.node, zone"
 #define ORDER_ATTRS "numa.node, zone, order"
 
@@ -622,6 +1070,98 @@ const struct mfd_metric_desc mfd_metric_catalog[] = {
 	  "{event}", "process.pid, process.executable.name",
 	  "Fragmenting fallbacks caused by each of the top 20 processes",
 	  emit_proc_events },
+	{ "mfd.compaction.stall.duration",
+	  "mfd_compaction_stall_duration_seconds", MFD_METRIC_HISTOGRAM, true,
+	  "s", "order",
+	  "Direct compaction stalls: try_to_compact_pages() to its last zone "
+	  "result, log2 buckets aggregated in the kernel",
+	  emit_compact_stall_hist },
+	{ "mfd.compaction.stalls", "mfd_compaction_stalls_total",
+	  MFD_METRIC_SUM, false, "{stall}", "order, outcome",
+	  "Direct compaction stalls by the kernel's compact_result (highest "
+	  "over the zones tried)",
+	  emit_compact_outcomes },
+	{ "mfd.reclaim.stall.duration", "mfd_reclaim_stall_duration_seconds",
+	  MFD_METRIC_HISTOGRAM, true, "s", "order",
+	  "Direct reclaim stalls (mm_vmscan_direct_reclaim_begin to end)",
+	  emit_reclaim_stall_hist },
+	{ "mfd.reclaim.reclaimed_pages", "mfd_reclaim_reclaimed_pages_total",
+	  MFD_METRIC_SUM, false, "{page}", "order",
+	  "Pages freed by direct reclaim, by the order that stalled",
+	  emit_reclaimed },
+	{ "mfd.kcompactd.wakeups", "mfd_kcompactd_wakeups_total",
+	  MFD_METRIC_SUM, false, "{wakeup}", "numa.node, order",
+	  "kcompactd wake-ups (mm_compaction_kcompactd_wake)",
+	  emit_kcompactd_wakes },
+	{ "mfd.kswapd.wakeups", "mfd_kswapd_wakeups_total", MFD_METRIC_SUM,
+	  false, "{wakeup}", "numa.node, order",
+	  "kswapd wake-ups (mm_vmscan_kswapd_wake)", emit_kswapd_wakes },
+	{ "mfd.page_alloc.failures", "mfd_page_alloc_failures_total",
+	  MFD_METRIC_SUM, false, "{allocation}", "order",
+	  "Failed page allocations (kmem:mm_page_alloc with pfn -1; only "
+	  "with --alloc-fail-counter)",
+	  emit_alloc_failures },
+	{ "mfd.kernel_log.alloc_failures",
+	  "mfd_kernel_log_alloc_failures_total", MFD_METRIC_SUM, false,
+	  "{report}", "order",
+	  "\"page allocation failure: order:N\" reports in the kernel log "
+	  "since the agent started",
+	  emit_kmsg_failures },
+	{ "mfd.process.kernel_log.alloc_failures",
+	  "mfd_process_kernel_log_alloc_failures_total", MFD_METRIC_SUM, false,
+	  "{report}", "process.executable.name, order",
+	  "Allocation failure reports per process name and order (first 32 "
+	  "pairs)",
+	  emit_kmsg_proc_failures },
+	{ "mfd.kernel_log.dropped_records",
+	  "mfd_kernel_log_dropped_records_total", MFD_METRIC_SUM, false,
+	  "{record}", "reason",
+	  "Kernel log records overwritten before the agent read them, or "
+	  "malformed",
+	  emit_kmsg_dropped },
+	{ "mfd.stall.tracking_drops", "mfd_stall_tracking_drops_total",
+	  MFD_METRIC_SUM, false, "{event}", "reason",
+	  "Stall events not tracked or records not delivered",
+	  emit_stall_drops },
+	{ "mfd.vmstat", "mfd_vmstat_total", MFD_METRIC_SUM, false, "{event}",
+	  "counter",
+	  "Compaction, THP, migration and allocstall counters from "
+	  "/proc/vmstat (cumulative since boot; absent when the kernel lacks "
+	  "them)",
+	  emit_vmstat },
+	{ "mfd.thp.mthp", "mfd_thp_mthp_total", MFD_METRIC_SUM, false,
+	  "{event}", "hugepage.size, counter",
+	  "Per-size mTHP anon fault counters "
+	  "(transparent_hugepage/hugepages-*/stats)",
+	  emit_mthp },
+	{ "mfd.zone.migratetype.free_blocks",
+	  "mfd_zone_migratetype_free_blocks", MFD_METRIC_GAUGE, false,
+	  "{block}", "numa.node, zone, migratetype, order, capped",
+	  "Free blocks per migratetype and order from /proc/pagetypeinfo "
+	  "(--pagetypeinfo-interval); capped=true: the kernel stopped "
+	  "counting at 100000, a lower bound",
+	  emit_mt_free },
+	{ "mfd.zone.migratetype.pageblocks", "mfd_zone_migratetype_pageblocks",
+	  MFD_METRIC_GAUGE, false, "{pageblock}",
+	  "numa.node, zone, migratetype",
+	  "Pageblocks each migratetype owns (/proc/pagetypeinfo)",
+	  emit_mt_blocks },
+	{ "mfd.zone.fragmentation_score", "mfd_zone_fragmentation_score",
+	  MFD_METRIC_GAUGE, false, "1", ZONE_ATTRS,
+	  "Proactive-compaction score of the zone, 0..100 "
+	  "(fragmentation_score_zone())",
+	  emit_zone_score },
+	{ "mfd.node.fragmentation_score", "mfd_node_fragmentation_score",
+	  MFD_METRIC_GAUGE, false, "1", "numa.node",
+	  "Proactive-compaction score of the node, 0..100 "
+	  "(fragmentation_score_node())",
+	  emit_node_score },
+	{ "mfd.compaction.proactive_threshold",
+	  "mfd_compaction_proactive_threshold", MFD_METRIC_GAUGE, false, "1",
+	  "threshold",
+	  "Node score above which kcompactd compacts proactively (high) and "
+	  "at which it stops (low), from vm.compaction_proactiveness",
+	  emit_score_wmark },
 	{ "mfd.agent.collection.duration",
 	  "mfd_agent_collection_duration_seconds", MFD_METRIC_HISTOGRAM, true,
 	  "s", "source", "Time one zone snapshot took", emit_collect_duration },

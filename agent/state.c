@@ -51,8 +51,8 @@ void mfd_histogram_init(struct mfd_histogram *h, const double *bounds,
 			unsigned int nbounds)
 {
 	memset(h, 0, sizeof(*h));
-	if (nbounds > MFD_DUR_BUCKETS)
-		nbounds = MFD_DUR_BUCKETS;
+	if (nbounds > MFD_HIST_MAX_BOUNDS)
+		nbounds = MFD_HIST_MAX_BOUNDS;
 	h->bounds = bounds;
 	h->nbounds = nbounds;
 }

@@ -25,10 +25,14 @@
 #define MFD_DUR_BUCKETS 12
 extern const double mfd_duration_bounds[MFD_DUR_BUCKETS];
 
+/* Most explicit bounds any histogram has (the stall histograms of
+ * agent/signals.h have 25). */
+#define MFD_HIST_MAX_BOUNDS 32
+
 struct mfd_histogram {
 	unsigned int nbounds; /* explicit bounds; counts has nbounds + 1 */
 	const double *bounds; /* ascending upper bounds */
-	uint64_t counts[MFD_DUR_BUCKETS + 1];
+	uint64_t counts[MFD_HIST_MAX_BOUNDS + 1]; /* first nbounds + 1 used */
 	uint64_t count; /* sum of counts[] */
 	double sum; /* sum of observed values */
 };
@@ -71,6 +75,7 @@ struct mfd_export_stats {
 };
 
 struct mfd_exporter;
+struct mfd_signals;
 
 struct mfd_state {
 	const struct mfd_kinfo *kinfo;
@@ -89,6 +94,10 @@ struct mfd_state {
 	struct mfd_extfrag_totals totals; /* exact per-kind counters */
 	struct mfd_extfrag_table procs; /* per-process table */
 	struct mfd_event_ring recent; /* latest events, for APIs and logs */
+
+	/* Compaction, reclaim, THP and proactive-score signals
+	 * (agent/signals.h); NULL when the loop runs without them. */
+	struct mfd_signals *signals;
 
 	struct mfd_histogram collect_hist; /* collection duration, seconds */
 	struct mfd_exporter *exporters; /* for self-telemetry; may be NULL */

@@ -161,6 +161,9 @@ int mfd_view_render(const struct mfd_view_opts *opts,
 	case MFD_VIEW_VISUAL:
 		mfd_view_visual(opts, in, s);
 		break;
+	case MFD_VIEW_COMPACTION:
+		mfd_view_compaction(opts, in, s);
+		break;
 	default:
 		return -EINVAL;
 	}

@@ -21,6 +21,7 @@ enum mfd_view {
 	MFD_VIEW_ZONE, /* -z: zone detail */
 	MFD_VIEW_PROCS, /* -s: extfrag events per process */
 	MFD_VIEW_VISUAL, /* -v: per-order bars per node and zone */
+	MFD_VIEW_COMPACTION, /* -m: compaction and reclaim */
 };
 
 /* Which index the index view shows (-e / -u; both by default). */
@@ -40,6 +41,8 @@ struct mfd_view_opts {
 	unsigned int max_procs; /* rows in the -s table (0: 20) */
 };
 
+struct mfd_signals;
+
 struct mfd_view_input {
 	const struct mfd_snapshot *snap; /* latest snapshot (never NULL) */
 	const struct mfd_extfrag_table *procs; /* NULL: events unavailable */
@@ -47,6 +50,9 @@ struct mfd_view_input {
 	const struct mfd_kinfo *kinfo; /* migratetype names, pageblock order */
 	const char *events_why; /* why procs is NULL, or NULL for the
 				 * generic explanation */
+	/* compaction/reclaim/THP signals (agent/signals.h) for -m and the
+	 * migratetype columns of -z; NULL: not collected */
+	const struct mfd_signals *signals;
 };
 
 /* The seed's highlight rule: order > 5 and unusable_index > 0.5. */

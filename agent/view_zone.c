@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "indices.h"
+#include "signals.h"
 #include "view_internal.h"
 
 #define W_ORDER 5
@@ -76,6 +77,51 @@ static void zone_facts(struct mfd_screen *s, const struct mfd_zone *z)
 	mfd_vline_emit(s, &l);
 }
 
+/* With --pagetypeinfo-interval: free blocks per migratetype and order
+ * (">" marks a count the kernel stopped at 100000), then the pageblocks
+ * each migratetype owns. Types are columns so the table stays narrow. */
+static void migratetypes(struct mfd_screen *s, const struct mfd_signals *g,
+			 const struct mfd_zone *z, int indent)
+{
+	const struct mfd_pt_zone *pz = mfd_signals_pt_zone(g, z->node, z->name);
+	const struct mfd_pagetypeinfo *pt;
+	struct mfd_vline l;
+	char num[24];
+
+	if (!pz)
+		return;
+	pt = g->pt;
+	mfd_vline_init(&l);
+	mfd_vline_addf(&l, "%*s%*s", indent, "", W_ORDER, "ORDER");
+	for (unsigned int t = 0; t < pt->nr_types; t++)
+		mfd_vline_addf(&l, " %11.11s", pt->type_name[t]);
+	mfd_vline_emit(s, &l);
+	for (unsigned int o = 0; o < pt->nr_orders; o++) {
+		mfd_vline_init(&l);
+		mfd_vline_addf(&l, "%*s%*u", indent, "", W_ORDER, o);
+		for (unsigned int t = 0; t < pt->nr_types; t++) {
+			bool cap = (pz->capped[t] >> o) & 1;
+
+			if (!((pz->have_free >> t) & 1))
+				snprintf(num, sizeof(num), "-");
+			else
+				snprintf(num, sizeof(num), "%s%llu",
+					 cap ? ">" : "",
+					 (unsigned long long)pz->free[t][o]);
+			mfd_vline_addf(&l, " %11s", num);
+		}
+		mfd_vline_emit(s, &l);
+	}
+	if (pz->have_blocks) {
+		mfd_vline_init(&l);
+		mfd_vline_addf(&l, "%*s%*s", indent, "", W_ORDER, "BLKS");
+		for (unsigned int t = 0; t < pt->nr_types; t++)
+			mfd_vline_addf(&l, " %11llu",
+				       (unsigned long long)pz->blocks[t]);
+		mfd_vline_emit(s, &l);
+	}
+}
+
 void mfd_view_zone(const struct mfd_view_opts *opts,
 		   const struct mfd_view_input *in, struct mfd_screen *s)
 {
@@ -128,6 +174,8 @@ void mfd_view_zone(const struct mfd_view_opts *opts,
 				       w_unu, hl);
 			mfd_vline_emit(s, &l);
 		}
+		if (in->signals)
+			migratetypes(s, in->signals, z, indent);
 	}
 	if (!blocks)
 		mfd_view_no_match(s, opts, snap);

@@ -25,6 +25,8 @@ struct mfd_extfrag_stats {
 /* Type tag at the head of every ring-buffer record. */
 enum mfd_rec_type {
 	MFD_REC_EXTFRAG = 1,
+	MFD_REC_COMPACT_STALL = 2, /* bpf/compaction.h mfd_stall_event */
+	MFD_REC_RECLAIM_STALL = 3, /* bpf/compaction.h mfd_stall_event */
 };
 
 static inline unsigned int mfd_extfrag_slot(unsigned int alloc_mt,

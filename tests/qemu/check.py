@@ -259,6 +259,23 @@ def main():
                 "mfd-agent --probe does not report the extfrag program attached",
                 "  stdout:\n" + s.get("probe.out", ""))
 
+    # Every signal of bpf/compaction.bpf.c is either attached or reported
+    # absent with a warning naming its tracepoint; the agent runs either way.
+    if section_ok("stalls.rc"):
+        err = s.get("stalls.err", "")
+        rc = s["stalls.rc"].strip()
+        c.check(rc == "0", f"mfd-agent with the stall programs exited {rc}", "  stderr:\n" + err)
+        m = re.search(r"compaction: attached:([^;]*); absent:(.*)", err)
+        if c.check(m is not None, "no 'compaction: attached:' line from the stall loader", "  stderr:\n" + err):
+            attached, absent = m.group(1).split(), m.group(2).split()
+            want = ["compaction-stalls", "compaction-deferred", "reclaim-stalls",
+                    "kcompactd-wakeups", "kswapd-wakeups", "alloc-failures"]
+            for w in want:
+                c.check(w in attached or w in absent, f"stall signal {w} neither attached nor reported absent", err)
+            c.check(not absent or re.search(r"switched off|signal absent", err) is not None,
+                    f"signals {absent} absent without a log line saying why", err)
+            c.notes.append(f"stall programs attached: {' '.join(attached) or 'none'}; absent: {' '.join(absent) or 'none'}")
+
     if section_ok("procfs.rc"):
         rc = s["procfs.rc"].strip()
         c.check(rc == "0", f"mfd-agent --once --source procfs exited {rc}", "  stderr:\n" + s.get("procfs.err", ""))

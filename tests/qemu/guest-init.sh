@@ -76,6 +76,11 @@ done
 # --- probe: load and run the zones program, load+attach extfrag ------------
 run probe /mfd-agent --probe
 
+# --- compaction/reclaim stall programs: every one loads and attaches, or is
+# reported absent with a log line while the agent still runs ---------------
+run stalls /mfd-agent --headless --duration 1 --interval 0.5 \
+	--alloc-fail-counter --log-level info
+
 # --- the procfs path on the same kernel ------------------------------------
 run procfs /mfd-agent --once --format json --source procfs
 

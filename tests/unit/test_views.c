@@ -21,6 +21,7 @@
 
 #include "indices.h"
 #include "procfs.h"
+#include "signals.h"
 #include "view.h"
 
 #define FIXTURES MFD_SOURCE_DIR "/tests/fixtures/procfs/"
@@ -28,6 +29,7 @@
 
 /* Everything a case needs, built once per test. */
 struct env {
+	struct mfd_signals *sig; /* NULL until a case asks for signals */
 	struct mfd_snapshot snap;
 	struct mfd_kinfo kinfo;
 	struct mfd_extfrag_table table;
@@ -169,6 +171,9 @@ static int teardown(void **state)
 
 	mfd_screen_free(&e->screen);
 	mfd_extfrag_table_free(&e->table);
+	if (e->sig)
+		mfd_signals_close(e->sig);
+	free(e->sig);
 	free(e);
 	return 0;
 }
@@ -182,6 +187,84 @@ static struct mfd_view_opts opts_for(enum mfd_view view, unsigned int width)
 		.width = width,
 	};
 	return o;
+}
+
+static char *slurp_file(const char *path, size_t *len)
+{
+	char *buf = NULL;
+
+	assert_int_equal(mfd_procfs_read_file(path, 1 << 20, &buf, len), 0);
+	return buf;
+}
+
+/* Signals for the -m view and the -z migratetype table, all from
+ * recorded files (vmstat, pagetypeinfo incl. capped cells, kmsg) plus
+ * stall counts as the BPF side would leave them. */
+static void build_signals(struct env *e)
+{
+	struct mfd_signals *g;
+	size_t len;
+	char *t;
+
+	if (!e->sig)
+		e->sig = calloc(1, sizeof(*e->sig));
+	g = e->sig;
+	assert_non_null(g);
+	mfd_signals_close(g);
+	mfd_signals_init(g, 9);
+	t = slurp_file(MFD_SOURCE_DIR "/tests/fixtures/vmstat/vm-6.18", &len);
+	assert_int_equal(mfd_vmstat_parse(t, len, &g->vm, NULL), 0);
+	free(t);
+	g->vm.val[MFD_VM_COMPACT_STALL] = 40; /* rates worth reading */
+	g->vm.val[MFD_VM_COMPACT_SUCCESS] = 30;
+	g->vm.val[MFD_VM_COMPACT_FAIL] = 10;
+	g->vm.val[MFD_VM_THP_FAULT_FALLBACK] = 1000;
+	g->have_vmstat = true;
+	assert_int_equal(mfd_signals_set_pagetypeinfo(g, 60), 0);
+	t = slurp_file(MFD_SOURCE_DIR "/tests/fixtures/pagetypeinfo/capped",
+		       &len);
+	assert_int_equal(mfd_pagetypeinfo_parse(t, len, g->pt, NULL), 0);
+	free(t);
+	g->have_pt = true;
+	t = slurp_file(MFD_SOURCE_DIR "/tests/fixtures/kmsg/failures", &len);
+	mfd_kmsg_feed_text(&g->af, t, len);
+	free(t);
+	g->have_kmsg = true;
+	g->bpf_signals = MFD_SIG_COMPACT_STALL | MFD_SIG_RECLAIM_STALL |
+			 MFD_SIG_KCOMPACTD_WAKE | MFD_SIG_KSWAPD_WAKE;
+	g->have_totals = true;
+	g->ct.s.compact.slot[9][9] = 3; /* 0.5..1 ms */
+	g->ct.s.compact.slot[9][14] = 2; /* 16..32 ms */
+	g->ct.s.compact.slot[9][25] = 1; /* overflow */
+	g->ct.s.compact.sum_ns[9] = 40100000000ull;
+	g->ct.s.status[9][8] = 4;
+	g->ct.s.status[9][5] = 2;
+	g->ct.s.reclaim.slot[0][6] = 7;
+	g->ct.s.reclaim.sum_ns[0] = 700000;
+	g->ct.s.reclaimed[0] = 224;
+	g->ct.w.kcompactd[0][9] = 5;
+	g->ct.w.kswapd[0][0] = 2;
+	mfd_signals_build_hists(g);
+	mfd_frag_scores_compute(&e->snap, 9, 20, &g->scores);
+	g->have_scores = true;
+}
+
+static void render_sig(struct env *e, const struct mfd_view_opts *o, bool procs,
+		       bool sig)
+{
+	struct mfd_view_input in = {
+		.snap = &e->snap,
+		.procs = procs ? &e->table : NULL,
+		.totals = procs ? &e->totals : NULL,
+		.kinfo = &e->kinfo,
+		.signals = sig ? e->sig : NULL,
+	};
+
+	if (sig)
+		build_signals(e);
+	in.signals = sig ? e->sig : NULL;
+	assert_int_equal(mfd_view_render(o, &in, &e->screen), 0);
+	assert_true(e->screen.nr_lines > 0);
 }
 
 static void render(struct env *e, const struct mfd_view_opts *o, bool procs)
@@ -327,6 +410,7 @@ struct golden_case {
 	const char *zone;
 	unsigned int width;
 	bool procs;
+	bool signals; /* attach build_signals() */
 };
 
 /* One line per case reads better than clang-format's wrapping. */
@@ -375,6 +459,12 @@ static const struct golden_case cases[] = {
 	{ "visual-orders14", "orders14", MFD_VIEW_VISUAL, 0, 0, -1, NULL, 80, 0 },
 	{ "visual-orders14-w60", "orders14", MFD_VIEW_VISUAL, 0, 0, -1, NULL, 60, 0 },
 	{ "visual-frag", NULL, MFD_VIEW_VISUAL, 0, 0, -1, NULL, 80, 0 },
+	/* compaction and reclaim, and -z with pagetypeinfo */
+	{ "compaction-vm-6.18", "vm-6.18", MFD_VIEW_COMPACTION, 0, 0, -1, NULL, 80, 0, 1 },
+	{ "compaction-vm-6.18-w40", "vm-6.18", MFD_VIEW_COMPACTION, 0, 0, -1, NULL, 40, 0, 1 },
+	{ "compaction-numa2", "numa2-movable", MFD_VIEW_COMPACTION, 0, 0, -1, NULL, 80, 0, 1 },
+	{ "compaction-unavailable", "vm-6.18", MFD_VIEW_COMPACTION, 0, 0, -1, NULL, 80, 0, 0 },
+	{ "zone-pt-vm-6.18", "vm-6.18", MFD_VIEW_ZONE, 0, 0, -1, "Normal", 80, 0, 1 },
 };
 /* clang-format on */
 
@@ -400,7 +490,7 @@ static void test_goldens(void **state)
 		o.node_filter = c->node;
 		o.zone_filter = c->zone;
 		load(e, c->fixture);
-		render(e, &o, c->procs);
+		render_sig(e, &o, c->procs, c->signals);
 		assert_fits(&e->screen, c->width);
 		check_golden(&e->screen, c->name);
 	}
@@ -436,21 +526,22 @@ static size_t rule_cells(const struct mfd_snapshot *snap)
 static void test_width(void **state)
 {
 	struct env *e = *state;
-	static const enum mfd_view views[] = { MFD_VIEW_INDEX, MFD_VIEW_NODE,
-					       MFD_VIEW_ZONE, MFD_VIEW_PROCS,
-					       MFD_VIEW_VISUAL };
+	static const enum mfd_view views[] = {
+		MFD_VIEW_INDEX, MFD_VIEW_NODE,	 MFD_VIEW_ZONE,
+		MFD_VIEW_PROCS, MFD_VIEW_VISUAL, MFD_VIEW_COMPACTION,
+	};
 
 	build_procs(e);
 	for (int f = -1; f < 3; f++) {
 		load(e, f < 0 ? NULL : all_fixtures[f]);
-		for (size_t v = 0; v < 5; v++)
+		for (size_t v = 0; v < 6; v++)
 			for (unsigned int w = 20; w <= 200; w += 7)
 				for (int b = 0; b < 2; b++) {
 					struct mfd_view_opts o =
 						opts_for(views[v], w);
 
 					o.bars = b;
-					render(e, &o, true);
+					render_sig(e, &o, true, b);
 					assert_fits(&e->screen, w);
 				}
 	}

@@ -1,0 +1,394 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * compaction_probe.c - load, attach and drain bpf/compaction.bpf.c, with
+ * the same lifecycle as extfrag_probe.c: open, set rodata, switch off what
+ * the kernel lacks, load, attach, one cleanup label.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#define LOG_COMPONENT "compaction"
+#include "compaction.skel.h"
+#include "compaction_probe.h"
+#include "log.h"
+
+struct mfd_compaction {
+	struct compaction_bpf *skel;
+	struct ring_buffer *rb;
+	mfd_stall_event_fn fn;
+	void *arg;
+	uint64_t bad_records;
+	int nr_cpus;
+};
+
+/* Names as the mm_compaction_end tracepoint prints enum compact_result
+ * (include/trace/events/compaction.h, compaction_status_string). */
+static const char *const status_names[MFD_COMP_STATUSES] = {
+	"not_suitable_zone",
+	"skipped",
+	"deferred",
+	"no_suitable_page",
+	"continue",
+	"complete",
+	"partial_skipped",
+	"contended",
+	"success",
+	"other",
+	"other",
+	"other",
+	"other",
+	"other",
+	"other",
+	"other",
+};
+
+const char *mfd_compact_status_name(unsigned int status)
+{
+	return status < MFD_COMP_STATUSES ? status_names[status] : "other";
+}
+
+int mfd_stall_decode(const void *data, size_t size, struct mfd_stall_event *out)
+{
+	__u32 type;
+
+	if (!data || size < sizeof(type))
+		return -EINVAL;
+	memcpy(&type, data, sizeof(type));
+	if ((type != MFD_REC_COMPACT_STALL && type != MFD_REC_RECLAIM_STALL) ||
+	    size != sizeof(*out))
+		return -EINVAL;
+	memcpy(out, data, sizeof(*out));
+	out->comm[sizeof(out->comm) - 1] = '\0';
+	return 0;
+}
+
+void mfd_compaction_stats_add(struct mfd_compaction_stats *sum,
+			      const struct mfd_compaction_stats *cpu)
+{
+	const __u64 *src = (const __u64 *)cpu;
+	__u64 *dst = (__u64 *)sum;
+
+	/* Every member is a __u64 (static_assert below). */
+	for (size_t i = 0; i < sizeof(*sum) / sizeof(__u64); i++)
+		dst[i] += src[i];
+}
+_Static_assert(sizeof(struct mfd_compaction_stats) % sizeof(__u64) == 0,
+	       "mfd_compaction_stats must be an array of __u64");
+_Static_assert(sizeof(struct mfd_wake_stats) % sizeof(__u64) == 0,
+	       "mfd_wake_stats must be an array of __u64");
+
+static int on_record(void *ctx, void *data, size_t size)
+{
+	struct mfd_compaction *c = ctx;
+	struct mfd_stall_event e;
+
+	if (mfd_stall_decode(data, size, &e)) {
+		if (c->bad_records++ % 1000 == 0)
+			log_warn("dropping undecodable stall record (%zu "
+				 "bytes, %lu so far)",
+				 size, (unsigned long)c->bad_records);
+		return 0;
+	}
+	if (c->fn)
+		c->fn(&e, c->arg);
+	return 0;
+}
+
+/* One program: its tracepoint, the record type its CO-RE accesses need,
+ * and the signal it belongs to. */
+struct prog_req {
+	const char *cat, *event; /* tracefs events/<cat>/<event> */
+	const char *btf_struct; /* trace_event_raw_* in vmlinux BTF */
+	unsigned int signal;
+};
+
+static const char *tracefs_events_dir(const char *override)
+{
+	static const char *const dirs[] = {
+		"/sys/kernel/tracing/events", "/sys/kernel/debug/tracing/events"
+	};
+	struct stat sb;
+
+	if (override)
+		return override;
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+		if (stat(dirs[i], &sb) == 0)
+			return dirs[i];
+	return NULL;
+}
+
+static bool have_tracepoint(const char *dir, const struct prog_req *r)
+{
+	char path[512];
+	struct stat sb;
+
+	if (!dir)
+		return true; /* cannot tell: let attach decide */
+	snprintf(path, sizeof(path), "%s/%s/%s", dir, r->cat, r->event);
+	return stat(path, &sb) == 0;
+}
+
+int mfd_compaction_open(struct mfd_compaction **out,
+			const struct mfd_compaction_opts *o,
+			mfd_stall_event_fn fn, void *arg, unsigned int *signals,
+			char *why, size_t why_len)
+{
+	struct compaction_bpf *s;
+	struct mfd_compaction *c;
+	struct btf *vmlinux = NULL;
+	const char *dir;
+	unsigned int wanted = 0, missing = 0;
+	int err;
+
+	*out = NULL;
+	*signals = 0;
+	c = calloc(1, sizeof(*c));
+	if (!c) {
+		snprintf(why, why_len, "out of memory");
+		return -ENOMEM;
+	}
+	c->fn = fn;
+	c->arg = arg;
+	c->nr_cpus = libbpf_num_possible_cpus();
+	if (c->nr_cpus <= 0) {
+		err = c->nr_cpus ? c->nr_cpus : -EINVAL;
+		snprintf(why, why_len, "cannot count possible CPUs: %s",
+			 strerror(-err));
+		goto cleanup;
+	}
+	c->skel = s = compaction_bpf__open();
+	if (!s) {
+		err = -errno;
+		snprintf(why, why_len,
+			 "opening the compaction BPF object failed: %s",
+			 strerror(-err));
+		goto cleanup;
+	}
+	s->rodata->stall_threshold_ns = o->stall_threshold_ns;
+
+	{
+		const struct {
+			struct bpf_program *prog;
+			struct bpf_link **link; /* destroyed with the skeleton */
+			struct prog_req r;
+		} progs[] = {
+			{ s->progs.mfd_compact_start,
+			  &s->links.mfd_compact_start,
+			  { "compaction", "mm_compaction_try_to_compact_pages",
+			    "trace_event_raw_mm_compaction_try_to_compact_pages",
+			    MFD_SIG_COMPACT_STALL } },
+			{ s->progs.mfd_compact_end,
+			  &s->links.mfd_compact_end,
+			  { "compaction", "mm_compaction_end",
+			    "trace_event_raw_mm_compaction_end",
+			    MFD_SIG_COMPACT_STALL } },
+			{ s->progs.mfd_compact_deferred,
+			  &s->links.mfd_compact_deferred,
+			  { "compaction", "mm_compaction_deferred",
+			    "trace_event_raw_mm_compaction_defer_template",
+			    MFD_SIG_COMPACT_DEFERRED } },
+			{ s->progs.mfd_kcompactd_wake,
+			  &s->links.mfd_kcompactd_wake,
+			  { "compaction", "mm_compaction_kcompactd_wake",
+			    "trace_event_raw_kcompactd_wake_template",
+			    MFD_SIG_KCOMPACTD_WAKE } },
+			{ s->progs.mfd_kswapd_wake,
+			  &s->links.mfd_kswapd_wake,
+			  { "vmscan", "mm_vmscan_kswapd_wake",
+			    "trace_event_raw_mm_vmscan_kswapd_wake",
+			    MFD_SIG_KSWAPD_WAKE } },
+			{ s->progs.mfd_reclaim_begin,
+			  &s->links.mfd_reclaim_begin,
+			  { "vmscan", "mm_vmscan_direct_reclaim_begin",
+			    "trace_event_raw_mm_vmscan_direct_reclaim_begin_"
+			    "template",
+			    MFD_SIG_RECLAIM_STALL } },
+			{ s->progs.mfd_reclaim_end,
+			  &s->links.mfd_reclaim_end,
+			  { "vmscan", "mm_vmscan_direct_reclaim_end",
+			    "trace_event_raw_mm_vmscan_direct_reclaim_end_"
+			    "template",
+			    MFD_SIG_RECLAIM_STALL } },
+			{ s->progs.mfd_alloc_fail,
+			  &s->links.mfd_alloc_fail,
+			  { "kmem", "mm_page_alloc",
+			    "trace_event_raw_mm_page_alloc",
+			    MFD_SIG_ALLOC_FAIL } },
+		};
+		const size_t n = sizeof(progs) / sizeof(progs[0]);
+
+		dir = tracefs_events_dir(o->tracefs);
+		vmlinux = btf__load_vmlinux_btf();
+		if (!vmlinux)
+			log_warn("no kernel BTF (%s): loading will fail",
+				 strerror(errno));
+		for (size_t i = 0; i < n; i++) {
+			const struct prog_req *r = &progs[i].r;
+
+			if (r->signal == MFD_SIG_ALLOC_FAIL &&
+			    !o->alloc_fail_counter) {
+				bpf_program__set_autoload(progs[i].prog, false);
+				continue;
+			}
+			wanted |= r->signal;
+			if (!have_tracepoint(dir, r)) {
+				log_warn("tracepoint %s:%s not found in %s: "
+					 "signal switched off",
+					 r->cat, r->event, dir);
+			} else if (vmlinux && btf__find_by_name_kind(
+						      vmlinux, r->btf_struct,
+						      BTF_KIND_STRUCT) < 0) {
+				log_warn("kernel BTF has no struct %s "
+					 "(%s:%s): signal switched off",
+					 r->btf_struct, r->cat, r->event);
+			} else {
+				continue;
+			}
+			missing |= r->signal;
+			bpf_program__set_autoload(progs[i].prog, false);
+		}
+		/* A signal needs all its programs: switch off the rest. */
+		for (size_t i = 0; i < n; i++)
+			if (missing & progs[i].r.signal)
+				bpf_program__set_autoload(progs[i].prog, false);
+		if (!(wanted & ~missing)) {
+			err = -ENOENT;
+			snprintf(why, why_len,
+				 "none of the compaction/vmscan tracepoints "
+				 "is available");
+			goto cleanup;
+		}
+		err = compaction_bpf__load(s);
+		if (err) {
+			snprintf(why, why_len,
+				 "loading the compaction BPF programs failed: "
+				 "%s",
+				 strerror(-err));
+			goto cleanup;
+		}
+		/* Attach one by one: a failure costs only its signal. */
+		for (size_t i = 0; i < n; i++) {
+			struct bpf_link *l;
+
+			if (!bpf_program__autoload(progs[i].prog))
+				continue;
+			l = bpf_program__attach(progs[i].prog);
+			if (!l) {
+				log_warn("attaching to %s:%s failed: %s; "
+					 "signal absent",
+					 progs[i].r.cat, progs[i].r.event,
+					 strerror(errno));
+				missing |= progs[i].r.signal;
+				continue;
+			}
+			*progs[i].link = l;
+		}
+	}
+	c->rb = ring_buffer__new(bpf_map__fd(s->maps.stall_events), on_record,
+				 c, NULL);
+	if (!c->rb) {
+		err = -errno;
+		snprintf(why, why_len,
+			 "creating the stall ring buffer reader failed: %s",
+			 strerror(-err));
+		goto cleanup;
+	}
+	*signals = wanted & ~missing;
+	log_info("attached:%s%s%s%s%s%s; absent:%s%s%s%s%s%s",
+		 *signals & MFD_SIG_COMPACT_STALL ? " compaction-stalls" : "",
+		 *signals & MFD_SIG_COMPACT_DEFERRED ? " compaction-deferred" :
+						       "",
+		 *signals & MFD_SIG_RECLAIM_STALL ? " reclaim-stalls" : "",
+		 *signals & MFD_SIG_KCOMPACTD_WAKE ? " kcompactd-wakeups" : "",
+		 *signals & MFD_SIG_KSWAPD_WAKE ? " kswapd-wakeups" : "",
+		 *signals & MFD_SIG_ALLOC_FAIL ? " alloc-failures" : "",
+		 missing & MFD_SIG_COMPACT_STALL ? " compaction-stalls" : "",
+		 missing & MFD_SIG_COMPACT_DEFERRED ? " compaction-deferred" :
+						      "",
+		 missing & MFD_SIG_RECLAIM_STALL ? " reclaim-stalls" : "",
+		 missing & MFD_SIG_KCOMPACTD_WAKE ? " kcompactd-wakeups" : "",
+		 missing & MFD_SIG_KSWAPD_WAKE ? " kswapd-wakeups" : "",
+		 missing & MFD_SIG_ALLOC_FAIL ? " alloc-failures" : "");
+	btf__free(vmlinux);
+	*out = c;
+	return 0;
+
+cleanup:
+	btf__free(vmlinux);
+	mfd_compaction_close(c);
+	return err;
+}
+
+int mfd_compaction_fd(const struct mfd_compaction *c)
+{
+	return ring_buffer__epoll_fd(c->rb);
+}
+
+int mfd_compaction_consume(struct mfd_compaction *c)
+{
+	return ring_buffer__consume(c->rb);
+}
+
+int mfd_compaction_read(struct mfd_compaction *c,
+			struct mfd_compaction_totals *t)
+{
+	struct mfd_compaction_stats *cs = NULL;
+	struct mfd_wake_stats *ws = NULL;
+	__u64 *af = NULL;
+	__u32 key = 0;
+	int err = 0;
+
+	cs = calloc((size_t)c->nr_cpus, sizeof(*cs));
+	ws = calloc((size_t)c->nr_cpus, sizeof(*ws));
+	af = calloc((size_t)c->nr_cpus, sizeof(*af));
+	if (!cs || !ws || !af) {
+		err = -ENOMEM;
+		goto cleanup;
+	}
+	memset(t, 0, sizeof(*t));
+	if (bpf_map_lookup_elem(bpf_map__fd(c->skel->maps.cstats), &key, cs) ||
+	    bpf_map_lookup_elem(bpf_map__fd(c->skel->maps.wakes), &key, ws)) {
+		err = -errno;
+		goto cleanup;
+	}
+	for (int cpu = 0; cpu < c->nr_cpus; cpu++) {
+		const __u64 *src = (const __u64 *)&ws[cpu];
+		__u64 *dst = (__u64 *)&t->w;
+
+		mfd_compaction_stats_add(&t->s, &cs[cpu]);
+		for (size_t i = 0; i < sizeof(t->w) / sizeof(__u64); i++)
+			dst[i] += src[i];
+	}
+	for (key = 0; key < MFD_COMP_MAX_ORDERS; key++) {
+		if (bpf_map_lookup_elem(bpf_map__fd(c->skel->maps.allocfail),
+					&key, af)) {
+			err = -errno;
+			goto cleanup;
+		}
+		for (int cpu = 0; cpu < c->nr_cpus; cpu++)
+			t->alloc_fail[key] += af[cpu];
+	}
+	t->bad_records = c->bad_records;
+cleanup:
+	free(cs);
+	free(ws);
+	free(af);
+	return err;
+}
+
+void mfd_compaction_close(struct mfd_compaction *c)
+{
+	if (!c)
+		return;
+	ring_buffer__free(c->rb);
+	compaction_bpf__destroy(c->skel);
+	free(c);
+}

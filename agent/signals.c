@@ -1,0 +1,236 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * signals.c - compaction, reclaim, THP and proactive-score signals, one
+ * sample per interval (see signals.h).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define LOG_COMPONENT "signals"
+#include "log.h"
+#include "signals.h"
+
+#define THP_DIR "/sys/kernel/mm/transparent_hugepage"
+
+const double mfd_stall_bounds[MFD_STALL_BOUNDS] = {
+#define B(k) ((double)(1ull << ((k) + 1)) * 1e-6)
+	B(0),  B(1),  B(2),  B(3),  B(4),  B(5),  B(6),	 B(7),	B(8),
+	B(9),  B(10), B(11), B(12), B(13), B(14), B(15), B(16), B(17),
+	B(18), B(19), B(20), B(21), B(22), B(23), B(24),
+#undef B
+};
+
+void mfd_signals_init(struct mfd_signals *s, unsigned int hpage_order)
+{
+	memset(s, 0, sizeof(*s));
+	s->kmsg_fd = -1;
+	s->hpage_order = hpage_order;
+	mfd_signals_build_hists(s);
+}
+
+void mfd_signals_open_kmsg(struct mfd_signals *s, const char *path)
+{
+	int fd = mfd_kmsg_open(path);
+
+	if (fd < 0) {
+		log_warn("page allocation failures from the kernel log "
+			 "unavailable: opening %s failed: %s (needs "
+			 "CAP_SYSLOG when kernel.dmesg_restrict=1)",
+			 path ? path : "/dev/kmsg", strerror(-fd));
+		return;
+	}
+	s->kmsg_fd = fd;
+	s->have_kmsg = true;
+}
+
+int mfd_signals_set_pagetypeinfo(struct mfd_signals *s, double interval)
+{
+	s->pt_interval = interval;
+	if (interval <= 0) {
+		s->have_pt = false; /* off: no stale detail */
+		return 0;
+	}
+	if (!s->pt)
+		s->pt = calloc(1, sizeof(*s->pt));
+	if (!s->pt) {
+		s->pt_interval = 0;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+const struct mfd_pt_zone *mfd_signals_pt_zone(const struct mfd_signals *s,
+					      uint32_t node, const char *name)
+{
+	if (!s || !s->have_pt)
+		return NULL;
+	for (unsigned int i = 0; i < s->pt->nr_zones; i++)
+		if (s->pt->zones[i].node == node &&
+		    !strcmp(s->pt->zones[i].zone, name))
+			return &s->pt->zones[i];
+	return NULL;
+}
+
+static void kmsg_close(struct mfd_signals *s)
+{
+	if (s->kmsg_fd >= 0)
+		close(s->kmsg_fd);
+	s->kmsg_fd = -1;
+	s->have_kmsg = false;
+}
+
+void mfd_signals_close(struct mfd_signals *s)
+{
+	free(s->pt);
+	s->pt = NULL;
+	s->have_pt = false;
+	kmsg_close(s);
+}
+
+static void build(struct mfd_histogram *h, const struct mfd_stall_hist *sh,
+		  unsigned int o)
+{
+	mfd_histogram_init(h, mfd_stall_bounds, MFD_STALL_BOUNDS);
+	/* Slot k holds latencies below 2^(k+1) µs, the last slot the
+	 * overflow: exactly the explicit buckets (bounds[k] = 2^(k+1) µs). */
+	for (unsigned int k = 0; k < MFD_COMP_SLOTS; k++) {
+		h->counts[k] = sh->slot[o][k];
+		h->count += sh->slot[o][k];
+	}
+	h->sum = (double)sh->sum_ns[o] / 1e9;
+}
+
+void mfd_signals_build_hists(struct mfd_signals *s)
+{
+	for (unsigned int o = 0; o < MFD_COMP_MAX_ORDERS; o++) {
+		build(&s->compact_hist[o], &s->ct.s.compact, o);
+		build(&s->reclaim_hist[o], &s->ct.s.reclaim, o);
+	}
+}
+
+void mfd_signals_add_stall(struct mfd_signals *s,
+			   const struct mfd_stall_event *e)
+{
+	s->stall_records++;
+	s->recent[s->recent_head] = *e;
+	s->recent_head = (s->recent_head + 1) % MFD_SIGNALS_RECENT;
+	if (s->recent_count < MFD_SIGNALS_RECENT)
+		s->recent_count++;
+}
+
+const struct mfd_stall_event *mfd_signals_recent(const struct mfd_signals *s,
+						 unsigned int i)
+{
+	if (i >= s->recent_count)
+		return NULL;
+	return &s->recent[(s->recent_head + MFD_SIGNALS_RECENT - 1 - i) %
+			  MFD_SIGNALS_RECENT];
+}
+
+unsigned int mfd_signals_hpage_order(const char *thp_dir, int pageblock_order)
+{
+	char path[512], *buf = NULL;
+	long page = sysconf(_SC_PAGESIZE);
+	uint64_t sz;
+	size_t len;
+	unsigned int o = 0;
+
+	snprintf(path, sizeof(path), "%s/hpage_pmd_size",
+		 thp_dir ? thp_dir : THP_DIR);
+	if (page > 0 && !mfd_procfs_read_file(path, 64, &buf, &len) &&
+	    !mfd_vmstat_parse_u64(buf, len, &sz) && sz >= (uint64_t)page) {
+		while (((uint64_t)page << o) < sz && o < 30)
+			o++;
+		free(buf);
+		return o;
+	}
+	free(buf);
+	return pageblock_order > 0 ? (unsigned int)pageblock_order : 9;
+}
+
+static int read_proactiveness(const char *proc_dir)
+{
+	char path[512], *buf = NULL;
+	uint64_t v;
+	size_t len;
+	int rc = -1;
+
+	snprintf(path, sizeof(path), "%s/sys/vm/compaction_proactiveness",
+		 proc_dir);
+	if (!mfd_procfs_read_file(path, 64, &buf, &len) &&
+	    !mfd_vmstat_parse_u64(buf, len, &v) && v <= 100)
+		rc = (int)v;
+	free(buf);
+	return rc;
+}
+
+void mfd_signals_sample(struct mfd_signals *s, struct mfd_compaction *c,
+			const char *proc_dir, const struct mfd_snapshot *snap)
+{
+	struct mfd_parse_error perr = { 0 };
+	int err;
+
+	if (c) {
+		err = mfd_compaction_read(c, &s->ct);
+		if (err) {
+			log_warn("reading compaction counters failed: %s",
+				 strerror(-err));
+		} else {
+			s->have_totals = true;
+			mfd_signals_build_hists(s);
+		}
+	}
+	if (s->kmsg_fd >= 0) {
+		err = mfd_kmsg_drain(s->kmsg_fd, &s->af);
+		if (err) {
+			log_warn("reading /dev/kmsg failed: %s; allocation "
+				 "failure counts stop here",
+				 strerror(-err));
+			kmsg_close(s);
+		}
+	}
+	err = mfd_vmstat_read(proc_dir, &s->vm, &perr);
+	if (err) {
+		if (!s->vm_logged)
+			log_warn("%s (line %u): vmstat counters absent",
+				 perr.msg, perr.line);
+		s->have_vmstat = false;
+		s->vm_logged = true; /* once, not every interval */
+	} else {
+		s->vm_logged = false;
+		s->have_vmstat = true;
+		mfd_mthp_read(THP_DIR, &s->vm);
+	}
+	if (s->pt && s->pt_interval > 0) {
+		uint64_t now = mfd_now_mono_ns();
+
+		/* 1% slack: a tick that lands just before the interval
+		 * would otherwise double it */
+		if (!s->pt_last_mono_ns || (double)(now - s->pt_last_mono_ns) >=
+						   s->pt_interval * 0.99e9) {
+			s->pt_last_mono_ns = now;
+			err = mfd_pagetypeinfo_read(proc_dir, s->pt, &perr);
+			if (err) {
+				if (!s->pt_logged)
+					log_warn("%s (line %u): migratetype "
+						 "detail absent",
+						 perr.msg, perr.line);
+				s->pt_logged = true;
+				s->have_pt = false;
+			} else {
+				s->pt_logged = false;
+				s->have_pt = true;
+			}
+		}
+	}
+	s->have_scores = false;
+	if (snap && snap->nr_zones) {
+		mfd_frag_scores_compute(snap, s->hpage_order,
+					read_proactiveness(proc_dir),
+					&s->scores);
+		s->have_scores = true;
+	}
+}

@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * signals.h - why high-order allocations fail: compaction and reclaim
+ * stalls (bpf/compaction.bpf.c), /proc/vmstat and mTHP counters
+ * (agent/vmstat.c) and the kernel's proactive-compaction score
+ * (agent/fragscore.c), gathered once per interval.
+ *
+ * struct mfd_state points at one of these (st->signals); views and the
+ * metric catalogue read it, the loop fills it with mfd_signals_sample().
+ */
+#ifndef MFD_SIGNALS_H
+#define MFD_SIGNALS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "compaction_probe.h"
+#include "fragscore.h"
+#include "kmsg.h"
+#include "pagetypeinfo.h"
+#include "snapshot.h"
+#include "state.h"
+#include "vmstat.h"
+
+/* Explicit bounds of the stall histograms, seconds: 2 µs, 4 µs, ...
+ * 2^25 µs (the log2 slots of bpf/compaction.h, last slot = overflow). */
+#define MFD_STALL_BOUNDS (MFD_COMP_SLOTS - 1)
+extern const double mfd_stall_bounds[MFD_STALL_BOUNDS];
+
+/* Long stalls kept for views and log exporters. */
+#define MFD_SIGNALS_RECENT 64
+
+struct mfd_signals {
+	/* BPF stall/wake-up signals */
+	unsigned int bpf_signals; /* MFD_SIG_* bits attached (0: none) */
+	char bpf_why[256]; /* why none attached, when bpf_signals == 0 */
+	bool have_totals; /* ct was read at least once */
+	struct mfd_compaction_totals ct; /* exact kernel-side counters */
+	/* Histograms derived from ct (seconds), one per requested order. */
+	struct mfd_histogram compact_hist[MFD_COMP_MAX_ORDERS];
+	struct mfd_histogram reclaim_hist[MFD_COMP_MAX_ORDERS];
+	uint64_t stall_records; /* long-stall records received */
+	struct mfd_stall_event recent[MFD_SIGNALS_RECENT]; /* ring */
+	unsigned int recent_head, recent_count;
+
+	/* /proc/vmstat and mTHP stats */
+	bool have_vmstat; /* vm holds a good read */
+	bool vm_logged; /* the current read failure was logged */
+	struct mfd_vmstat vm;
+
+	/* page allocation failures from /dev/kmsg */
+	int kmsg_fd; /* -1 when not open */
+	bool have_kmsg; /* af is being counted */
+	struct mfd_allocfail_stats af;
+
+	/* migratetype detail (opt-in) */
+	double pt_interval; /* seconds between reads; 0: off */
+	uint64_t pt_last_mono_ns; /* when pt was last read */
+	bool have_pt; /* pt holds a good read */
+	bool pt_logged; /* the current read failure was logged */
+	struct mfd_pagetypeinfo *pt; /* allocated when pt_interval > 0 */
+
+	/* proactive compaction */
+	bool have_scores; /* scores match the state's snapshot */
+	unsigned int hpage_order; /* COMPACTION_HPAGE_ORDER */
+	struct mfd_frag_scores scores;
+};
+
+void mfd_signals_init(struct mfd_signals *s, unsigned int hpage_order);
+
+/* Open /dev/kmsg (path NULL) positioned at its end; on failure log why
+ * and leave the signal absent. */
+void mfd_signals_open_kmsg(struct mfd_signals *s, const char *path);
+/* Read /proc/pagetypeinfo every interval seconds (0: never). 0 or
+ * -ENOMEM. */
+int mfd_signals_set_pagetypeinfo(struct mfd_signals *s, double interval);
+/* The migratetype detail of the zone (node, name), or NULL. */
+const struct mfd_pt_zone *mfd_signals_pt_zone(const struct mfd_signals *s,
+					      uint32_t node, const char *name);
+
+/* Close what mfd_signals_open_kmsg() opened, free the pagetypeinfo
+ * buffer. */
+void mfd_signals_close(struct mfd_signals *s);
+
+/* Rebuild compact_hist/reclaim_hist from ct. Pure. */
+void mfd_signals_build_hists(struct mfd_signals *s);
+
+/* Account one long-stall record. */
+void mfd_signals_add_stall(struct mfd_signals *s,
+			   const struct mfd_stall_event *e);
+/* i-th most recent long stall (0 newest) or NULL. */
+const struct mfd_stall_event *mfd_signals_recent(const struct mfd_signals *s,
+						 unsigned int i);
+
+/*
+ * One interval: read the BPF counters (c may be NULL), proc_dir/vmstat,
+ * the mTHP stats and proc_dir/sys/vm/compaction_proactiveness, and score
+ * snap (may be NULL). Failures are logged and leave that part absent.
+ */
+void mfd_signals_sample(struct mfd_signals *s, struct mfd_compaction *c,
+			const char *proc_dir, const struct mfd_snapshot *snap);
+
+/* COMPACTION_HPAGE_ORDER of the running kernel: HPAGE_PMD_ORDER from
+ * thp_dir/hpage_pmd_size when THP is built in, else pageblock_order. */
+unsigned int mfd_signals_hpage_order(const char *thp_dir, int pageblock_order);
+
+#endif /* MFD_SIGNALS_H */
