@@ -43,6 +43,7 @@ struct mfd_config {
 	bool no_events; /* do not attach the extfrag tracepoint */
 	double duration; /* stop after this many seconds (0: run forever) */
 	double shutdown_timeout; /* seconds the final flush may take */
+	char *cgroup_root; /* cgroup v2 mount for pod attribution ("": auto) */
 	bool help; /* -h */
 	bool version; /* --version */
 

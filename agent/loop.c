@@ -19,16 +19,24 @@
 #include <event2/event.h>
 
 #define LOG_COMPONENT "loop"
+#include "cgroup_attr.h"
 #include "exporter.h"
 #include "extfrag_probe.h"
+#include "format.h"
 #include "log.h"
 #include "loop.h"
+#include "privs.h"
 #include "state.h"
 #include "tui.h"
 #include "view.h"
 
 /* Events kept for /api/v1/events and friends. */
 #define MFD_RECENT_EVENTS 256
+/* Pod attribution: cgroups cached, and the least time between two walks
+ * of the cgroup hierarchy (a walk happens only when an unknown cgroup id
+ * shows up). */
+#define MFD_CGROUP_CACHE 4096
+#define MFD_CGROUP_RESCAN_NS 1000000000ull
 
 struct agent {
 	struct mfd_config *cfg; /* replaced in place on SIGHUP */
@@ -61,6 +69,10 @@ static void on_event(const struct mfd_extfrag_event *e, void *arg)
 	struct agent *a = arg;
 
 	mfd_state_add_event(&a->st, e);
+	/* Resolve the pod now, while the cgroup surely exists, so the
+	 * first export already carries it (a cache hit after the first). */
+	mfd_cgroup_attr_lookup(a->st.cgattr, e->cgroup_id, e->tgid,
+			       mfd_now_mono_ns());
 	mfd_exporters_on_event(a->exporters, &a->st, e);
 }
 
@@ -264,6 +276,33 @@ static void on_deadline(evutil_socket_t fd, short what, void *arg)
 	event_base_loopbreak(a->base);
 }
 
+/* The BPF work of one interval, run by mfd_privs_drop() to learn which
+ * capabilities it still needs. */
+static int privs_check(void *arg)
+{
+	struct agent *a = arg;
+	struct mfd_extfrag_totals t;
+
+	if (a->col->active == MFD_SOURCE_BPF &&
+	    mfd_zones_snapshot(a->col->zones, a->scratch))
+		return -1;
+	if (a->xf && mfd_extfrag_read_totals(a->xf, &t))
+		return -1;
+	return 0;
+}
+
+static void drop_privileges(struct agent *a)
+{
+	char kept[128];
+	int err = mfd_privs_drop(privs_check, a, kept, sizeof(kept));
+
+	if (err)
+		log_warn("could not drop capabilities: %s", strerror(-err));
+	else
+		log_info("capabilities dropped after loading BPF; kept: %s",
+			 kept);
+}
+
 static struct timeval to_tv(double seconds)
 {
 	struct timeval tv;
@@ -296,6 +335,11 @@ int mfd_loop_run(struct mfd_config *cfg, const struct mfd_kinfo *k,
 	}
 	a.st.interval = cfg->interval;
 	mfd_screen_init(&a.screen, 80);
+	a.st.cgattr = mfd_cgroup_attr_new(cfg->cgroup_root, "/proc",
+					  MFD_CGROUP_CACHE,
+					  MFD_CGROUP_RESCAN_NS);
+	if (!a.st.cgattr)
+		log_warn("no memory for pod attribution; continuing without");
 
 	if (cfg->no_events) {
 		snprintf(a.xf_why, sizeof(a.xf_why), "disabled by --no-events");
@@ -357,6 +401,9 @@ int mfd_loop_run(struct mfd_config *cfg, const struct mfd_kinfo *k,
 			nev++;
 		}
 	}
+	/* Everything that needs a capability is done: programs loaded and
+	 * attached, maps created, exporters' sockets bound. */
+	drop_privileges(&a);
 	tv = to_tv(cfg->interval);
 	a.tick = event_new(a.base, -1, EV_PERSIST, on_tick, &a);
 	if (!a.tick || event_add(a.tick, &tv))
@@ -375,6 +422,11 @@ int mfd_loop_run(struct mfd_config *cfg, const struct mfd_kinfo *k,
 		event_del(a.tick);
 		shutdown_flush(&a);
 		a.exit_code = 0;
+		if (cfg->headless && cfg->format == MFD_FORMAT_JSON &&
+		    (mfd_format_state_json(&a.st, stdout) || fflush(stdout))) {
+			log_error("writing the state as JSON failed");
+			a.exit_code = 1;
+		}
 	}
 
 cleanup:
@@ -388,6 +440,7 @@ cleanup:
 			event_free(evs[i]);
 	mfd_exporters_destroy(a.exporters);
 	mfd_extfrag_close(a.xf);
+	mfd_cgroup_attr_free(a.st.cgattr);
 	mfd_state_free(&a.st);
 	mfd_screen_free(&a.screen);
 	if (a.base)
