@@ -120,6 +120,13 @@ const struct mfd_option mfd_options[] = {
 	  .type = MFD_OPT_FLAG,
 	  .offset = OFF(probe),
 	  .help = "check BTF, privileges and both BPF programs, then exit" },
+	{ .name = "healthcheck",
+	  .type = MFD_OPT_STRING,
+	  .offset = OFF(healthcheck),
+	  .def = "",
+	  .arg = "URL",
+	  .help = "GET URL (the agent's /healthz), exit 0 on 2xx, else 1: "
+		  "the image's HEALTHCHECK, which has no curl" },
 	{ .name = "no-events",
 	  .key = "collection.no_events",
 	  .type = MFD_OPT_FLAG,

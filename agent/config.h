@@ -36,6 +36,7 @@ struct mfd_config {
 	int format; /* enum mfd_format for --once */
 	int source; /* enum mfd_source_mode */
 	bool probe; /* --probe: check what works, exit */
+	char *healthcheck; /* --healthcheck URL: GET it, exit 0 on 2xx */
 	int log_level; /* enum mfd_log_level */
 	int ringbuf_kib; /* extfrag ring buffer size */
 	int max_procs; /* processes tracked by the -s table */

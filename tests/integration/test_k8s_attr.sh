@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Pod attribution, live: a real cgroup v2 directory named the way kubelet
+# (systemd driver, containerd) names a Burstable pod's container; the
+# workload runs inside it; its extfrag events must carry that pod's UID,
+# container id and QoS class, and the cgroup id must be the directory's
+# inode number (the kernel's own answer, read with stat).
+. "$(dirname "$0")/lib.sh" "$@"
+need_root
+FRAG="$BUILD/mfd-fragment"
+[ -x "$FRAG" ] || { fail "workload $FRAG not built"; finish; }
+if [ -f /sys/fs/cgroup/cgroup.controllers ]; then ROOT=/sys/fs/cgroup
+elif [ -f /sys/fs/cgroup/unified/cgroup.controllers ]; then ROOT=/sys/fs/cgroup/unified
+else echo "skipped: no cgroup v2 hierarchy mounted"; exit 77; fi
+
+uid=$(cat /proc/sys/kernel/random/uuid)
+cid=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
+top="$ROOT/mfd-test-$$"
+pod="$top/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod${uid//-/_}.slice"
+ctr="$pod/cri-containerd-$cid.scope"
+mkdir -p "$ctr"
+rmcg() { # leaf first; the workload has exited by then
+	local d
+	for d in "$ctr" "$pod" "${pod%/*}" "${pod%/*/*}" "$top"; do rmdir "$d" 2>/dev/null || true; done
+}
+trap 'rmcg; cleanup' EXIT
+want_id=$(stat -c %i "$ctr")
+
+"$AGENT" --headless -d 0.5 --format json --cgroup-root "$ROOT" >"$TMP/state.json" 2>"$TMP/err" &
+apid=$!
+PIDS+=("$apid")
+for _ in $(seq 100); do grep -q "collecting every" "$TMP/err" && break; sleep 0.1; done
+# The shell moves itself into the container's cgroup, then becomes the
+# workload, so every event it causes is charged there.
+# (Other mfd-fragment processes may run on this machine: match by pid.)
+sh -c 'echo $$ >"$3" && echo $$ >"$1/cgroup.procs" && exec "$2" pt --seconds 6 --loop' \
+	sh "$ctr" "$FRAG" "$TMP/frag.pid" >"$TMP/frag.out" 2>&1 || true
+kill -TERM "$apid"
+rc=0
+wait "$apid" || rc=$?
+[ "$rc" -eq 0 ] && pass "agent exit 0 after SIGTERM" || fail "agent exit $rc"
+
+python3 - "$TMP/state.json" "$uid" "$cid" "$want_id" "$(cat "$TMP/frag.pid")" <<'PY' || fails=$((fails + 1))
+import json, sys
+state, uid, cid, want_id, pid = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
+s = json.load(open(state))
+rows = [p for p in s["procs"] if p["pid"] == pid]
+def check(ok, what):
+    print(("ok   - " if ok else "FAIL - ") + what)
+    return bool(ok)
+ok = check(rows, "the workload's events are in the table (%d events in all)" % s["events"])
+if rows:
+    p = rows[0]
+    ok &= check(p["cgroup_id"] == want_id, "cgroup_id %d is the directory's inode %d" % (p["cgroup_id"], want_id))
+    ok &= check(p.get("k8s.pod.uid") == uid, "k8s.pod.uid %s" % p.get("k8s.pod.uid"))
+    ok &= check(p.get("container.id") == cid, "container.id is the scope's id")
+    ok &= check(p.get("k8s.pod.qos") == "burstable", "k8s.pod.qos %s" % p.get("k8s.pod.qos"))
+    ok &= check(p.get("container.runtime") == "containerd", "container.runtime %s" % p.get("container.runtime"))
+others = [p for p in s["procs"] if p["pid"] != pid and p.get("k8s.pod.uid") == uid]
+ok &= check(not others, "no other process is attributed to the test pod")
+sys.exit(0 if ok else 1)
+PY
+finish
