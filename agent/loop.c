@@ -243,10 +243,12 @@ static void shutdown_flush(struct agent *a)
 	struct event *poll = NULL, *deadline = NULL;
 	struct timeval tv;
 
-	if (!a->exporters)
-		return;
+	/* The final snapshot, also without exporters: --headless --format
+	 * json prints the state it leaves. */
 	a->stopping = true;
 	sample(a);
+	if (!a->exporters)
+		return;
 	mfd_exporters_flush(a->exporters, &a->st);
 	if (!mfd_exporters_busy(a->exporters))
 		return;
