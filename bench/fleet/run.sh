@@ -23,9 +23,13 @@ AGENT=${MFD_AGENT:-$HERE/../../build/mfd-agent}
 INTERVAL=${INTERVAL:-10}
 EXPORT=${EXPORT:-60}
 PORT=${PORT:-9489}
+HELP=$("$AGENT" --help)
 for f in --replay --otlp-endpoint --record; do
-	"$AGENT" --help | grep -q -- "$f " || { echo "fleet: $AGENT has no $f (needs the OTLP and record/replay merges)" >&2; exit 77; }
+	grep -q -- "$f " <<<"$HELP" || { echo "fleet: $AGENT has no $f (needs the OTLP and record/replay merges)" >&2; exit 77; }
 done
+# Each instance would bind the HTTP server's default port: not here.
+HTTP_OFF=()
+grep -q -- "--http " <<<"$HELP" && HTTP_OFF=(--http off)
 TMP=$(mktemp -d /tmp/mfd-fleet.XXXXXX)
 PIDS=()
 cleanup() {
@@ -39,10 +43,16 @@ ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 HZ=$(getconf CLK_TCK)
 
-# 1. A recording of this machine, a few samples long (needs root for BPF;
-#    procfs otherwise).
-echo "fleet: recording 5 samples" >&2
-"$AGENT" --headless -d 1 --duration 5.5 --no-events --record "$TMP/rec.jsonl" >/dev/null 2>"$TMP/rec.err" ||
+# 1. A recording of this machine long enough for the whole run, taken
+#    fast (every 0.2 s) and replayed slowed down to one sample per
+#    INTERVAL, so every agent keeps producing fresh samples (a held last
+#    sample would not be exported again).
+WARMUP=$((EXPORT + 5))
+NSAMPLES=$(((WARMUP + SECONDS_MEASURED) / INTERVAL + 4))
+SPEED=$(python3 -c "print(0.2 / $INTERVAL)")
+echo "fleet: recording $NSAMPLES samples" >&2
+"$AGENT" --headless -d 0.2 --duration "$(python3 -c "print($NSAMPLES * 0.2 + 0.1)")" --no-events "${HTTP_OFF[@]}" \
+	--record "$TMP/rec.jsonl" >/dev/null 2>"$TMP/rec.err" ||
 	{ echo "fleet: recording failed: $(tail -3 "$TMP/rec.err")" >&2; exit 1; }
 
 # 2. The receiver.
@@ -59,14 +69,14 @@ APIDS=()
 for i in $(seq 1 "$N"); do
 	K8S_NODE_NAME="node-$i" OTEL_RESOURCE_ATTRIBUTES="host.name=node-$i,k8s.node.name=node-$i" \
 		OTEL_SERVICE_NAME=mfd-agent \
-		"$AGENT" --headless --replay "$TMP/rec.jsonl" --replay-speed 0 --replay-hold --no-events \
+		"$AGENT" --headless --replay "$TMP/rec.jsonl" --replay-speed "$SPEED" --replay-hold --no-events \
 		-d "$INTERVAL" --otlp-endpoint "http://127.0.0.1:$PORT" --export-interval "$EXPORT" \
-		--log-level warn >/dev/null 2>"$TMP/agent-$i.err" &
+		"${HTTP_OFF[@]}" --log-level warn >/dev/null 2>"$TMP/agent-$i.err" &
 	APIDS+=("$!")
 	PIDS+=("$!")
 done
 # Warm-up: every agent up and one full export round behind us.
-sleep $((EXPORT + 5))
+sleep "$WARMUP"
 alive=0
 for p in "${APIDS[@]}"; do kill -0 "$p" 2>/dev/null && alive=$((alive + 1)); done
 [ "$alive" -eq "$N" ] || { echo "fleet: only $alive of $N agents alive; e.g.: $(cat "$TMP"/agent-*.err | sort | uniq -c | sort -rn | head -3)" >&2; exit 1; }

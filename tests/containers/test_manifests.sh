@@ -46,7 +46,7 @@ sed 's/^/    /' "$TMP/d.out"
 
 # The agent YAML in the ConfigMap, checked by the agent (after the config
 # file support is merged), with the in-cluster paths pointed at temp files.
-if "$AGENT" --help | grep -q -- "--check-config"; then
+if grep -q -- "--check-config" <<<"$("$AGENT" --help)"; then
 	node -e '
 const Y = require(process.argv[1]);
 const d = Y.parseAllDocuments(require("fs").readFileSync(process.argv[2], "utf8"))[0].toJS();

@@ -12,7 +12,7 @@
 . "$(dirname "$0")/../integration/lib.sh" "$@"
 SRC=${3:-$(cd "$(dirname "$0")/../.." && pwd)}
 need_root
-"$AGENT" --help | grep -q -- "--http " || { echo "skipped: $AGENT has no --http yet (HTTP server merge)"; exit 77; }
+grep -q -- "--http " <<<"$("$AGENT" --help)" || { echo "skipped: $AGENT has no --http yet (HTTP server merge)"; exit 77; }
 PROM=$(command -v prometheus || echo /usr/bin/prometheus)
 [ -x "$PROM" ] || { echo "skipped: prometheus (Debian package) missing"; exit 77; }
 FRAG="$BUILD/mfd-fragment"

@@ -8,7 +8,7 @@
 # Ports 9487-9488.
 . "$(dirname "$0")/lib.sh" "$@"
 need_root
-"$AGENT" --help | grep -q -- "--otlp-headers-file" ||
+grep -q -- "--otlp-headers-file" <<<"$("$AGENT" --help)" ||
 	{ echo "skipped: $AGENT has no --otlp-headers-file yet (OTLP merge)"; exit 77; }
 token="mfd-secret-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 printf 'Authorization=Bearer %s\n' "$token" >"$TMP/headers"
