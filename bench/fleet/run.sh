@@ -39,7 +39,6 @@ cleanup() {
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
-ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 HZ=$(getconf CLK_TCK)
 
@@ -81,28 +80,37 @@ alive=0
 for p in "${APIDS[@]}"; do kill -0 "$p" 2>/dev/null && alive=$((alive + 1)); done
 [ "$alive" -eq "$N" ] || { echo "fleet: only $alive of $N agents alive; e.g.: $(cat "$TMP"/agent-*.err | sort | uniq -c | sort -rn | head -3)" >&2; exit 1; }
 
-snap() { # receiver stats, receiver ticks, agents' ticks
-	local s a=0 p
-	s=$(stats)
-	for p in "${APIDS[@]}"; do a=$((a + $(ticks "$p"))); done
-	echo "$s|$(ticks "$RPID")|$a"
+# One reading of everything at once: receiver counters, receiver CPU
+# ticks, the agents' summed CPU ticks, and the time.
+snap() {
+	python3 - "$PORT" "$RPID" "${APIDS[@]}" <<'PY'
+import sys, time, urllib.request
+port, rpid, pids = sys.argv[1], sys.argv[2], sys.argv[3:]
+def ticks(p):
+    try:
+        f = open("/proc/%s/stat" % p).read().rsplit(")", 1)[1].split()
+        return int(f[11]) + int(f[12])
+    except OSError:
+        return 0
+t = time.time()
+s = urllib.request.urlopen("http://127.0.0.1:%s/stats" % port, timeout=10).read().decode()
+print("%s|%d|%d|%f" % (s, ticks(rpid), sum(ticks(p) for p in pids), t))
+PY
 }
 s0=$(snap)
-t0=$(date +%s.%N)
 sleep "$SECONDS_MEASURED"
 s1=$(snap)
-t1=$(date +%s.%N)
 rss=0
 for p in "${APIDS[@]}"; do rss=$((rss + $(rss_kib "$p"))); done
 
-python3 - "$s0" "$s1" "$t0" "$t1" "$N" "$INTERVAL" "$EXPORT" "$HZ" "$rss" "${OUT:-}" "$(uname -r)" "$(nproc)" <<'PY'
+python3 - "$s0" "$s1" "$N" "$INTERVAL" "$EXPORT" "$HZ" "$rss" "${OUT:-}" "$(uname -r)" "$(nproc)" <<'PY'
 import json, sys
-s0, s1, t0, t1, n, interval, export, hz, rss, out, kernel, cpus = sys.argv[1:13]
+s0, s1, n, interval, export, hz, rss, out, kernel, cpus = sys.argv[1:11]
 def parse(s):
-    st, r, a = s.split("|")
-    return json.loads(st), int(r), int(a)
-(a0, r0, g0), (a1, r1, g1) = parse(s0), parse(s1)
-dt = float(t1) - float(t0); n = int(n); export = float(export); hz = int(hz)
+    st, r, a, t = s.split("|")
+    return json.loads(st), int(r), int(a), float(t)
+(a0, r0, g0, t0), (a1, r1, g1, t1) = parse(s0), parse(s1)
+dt = t1 - t0; n = int(n); export = float(export); hz = int(hz)
 req = a1["requests"] - a0["requests"]; byt = a1["bytes"] - a0["bytes"]
 res = {
     "agents": n, "sample_interval_s": float(interval), "export_interval_s": export,
@@ -119,8 +127,10 @@ res = {
     "by_path": {p: {"requests": a1["by_path"][p]["requests"] - a0["by_path"].get(p, {}).get("requests", 0),
                     "bytes": a1["by_path"][p]["bytes"] - a0["by_path"].get(p, {}).get("bytes", 0)} for p in a1["by_path"]},
 }
-# 10,000 nodes, on paper, from the per-node figures measured here.
-per_node_bps = res["bytes_per_node_per_export"] / export
+# 10,000 nodes, on paper: each node sends one request of about
+# bytes_per_request per export interval (measured per request, so a
+# loaded simulation host that delays exports does not shrink it).
+per_node_bps = (res["bytes_per_request"] or 0) / export
 res["extrapolated_10000_nodes"] = {
     "requests_per_s": round(10000 / export, 1),
     "ingest_bytes_per_s": round(per_node_bps * 10000),

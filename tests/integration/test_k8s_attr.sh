@@ -7,6 +7,10 @@
 # inode number (the kernel's own answer, read with stat).
 . "$(dirname "$0")/lib.sh" "$@"
 need_root
+# After the HTTP merge every loop-mode agent binds 127.0.0.1:9464 by
+# default; these tests do not need it (and must not collide on it).
+HTTP_OFF=()
+grep -q -- "--http " <<<"$("$AGENT" --help)" && HTTP_OFF=(--http off)
 FRAG="$BUILD/mfd-fragment"
 [ -x "$FRAG" ] || { fail "workload $FRAG not built"; finish; }
 if [ -f /sys/fs/cgroup/cgroup.controllers ]; then ROOT=/sys/fs/cgroup
@@ -26,7 +30,7 @@ rmcg() { # leaf first; the workload has exited by then
 trap 'rmcg; cleanup' EXIT
 want_id=$(stat -c %i "$ctr")
 
-"$AGENT" --headless -d 0.5 --format json --cgroup-root "$ROOT" >"$TMP/state.json" 2>"$TMP/err" &
+"$AGENT" "${HTTP_OFF[@]}" --headless -d 0.5 --format json --cgroup-root "$ROOT" >"$TMP/state.json" 2>"$TMP/err" &
 apid=$!
 PIDS+=("$apid")
 for _ in $(seq 100); do grep -q "collecting every" "$TMP/err" && break; sleep 0.1; done
