@@ -20,7 +20,7 @@ BUILD_PKGS=(build-essential cmake pkg-config clang llvm libbpf-dev libelf-dev
 	zlib1g-dev libevent-dev libjansson-dev libncurses-dev libcap-ng-dev)
 # Extra packages for the test suite (fixtures, peers, QEMU guests).
 TEST_PKGS=(libcmocka-dev python3 busybox-static cpio qemu-system-x86
-	stress-ng iproute2 libcap2-bin)
+	stress-ng iproute2 libcap2-bin prometheus)
 
 have_pkg() {
 	dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "ok installed"
