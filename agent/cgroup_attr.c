@@ -579,8 +579,14 @@ const struct mfd_k8s_attr *mfd_cgroup_attr_lookup(struct mfd_cgroup_attr *c,
 		}
 		rescan(c, now_ns);
 		s = find(c, cgroup_id);
-		if (!s)
+		if (!s) {
+			/* Not in a walk that just happened: a cgroup outside
+			 * every kubepods subtree (pruned) or already gone.
+			 * Remember that, so its next events do not walk
+			 * again. */
+			insert(c, cgroup_id, NULL);
 			return NULL;
+		}
 	} else {
 		c->stats.hits++;
 	}

@@ -347,7 +347,35 @@ static void test_cache_invalidation(void **state)
 		mfd_cgroup_attr_lookup(c, UINT64_MAX - 1, 0, 100 + 2 * limit));
 	mfd_cgroup_attr_get_stats(c, &st);
 	assert_int_equal(st.scans, 3);
-	assert_int_equal(st.entries, 4);
+	/* root, kubepods, qos, pod, and the unknown id remembered as "not
+	 * a pod": the container is gone */
+	assert_int_equal(st.entries, 5);
+	assert_null(mfd_cgroup_attr_lookup(c, id, 0, 100 + 2 * limit));
+	mfd_cgroup_attr_free(c);
+}
+
+/* Events from a cgroup the walk never enters (a deep systemd user unit)
+ * cost one walk, not one per rate-limit period. */
+static void test_cache_negative(void **state)
+{
+	const char *root = make_root();
+	const char *deep = "user.slice/user-1000.slice/user@1000.service/"
+			   "app.slice/app-foo.scope";
+	const uint64_t limit = 1000;
+	struct mfd_cgroup_attr_stats st;
+	struct mfd_cgroup_attr *c;
+	uint64_t id;
+
+	(void)state;
+	mkpath(root, deep);
+	id = ino(root, deep);
+	c = mfd_cgroup_attr_new(root, NULL, 64, limit);
+	assert_non_null(c);
+	for (uint64_t t = 1; t < 10 * limit; t += limit)
+		assert_null(mfd_cgroup_attr_lookup(c, id, 0, t));
+	mfd_cgroup_attr_get_stats(c, &st);
+	assert_int_equal(st.scans, 1);
+	assert_int_equal(st.hits, 9);
 	mfd_cgroup_attr_free(c);
 }
 
@@ -372,7 +400,8 @@ static void test_cache_bounded(void **state)
 	mfd_cgroup_attr_lookup(c, 12345, 0, 1);
 	mfd_cgroup_attr_get_stats(c, &st);
 	assert_int_equal(st.entries, 16);
-	assert_int_equal(st.overflow, 40 + 3 - 16);
+	/* 40 pods + root, kubepods, besteffort, and the looked-up id */
+	assert_int_equal(st.overflow, 40 + 3 + 1 - 16);
 	mfd_cgroup_attr_free(c);
 }
 
@@ -420,6 +449,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_cache_layouts, cleanup_root),
 		cmocka_unit_test_teardown(test_cache_invalidation,
 					  cleanup_root),
+		cmocka_unit_test_teardown(test_cache_negative, cleanup_root),
 		cmocka_unit_test_teardown(test_cache_bounded, cleanup_root),
 		cmocka_unit_test_teardown(test_v1_by_tgid, cleanup_root),
 	};
