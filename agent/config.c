@@ -167,7 +167,8 @@ const struct mfd_option mfd_options[] = {
 		.def = "table",
 		.choices = format_choices,
 		.arg = "FMT",
-		.help = "--once output: table, json or csv",
+		.help = "--once output: table, json or csv; with --headless, json "
+			"prints the process table at exit",
 		.section = "view",
 	},
 	{
@@ -398,6 +399,21 @@ const struct mfd_option mfd_options[] = {
 	  .restart = true,
 	  .help = "count failed page allocations per order on "
 		  "kmem:mm_page_alloc (allocation fast path)" },
+	{ .name = "healthcheck",
+	  .type = MFD_OPT_STRING,
+	  .offset = OFF(healthcheck),
+	  .def = "",
+	  .arg = "URL",
+	  .help = "GET URL (the agent's /healthz), exit 0 on 2xx, else 1: "
+		  "the image's HEALTHCHECK, which has no curl" },
+	{ .name = "cgroup-root",
+	  .key = "attribution.cgroup_root",
+	  .type = MFD_OPT_STRING,
+	  .offset = OFF(cgroup_root),
+	  .def = "",
+	  .arg = "DIR",
+	  .help = "cgroup v2 mount whose kubelet names give k8s.pod.uid, "
+		  "container.id (default /sys/fs/cgroup)" },
 	{
 		.name = "log-level",
 		.key = "log.level",

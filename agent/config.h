@@ -52,6 +52,7 @@ struct mfd_config {
 	int format; /* enum mfd_format for --once */
 	int source; /* enum mfd_source_mode */
 	bool probe; /* --probe: check what works, exit */
+	char *healthcheck; /* --healthcheck URL: GET it, exit 0 on 2xx */
 	int log_level; /* enum mfd_log_level */
 	int log_format; /* enum mfd_log_format */
 	int ringbuf_kib; /* extfrag ring buffer size */
@@ -79,6 +80,7 @@ struct mfd_config {
 	double replay_speed; /* 1 recorded pace, N times faster, 0 at once */
 	bool replay_hold; /* keep running after the last replayed sample */
 	char *replay_at; /* --replay-at: start at this time, or NULL */
+	char *cgroup_root; /* cgroup v2 mount for pod attribution ("": auto) */
 	bool help; /* -h */
 	bool version; /* --version */
 	char *config_file; /* --config FILE or $MFD_CONFIG, or NULL */

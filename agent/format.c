@@ -4,6 +4,9 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdlib.h>
+
+#include "cgroup_attr.h"
 
 #include "format.h"
 #include "indices.h"
@@ -181,4 +184,94 @@ int mfd_format_csv(const struct mfd_snapshot *snap, FILE *out)
 		}
 	}
 	return ferror(out) ? -EIO : 0;
+}
+
+/* One process row: the -s table's numbers plus its pod, when it has one. */
+static json_t *proc_to_json(const struct mfd_state *st,
+			    const struct mfd_proc_stat *p)
+{
+	const struct mfd_k8s_attr *k;
+	json_t *o = json_object();
+	int err = 0;
+
+	if (!o)
+		return NULL;
+	err |= json_object_set_new(o, "pid", json_integer(p->tgid));
+	err |= json_object_set_new(o, "comm", json_string(p->comm));
+	err |= json_object_set_new(o, "events",
+				   json_integer((json_int_t)p->count));
+	err |= json_object_set_new(o, "fragmenting",
+				   json_integer((json_int_t)p->fragmenting));
+	err |= json_object_set_new(o, "cgroup_id",
+				   json_integer((json_int_t)p->cgroup_id));
+	k = mfd_cgroup_attr_lookup(st->cgattr, p->cgroup_id, p->tgid,
+				   mfd_now_mono_ns());
+	if (k) {
+		err |= json_object_set_new(o, "k8s.pod.uid",
+					   json_string(k->pod_uid));
+		err |= json_object_set_new(o, "container.id",
+					   json_string(k->container_id));
+		err |= json_object_set_new(
+			o, "k8s.pod.qos",
+			json_string(mfd_k8s_qos_name(k->qos)));
+		err |= json_object_set_new(o, "container.runtime",
+					   json_string(k->container_runtime));
+	}
+	if (err) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+int mfd_format_state_json(const struct mfd_state *st, FILE *out)
+{
+	const struct mfd_proc_stat **top = NULL;
+	json_t *root = json_object(), *procs = json_array();
+	size_t n = 0;
+	int err = 0;
+
+	if (!root || !procs)
+		goto nomem;
+	if (st->procs.used) {
+		top = calloc(st->procs.used, sizeof(*top));
+		if (!top)
+			goto nomem;
+		n = mfd_extfrag_table_sorted(&st->procs, top, st->procs.used);
+	}
+	err |= json_object_set_new(
+		root, "source",
+		st->have_snap ? json_string(mfd_source_name(st->snap->source)) :
+				json_null());
+	err |= json_object_set_new(root, "samples",
+				   json_integer((json_int_t)st->samples));
+	err |= json_object_set_new(
+		root, "sample_failures",
+		json_integer((json_int_t)st->sample_failures));
+	err |= json_object_set_new(root, "events_attached",
+				   json_boolean(st->have_events));
+	err |= json_object_set_new(root, "events",
+				   json_integer((json_int_t)st->totals.events));
+	err |= json_object_set_new(root, "ringbuf_drops",
+				   json_integer((json_int_t)st->totals.drops));
+	for (size_t i = 0; i < n; i++) {
+		json_t *o = proc_to_json(st, top[i]);
+
+		if (!o || json_array_append_new(procs, o))
+			goto nomem;
+	}
+	err |= json_object_set(root, "procs", procs);
+	if (err)
+		goto nomem;
+	err = json_dumpf(root, out, JSON_COMPACT) ? -EIO : 0;
+	if (!err && fputc('\n', out) == EOF)
+		err = -EIO;
+	goto out;
+nomem:
+	err = -ENOMEM;
+out:
+	free(top);
+	json_decref(procs);
+	json_decref(root);
+	return err;
 }

@@ -13,6 +13,7 @@
 #include <jansson.h>
 
 #include "snapshot.h"
+#include "state.h"
 
 /* New reference to the snapshot as a JSON object, or NULL on ENOMEM. */
 json_t *mfd_snapshot_to_json(const struct mfd_snapshot *snap);
@@ -21,6 +22,16 @@ json_t *mfd_snapshot_to_json(const struct mfd_snapshot *snap);
  * and order). 0 or -errno. */
 int mfd_format_json(const struct mfd_snapshot *snap, FILE *out);
 int mfd_format_csv(const struct mfd_snapshot *snap, FILE *out);
+
+/*
+ * The agent's state as one JSON object (--headless --format json prints it
+ * at exit): source, samples, sample_failures, events_attached, events,
+ * ringbuf_drops, and procs[] (the whole per-process table, most events
+ * first: pid, comm, events, fragmenting, cgroup_id, and k8s.pod.uid,
+ * container.id, k8s.pod.qos, container.runtime for tasks in a pod).
+ * 0 or -errno.
+ */
+int mfd_format_state_json(const struct mfd_state *st, FILE *out);
 
 /* A thousandths index as a JSON/CSV decimal: exactly what debugfs prints,
  * divided out (-1.000 -> -1, 0.351 -> 0.351). */

@@ -19,12 +19,14 @@
 #include <event2/event.h>
 
 #define LOG_COMPONENT "loop"
-#include "exporter.h"
+#include "cgroup_attr.h"
 #include "compaction_probe.h"
+#include "exporter.h"
 #include "extfrag_probe.h"
 #include "format.h"
 #include "log.h"
 #include "loop.h"
+#include "privs.h"
 #include "signals.h"
 #include "state.h"
 #include "tui.h"
@@ -32,6 +34,11 @@
 
 /* Events kept for /api/v1/events and friends. */
 #define MFD_RECENT_EVENTS 256
+/* Pod attribution: cgroups cached, and the least time between two walks
+ * of the cgroup hierarchy (a walk happens only when an unknown cgroup id
+ * shows up). */
+#define MFD_CGROUP_CACHE 4096
+#define MFD_CGROUP_RESCAN_NS 1000000000ull
 
 struct agent {
 	struct mfd_config *cfg; /* replaced in place on SIGHUP */
@@ -67,6 +74,10 @@ static void on_event(const struct mfd_extfrag_event *e, void *arg)
 	struct agent *a = arg;
 
 	mfd_state_add_event(&a->st, e);
+	/* Resolve the pod now, while the cgroup surely exists, so the
+	 * first export already carries it (a cache hit after the first). */
+	mfd_cgroup_attr_lookup(a->st.cgattr, e->cgroup_id, e->tgid,
+			       mfd_now_mono_ns());
 	mfd_exporters_on_event(a->exporters, &a->st, e);
 }
 
@@ -368,10 +379,12 @@ static void shutdown_flush(struct agent *a)
 	struct event *poll = NULL, *deadline = NULL;
 	struct timeval tv;
 
-	if (!a->exporters)
-		return;
+	/* The final snapshot, also without exporters: --headless --format
+	 * json prints the state it leaves. */
 	a->stopping = true;
 	sample(a);
+	if (!a->exporters)
+		return;
 	mfd_exporters_flush(a->exporters, &a->st);
 	if (!mfd_exporters_busy(a->exporters))
 		return;
@@ -399,6 +412,33 @@ static void on_deadline(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	log_info("--duration reached, shutting down");
 	event_base_loopbreak(a->base);
+}
+
+/* The BPF work of one interval, run by mfd_privs_drop() to learn which
+ * capabilities it still needs. */
+static int privs_check(void *arg)
+{
+	struct agent *a = arg;
+	struct mfd_extfrag_totals t;
+
+	if (a->col->active == MFD_SOURCE_BPF &&
+	    mfd_zones_snapshot(a->col->zones, a->scratch))
+		return -1;
+	if (a->xf && mfd_extfrag_read_totals(a->xf, &t))
+		return -1;
+	return 0;
+}
+
+static void drop_privileges(struct agent *a)
+{
+	char kept[128];
+	int err = mfd_privs_drop(privs_check, a, kept, sizeof(kept));
+
+	if (err)
+		log_warn("could not drop capabilities: %s", strerror(-err));
+	else
+		log_info("capabilities dropped after loading BPF; kept: %s",
+			 kept);
 }
 
 static struct timeval to_tv(double seconds)
@@ -434,6 +474,11 @@ int mfd_loop_run(struct mfd_config *cfg, const struct mfd_kinfo *k,
 	}
 	a.st.interval = cfg->interval;
 	mfd_screen_init(&a.screen, 80);
+	a.st.cgattr = mfd_cgroup_attr_new(cfg->cgroup_root, "/proc",
+					  MFD_CGROUP_CACHE,
+					  MFD_CGROUP_RESCAN_NS);
+	if (!a.st.cgattr)
+		log_warn("no memory for pod attribution; continuing without");
 
 	/* The stall programs first: the extfrag link is what tests and
 	 * operators watch for "the agent is up", so it comes last. */
@@ -521,6 +566,9 @@ int mfd_loop_run(struct mfd_config *cfg, const struct mfd_kinfo *k,
 			nev++;
 		}
 	}
+	/* Everything that needs a capability is done: programs loaded and
+	 * attached, maps created, exporters' sockets bound. */
+	drop_privileges(&a);
 	tv = to_tv(mfd_collector_next_delay(col, cfg->interval));
 	a.tick = event_new(a.base, -1, EV_PERSIST, on_tick, &a);
 	if (!a.tick || event_add(a.tick, &tv))
@@ -548,6 +596,11 @@ int mfd_loop_run(struct mfd_config *cfg, const struct mfd_kinfo *k,
 		event_del(a.tick);
 		shutdown_flush(&a);
 		a.exit_code = 0;
+		if (cfg->headless && cfg->format == MFD_FORMAT_JSON &&
+		    (mfd_format_state_json(&a.st, stdout) || fflush(stdout))) {
+			log_error("writing the state as JSON failed");
+			a.exit_code = 1;
+		}
 	}
 
 cleanup:
@@ -562,6 +615,7 @@ cleanup:
 	mfd_exporters_destroy(a.exporters);
 	mfd_extfrag_close(a.xf);
 	mfd_compaction_close(a.cp);
+	mfd_cgroup_attr_free(a.st.cgattr);
 	mfd_state_free(&a.st);
 	if (a.sig)
 		mfd_signals_close(a.sig);

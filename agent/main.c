@@ -14,6 +14,7 @@
 #include "config.h"
 #include "extfrag_probe.h"
 #include "format.h"
+#include "healthcheck.h"
 #include "kinfo.h"
 #include "log.h"
 #include "loop.h"
@@ -211,6 +212,19 @@ int main(int argc, char **argv)
 		/* Everything was validated while loading; errors exit 2. */
 		mfd_config_print(stdout, &cfg);
 		rc = fflush(stdout) ? 1 : 0;
+		goto out;
+	}
+	if (cfg.healthcheck && *cfg.healthcheck) {
+		char why[256];
+		int st =
+			mfd_healthcheck(cfg.healthcheck, 3.0, why, sizeof(why));
+
+		if (st < 0)
+			fprintf(stderr, "mfd-agent: healthcheck: %s\n", why);
+		else if (st < 200 || st > 299)
+			fprintf(stderr, "mfd-agent: healthcheck: %s: %s\n",
+				cfg.healthcheck, why);
+		rc = st >= 200 && st <= 299 ? 0 : 1;
 		goto out;
 	}
 	mfd_log_set_level((enum mfd_log_level)cfg.log_level);

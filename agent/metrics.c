@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "../exporters/exporter.h"
+#include "cgroup_attr.h"
 #include "metrics.h"
 #include "signals.h"
 
@@ -57,6 +58,22 @@ static void zone_attrs(struct mfd_point *p, const struct mfd_zone *z)
 {
 	attr_int(p, "numa.node", z->node);
 	attr_str(p, "zone", z->name);
+}
+
+void mfd_metrics_k8s_attrs(struct mfd_point *p, const struct mfd_state *st,
+			   uint64_t cgroup_id, uint32_t tgid)
+{
+	const struct mfd_k8s_attr *k;
+
+	k = mfd_cgroup_attr_lookup(st->cgattr, cgroup_id, tgid,
+				   mfd_now_mono_ns());
+	if (!k)
+		return; /* not in a pod: no k8s attributes at all */
+	attr_str(p, "k8s.pod.uid", k->pod_uid);
+	if (k->container_id[0])
+		attr_str(p, "container.id", k->container_id);
+	if (k->qos != MFD_QOS_UNKNOWN)
+		attr_str(p, "k8s.pod.qos", mfd_k8s_qos_name(k->qos));
 }
 
 /* --- per zone and order ------------------------------------------------ */
@@ -413,6 +430,7 @@ static int emit_proc_events(const struct mfd_metric_desc *d,
 		point_init(&p, d, st, 0);
 		attr_int(&p, "process.pid", top[i]->tgid);
 		attr_str(&p, "process.executable.name", top[i]->comm);
+		mfd_metrics_k8s_attrs(&p, st, top[i]->cgroup_id, top[i]->tgid);
 		p.i = (int64_t)top[i]->fragmenting;
 		rc = fn(&p, arg);
 		if (rc)
@@ -1067,8 +1085,11 @@ const struct mfd_metric_desc mfd_metric_catalog[] = {
 	  emit_ringbuf_drops },
 	{ "mfd.process.extfrag.fragmenting_events",
 	  "mfd_process_extfrag_fragmenting_events_total", MFD_METRIC_SUM, false,
-	  "{event}", "process.pid, process.executable.name",
-	  "Fragmenting fallbacks caused by each of the top 20 processes",
+	  "{event}",
+	  "process.pid, process.executable.name, k8s.pod.uid, container.id, "
+	  "k8s.pod.qos",
+	  "Fragmenting fallbacks caused by each of the top 20 processes "
+	  "(k8s.* and container.id only for tasks in a pod)",
 	  emit_proc_events },
 	{ "mfd.compaction.stall.duration",
 	  "mfd_compaction_stall_duration_seconds", MFD_METRIC_HISTOGRAM, true,

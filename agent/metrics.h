@@ -74,6 +74,15 @@ extern const unsigned int mfd_metric_catalog_len;
 /* Walk every point the state has now. Returns 0 or fn's non-zero value. */
 int mfd_metrics_walk(const struct mfd_state *st, mfd_point_fn fn, void *arg);
 
+/*
+ * Add k8s.pod.uid, container.id and k8s.pod.qos to p when the task with
+ * this cgroup id (tgid on cgroup v1) runs in a Kubernetes pod; nothing
+ * otherwise. The strings live in st->cgattr's cache until its next lookup,
+ * so use p before the next call. For per-process metrics and event logs.
+ */
+void mfd_metrics_k8s_attrs(struct mfd_point *p, const struct mfd_state *st,
+			   uint64_t cgroup_id, uint32_t tgid);
+
 /* Prometheus label name for an OTel attribute key ("numa.node" ->
  * "numa_node"), written into buf. */
 const char *mfd_metrics_prom_label(const char *key, char *buf,

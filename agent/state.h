@@ -76,6 +76,7 @@ struct mfd_export_stats {
 
 struct mfd_exporter;
 struct mfd_signals;
+struct mfd_cgroup_attr;
 
 struct mfd_state {
 	const struct mfd_kinfo *kinfo;
@@ -101,6 +102,9 @@ struct mfd_state {
 
 	struct mfd_histogram collect_hist; /* collection duration, seconds */
 	struct mfd_exporter *exporters; /* for self-telemetry; may be NULL */
+	/* cgroup id -> pod/container (agent/cgroup_attr.h); may be NULL.
+	 * Not const through a const state: lookups fill its cache. */
+	struct mfd_cgroup_attr *cgattr;
 };
 
 /* 0 or -ENOMEM. max_procs and recent bound the two event tables. */

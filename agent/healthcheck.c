@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * healthcheck.c - one HTTP/1.0 GET over a plain socket (see healthcheck.h).
+ */
+#include <errno.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "healthcheck.h"
+
+static int copy(char *dst, size_t cap, const char *s, size_t n)
+{
+	if (n >= cap)
+		return -EINVAL;
+	memcpy(dst, s, n);
+	dst[n] = '\0';
+	return 0;
+}
+
+int mfd_http_url_parse(const char *url, struct mfd_http_url *out)
+{
+	const char *p, *host, *hend, *port = NULL, *pend, *path;
+
+	memset(out, 0, sizeof(*out));
+	if (!url || strncmp(url, "http://", 7) != 0)
+		return -EINVAL;
+	p = url + 7;
+	path = strchr(p, '/');
+	pend = path ? path : p + strlen(p);
+	if (*p == '[') {
+		host = p + 1;
+		hend = memchr(host, ']', (size_t)(pend - host));
+		if (!hend)
+			return -EINVAL;
+		if (hend + 1 < pend) {
+			if (hend[1] != ':')
+				return -EINVAL;
+			port = hend + 2;
+		}
+	} else {
+		host = p;
+		hend = memchr(p, ':', (size_t)(pend - p));
+		if (hend)
+			port = hend + 1;
+		else
+			hend = pend;
+	}
+	if (hend == host ||
+	    copy(out->host, sizeof(out->host), host, (size_t)(hend - host)))
+		return -EINVAL;
+	if (port) {
+		if (port == pend || pend - port > 5)
+			return -EINVAL;
+		for (const char *c = port; c < pend; c++)
+			if (*c < '0' || *c > '9')
+				return -EINVAL;
+		if (copy(out->port, sizeof(out->port), port,
+			 (size_t)(pend - port)) ||
+		    atoi(out->port) < 1 || atoi(out->port) > 65535)
+			return -EINVAL;
+	} else {
+		snprintf(out->port, sizeof(out->port), "80");
+	}
+	if (!path)
+		path = "/";
+	for (const char *c = path; *c; c++)
+		if ((unsigned char)*c <= ' ' || *c == 0x7f)
+			return -EINVAL; /* no header injection */
+	return copy(out->path, sizeof(out->path), path, strlen(path));
+}
+
+int mfd_healthcheck(const char *url, double timeout_s, char *why,
+		    size_t why_len)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *ai = NULL;
+	struct timeval tv = {
+		.tv_sec = (time_t)timeout_s,
+		.tv_usec =
+			(suseconds_t)((timeout_s - (double)(time_t)timeout_s) *
+				      1e6)
+	};
+	struct mfd_http_url u;
+	char req[1024], resp[64];
+	size_t got = 0;
+	int fd = -1, rc, status;
+
+	if (mfd_http_url_parse(url, &u)) {
+		snprintf(why, why_len,
+			 "'%s' is not an http://host:port/path URL", url);
+		return -EINVAL;
+	}
+	rc = getaddrinfo(u.host, u.port, &hints, &ai);
+	if (rc) {
+		snprintf(why, why_len, "%s: %s", u.host, gai_strerror(rc));
+		return -EHOSTUNREACH;
+	}
+	fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) ||
+	    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) ||
+	    connect(fd, ai->ai_addr, ai->ai_addrlen)) {
+		rc = -errno;
+		snprintf(why, why_len, "connecting to %s:%s: %s", u.host,
+			 u.port, strerror(errno));
+		goto cleanup;
+	}
+	snprintf(req, sizeof(req),
+		 "GET %s HTTP/1.0\r\nHost: %s\r\nUser-Agent: mfd-agent "
+		 "healthcheck\r\nConnection: close\r\n\r\n",
+		 u.path, u.host);
+	if (send(fd, req, strlen(req), MSG_NOSIGNAL) != (ssize_t)strlen(req)) {
+		rc = -EIO;
+		snprintf(why, why_len, "sending the request failed");
+		goto cleanup;
+	}
+	while (got < sizeof(resp) - 1) {
+		ssize_t n = recv(fd, resp + got, sizeof(resp) - 1 - got, 0);
+
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+		if (memchr(resp, '\n', got))
+			break;
+	}
+	resp[got] = '\0';
+	if (sscanf(resp, "HTTP/1.%*d %d", &status) != 1 || status < 100 ||
+	    status > 599) {
+		rc = -EPROTO;
+		snprintf(why, why_len, "no HTTP status line from %s:%s", u.host,
+			 u.port);
+		goto cleanup;
+	}
+	rc = status;
+	snprintf(why, why_len, "HTTP %d", status);
+cleanup:
+	if (fd >= 0)
+		close(fd);
+	freeaddrinfo(ai);
+	return rc;
+}

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# mkrootfs.sh OUT_DIR [MFD_AGENT] - assemble the runtime image's root
+# filesystem: mfd-agent, exactly the shared libraries ldd says it loads
+# (the dynamic loader included), and the few files glibc and TLS read.
+# No shell, no coreutils, no package manager. The Dockerfile's last stage
+# is this directory (COPY --from=build /rootfs /); tests/containers/ runs
+# the agent from it under chroot, so what the image holds is proven
+# without a Docker engine.
+set -euo pipefail
+OUT=${1:?usage: mkrootfs.sh OUT_DIR [path/to/mfd-agent]}
+AGENT=${2:-build/mfd-agent}
+[ -x "$AGENT" ] || { echo "mkrootfs.sh: $AGENT is not an executable" >&2; exit 1; }
+[ ! -e "$OUT" ] || [ -z "$(ls -A "$OUT")" ] || { echo "mkrootfs.sh: $OUT is not empty" >&2; exit 1; }
+
+mkdir -p "$OUT"/{usr/bin,etc,proc,sys,dev,tmp,var/lib/mfd,etc/mfd}
+chmod 1777 "$OUT/tmp"
+install -m 0755 "$AGENT" "$OUT/usr/bin/mfd-agent"
+
+# Every library the binary loads, at the path the loader looks for it.
+# ldd prints "name => /path (addr)" and "/lib64/ld-linux... (addr)".
+libs=$(ldd "$AGENT" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' | sort -u)
+[ -n "$libs" ] || { echo "mkrootfs.sh: ldd found no libraries (static binary?)" >&2; exit 1; }
+for l in $libs; do
+	mkdir -p "$OUT$(dirname "$l")"
+	cp -L "$l" "$OUT$l"
+done
+# Debian 12 is merged-/usr: /lib and /lib64 are links into /usr.
+for d in lib lib64; do
+	if [ -L "/$d" ] && [ -d "$OUT/$d" ] && [ ! -L "$OUT/$d" ]; then
+		mkdir -p "$OUT/usr/$d"
+		cp -a "$OUT/$d/." "$OUT/usr/$d/"
+		rm -rf "${OUT:?}/$d"
+		ln -s "usr/$d" "$OUT/$d"
+	fi
+done
+
+# Name resolution for OTLP endpoints (glibc >= 2.34 has the files and dns
+# NSS modules built in) and root's identity.
+printf 'root:x:0:0:root:/:/nonexistent\n' >"$OUT/etc/passwd"
+printf 'root:x:0:\n' >"$OUT/etc/group"
+printf 'hosts: files dns\n' >"$OUT/etc/nsswitch.conf"
+printf '127.0.0.1 localhost\n::1 localhost\n' >"$OUT/etc/hosts"
+# CA certificates for an https:// OTLP endpoint, when the build host has them.
+if [ -f /etc/ssl/certs/ca-certificates.crt ]; then
+	mkdir -p "$OUT/etc/ssl/certs"
+	cp /etc/ssl/certs/ca-certificates.crt "$OUT/etc/ssl/certs/"
+fi
+echo "mkrootfs.sh: $OUT: mfd-agent and $(echo "$libs" | wc -w) libraries, $(du -sh "$OUT" | cut -f1)" >&2

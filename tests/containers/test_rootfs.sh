@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The image's root filesystem, assembled by containers/mkrootfs.sh exactly
+# as the Dockerfile's build stage does, holds mfd-agent, its libraries and
+# nothing to run a shell with; the agent runs from it under chroot in a
+# private mount namespace with /proc and /sys mounted read-only (what a
+# container runtime gives it), on both the procfs and the BPF path.
+. "$(dirname "$0")/../integration/lib.sh" "$@"
+SRC=${3:-$(cd "$(dirname "$0")/../.." && pwd)}
+need_root
+command -v unshare >/dev/null || { echo "skipped: unshare (util-linux) missing"; exit 77; }
+R="$TMP/rootfs"
+bash "$SRC/containers/mkrootfs.sh" "$R" "$AGENT" 2>"$TMP/mk.err" && pass "mkrootfs.sh built $R" || { fail "mkrootfs.sh: $(cat "$TMP/mk.err")"; finish; }
+
+# Contents: the binary, shared objects, and a handful of /etc files only.
+others=$(cd "$R" && find . -type f ! -name '*.so*' ! -path ./usr/bin/mfd-agent \
+	! -path ./etc/passwd ! -path ./etc/group ! -path ./etc/hosts ! -path ./etc/nsswitch.conf \
+	! -path ./etc/ssl/certs/ca-certificates.crt)
+[ -z "$others" ] && pass "no file beyond the agent, its libraries and /etc basics" || fail "unexpected files: $others"
+for sh in bin/sh bin/bash usr/bin/sh usr/bin/bash bin/busybox usr/bin/curl; do
+	[ ! -e "$R/$sh" ] || fail "$sh is in the image"
+done
+pass "no shell, busybox or curl"
+
+# run NAME ARGS...: the agent, chrooted, /proc and /sys read-only.
+inroot() {
+	unshare --mount --propagation private -- sh -c '
+		R=$1; shift
+		mount -t proc -o ro,nosuid,nodev,noexec proc "$R/proc"
+		mount --rbind /sys "$R/sys" && mount -o remount,bind,ro "$R/sys"
+		exec chroot "$R" /usr/bin/mfd-agent "$@"' sh "$R" "$@"
+}
+expect_exit 0 "--once --source procfs from the rootfs" inroot --once --source procfs --format json
+python3 - "$TMP/out" <<'PY' && pass "procfs snapshot from inside: nodes and zones present" || fail "bad snapshot: $(head -c 300 "$TMP/out")"
+import json, sys
+s = json.load(open(sys.argv[1]))
+assert s["source"] == "procfs" and s["nodes"] and s["nodes"][0]["zones"]
+PY
+# The same numbers as outside: one independent read of buddyinfo's zones.
+want=$(awk '{print $2 $4}' /proc/buddyinfo | tr -d , | sort -u | tr '\n' ' ')
+got=$(python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); print(" ".join(sorted({"%d%s" % (n["node"], z["zone"]) for n in s["nodes"] for z in n["zones"]})))' "$TMP/out")
+[ "$(echo $want)" = "$(echo $got)" ] && pass "zones seen inside = /proc/buddyinfo's ($got)" || fail "zones inside '$got' vs buddyinfo '$want'"
+
+expect_exit 0 "--probe from the rootfs" inroot --probe
+grep -q "^zones_bpf: ok" "$TMP/out" && pass "zones BPF program runs inside" || fail "probe: $(cat "$TMP/out")"
+grep -q "^extfrag_bpf: ok" "$TMP/out" && pass "extfrag program attaches inside" || fail "probe: $(cat "$TMP/out")"
+expect_exit 0 "--once --source bpf from the rootfs" inroot --once --source bpf --format json
+python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["source"] == "bpf"' "$TMP/out" && pass "BPF snapshot inside" || fail "not a bpf snapshot"
+expect_exit 1 "--healthcheck with nothing listening" inroot --healthcheck http://127.0.0.1:9482/healthz
+finish

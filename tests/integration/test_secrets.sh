@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# An OTLP auth header given by file (the DaemonSet's mounted Secret)
+# reaches the collector and nowhere else: not in the agent's logs at debug
+# level, not in /proc/PID/cmdline or environ, not in the error messages of
+# a collector that rejects it (401) or of one that is down. Needs
+# --otlp-headers-file (after the OTLP/config merge): skips before it.
+# Ports 9487-9488.
+. "$(dirname "$0")/lib.sh" "$@"
+need_root
+# After the HTTP merge every loop-mode agent binds 127.0.0.1:9464 by
+# default; these tests do not need it (and must not collide on it).
+HTTP_OFF=()
+grep -q -- "--http " <<<"$("$AGENT" --help)" && HTTP_OFF=(--http off)
+grep -q -- "--otlp-headers-file" <<<"$("$AGENT" --help)" ||
+	{ echo "skipped: $AGENT has no --otlp-headers-file yet (OTLP merge)"; exit 77; }
+token="mfd-secret-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+printf 'Authorization=Bearer %s\n' "$token" >"$TMP/headers"
+chmod 0400 "$TMP/headers"
+
+python3 - "$TMP/seen" <<'PY' >"$TMP/srv.log" 2>&1 &
+import http.server, sys
+seen = sys.argv[1]
+class H(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        n = int(self.headers.get("Content-Length", 0)); self.rfile.read(n)
+        with open(seen, "a") as f:
+            f.write(self.headers.get("Authorization", "") + "\n")
+        self.send_response(401); self.send_header("Content-Length", "0"); self.end_headers()
+    def log_message(self, *a): pass
+http.server.HTTPServer(("127.0.0.1", 9487), H).serve_forever()
+PY
+PIDS+=("$!")
+sleep 0.5
+
+for ep in http://127.0.0.1:9487 http://127.0.0.1:9488; do
+	"$AGENT" "${HTTP_OFF[@]}" --headless -d 0.3 --log-level debug --otlp-endpoint "$ep" --otlp-headers-file "$TMP/headers" \
+		--export-interval 0.5 >"$TMP/out" 2>"$TMP/err" &
+	apid=$!; PIDS+=("$apid")
+	for _ in $(seq 100); do grep -q "collecting every" "$TMP/err" && break; sleep 0.1; done
+	sleep 2 # a few exports, each rejected (9487) or refused (9488)
+	tr '\0' ' ' </proc/$apid/cmdline >"$TMP/cmdline"
+	tr '\0' '\n' </proc/$apid/environ >"$TMP/environ"
+	kill -TERM "$apid"; wait "$apid" || true
+	for f in out err cmdline environ; do
+		grep -q "$token" "$TMP/$f" && fail "$ep: the token is in $f" || pass "$ep: not in $f"
+	done
+	grep -qiE "401|refused|fail|error" "$TMP/err" && pass "$ep: the failure was logged (without the token)" || fail "$ep: no failure logged: $(tail -3 "$TMP/err")"
+done
+grep -q "Bearer $token" "$TMP/seen" && pass "the collector received the header from the file" || fail "the header never reached the collector"
+finish
