@@ -8,9 +8,11 @@
 #define LOG_COMPONENT "export"
 #include "exporter.h"
 #include "log.h"
+#include "otlp.h"
 
 /* Each exporter adds its row here. */
 const struct mfd_exporter_kind mfd_exporter_kinds[] = {
+	{ "otlp", otlp_exporter_enabled, otlp_exporter_create },
 	{ 0 },
 };
 
