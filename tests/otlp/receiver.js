@@ -34,7 +34,8 @@ let state;
 function resetState() {
   state = {
     requests: [], // {path, status, encoding, ua, ctype, n, t}
-    points: [], // {m: metric name, a: attribute string, t: time (string)}
+    points: [], // accepted: {m: metric, k: kind, a: attributes, t, s, v}
+    rejected: [], // points of requests answered with an injected status
     logs: [], // {sev, body, attrs}
     resources: [], // attributes of every resource seen (first only kept)
     violations: [],
@@ -76,7 +77,7 @@ function checkResource(res) {
 
 const opts = { longs: String, enums: Number, defaults: true, arrays: true };
 
-function onMetrics(buf) {
+function onMetrics(buf, sink) {
   const req = MetricsReq.toObject(MetricsReq.decode(buf), opts);
   let n = 0;
   if (!req.resourceMetrics.length) bad('metrics request without resource_metrics');
@@ -113,7 +114,7 @@ function onMetrics(buf) {
             bad(`${m.name}: no value`);
           }
           const keys = Object.keys(a).sort().map((k) => `${k}=${a[k]}`).join(',');
-          state.points.push({ m: m.name, k: kind, a: keys, t: String(dp.timeUnixNano),
+          sink.push({ m: m.name, k: kind, a: keys, t: String(dp.timeUnixNano),
             s: String(dp.startTimeUnixNano || '0'),
             v: kind === 'histogram' ? String(dp.count) : String(dp.asInt !== undefined && dp.value === 'asInt' ? dp.asInt : (dp.asDouble ?? dp.asInt)) });
           n++;
@@ -154,6 +155,7 @@ function handle(req, res) {
     if (f && --f.count <= 0) faults.shift();
     if (!f) f = { mode: 'ok' };
     const rec = { path: req.url, encoding: req.headers['content-encoding'] || '',
+      hdr: req.headers['x-test'] || '', hdr_file: req.headers['x-file'] || '',
       ua: req.headers['user-agent'] || '', ctype: req.headers['content-type'] || '',
       mode: f.mode, status: 0, n: 0, t: Date.now() };
     state.requests.push(rec);
@@ -165,6 +167,14 @@ function handle(req, res) {
       return;
     }
     if (f.mode === 'status') {
+      try {
+        let b = Buffer.concat(chunks);
+        if (rec.encoding === 'gzip') b = zlib.gunzipSync(b);
+        // Points of a permanently rejected request must never arrive again;
+        // a retryable answer's points are expected again, so not recorded.
+        const retryable = [429, 502, 503, 504].includes(Number(f.code));
+        if (req.url === '/v1/metrics') rec.n = onMetrics(b, retryable ? [] : state.rejected);
+      } catch (e) { bad(`decode ${req.url}: ${e.message}`); }
       const h = { 'Content-Type': 'text/plain' };
       if (f.retry_after) h['Retry-After'] = f.retry_after;
       rec.status = Number(f.code);
@@ -177,7 +187,7 @@ function handle(req, res) {
       if (rec.ctype !== 'application/x-protobuf') bad(`content-type ${rec.ctype}`);
       try {
         if (rec.encoding === 'gzip') body = zlib.gunzipSync(body);
-        if (req.url === '/v1/metrics') rec.n = onMetrics(body);
+        if (req.url === '/v1/metrics') rec.n = onMetrics(body, state.points);
         else if (req.url === '/v1/logs') rec.n = onLogs(body);
         else { rec.status = 404; res.writeHead(404); res.end(); return; }
       } catch (e) {
