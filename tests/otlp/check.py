@@ -13,6 +13,8 @@ Checks (exit 1 with a message on failure):
   order                 per series, first arrivals have increasing times
   buddyinfo FILE        free_blocks points equal the buddyinfo FILE counts
   resource K=V...       the resource has these attributes
+  logs COMM            extfrag LogRecords: fields, severities, COMM seen,
+                        a cap summary, and records + suppressed <= events
   metric NAME [K=V...] [--min X]  some accepted point of NAME with these
                         attributes (and value >= X)
 """
@@ -97,6 +99,35 @@ def main():
         if got != want:
             die(f"free_blocks differ from buddyinfo: got {sorted(got.items())[:5]}..., want {sorted(want.items())[:5]}...")
         print(f"{len(got)} free_blocks series equal buddyinfo")
+    elif what == "logs":
+        recs = [l for l in st["logs"] if "suppressed" not in l["a"]]
+        summ = [l for l in st["logs"] if "suppressed" in l["a"]]
+        if not recs:
+            die("no extfrag log record arrived")
+        need = ["process.pid", "process.executable.name", "cgroup.id", "pfn",
+                "alloc_order", "fallback_order", "alloc_migratetype",
+                "fallback_migratetype", "fragmenting"]
+        for l in recs:
+            miss = [k for k in need if k not in l["a"]]
+            if miss:
+                die(f"log record lacks {miss}: {l}")
+            frag = l["a"]["fragmenting"] is True
+            if (l["sev"], l["text"]) != ((13, "WARN") if frag else (9, "INFO")):
+                die(f"severity {l['sev']}/{l['text']} for fragmenting={frag}")
+        if not any(l["a"]["process.executable.name"] == args[0] for l in recs):
+            die(f"no record from {args[0]}")
+        if not summ:
+            die("no cap summary record although the cap was small")
+        sup = sum(int(l["a"]["suppressed"]) for l in summ)
+        total = 0
+        last = {}
+        for p in st["points"]:
+            if p["m"] == "mfd.extfrag.events":
+                last[p["a"]] = max(last.get(p["a"], 0), int(p["v"]))
+        total = sum(last.values())
+        if len(recs) + sup > total:
+            die(f"{len(recs)} records + {sup} suppressed > {total} events counted")
+        print(f"{len(recs)} records, {len(summ)} summaries ({sup} suppressed), {total} events counted")
     elif what == "resource":
         res = st["resources"][0] if st["resources"] else {}
         for kv in args:

@@ -322,6 +322,31 @@ sys.exit(0 if len(runs) == 2 and max(runs[first]) >= t_down + 2_000_000_000 else
 PY
 	if ls "$SPOOL"/*.spool >/dev/null 2>&1; then fail "spool not empty after a clean flush"; else pass "spool empty after delivery"; fi
 	;;
+events)
+	# Real extfrag events from the BPF tracepoint, as OTLP LogRecords.
+	[ "$(id -u)" -eq 0 ] || {
+		echo "skipped: needs root for the extfrag tracepoint"
+		exit 77
+	}
+	FRAG=$BUILD/mfd-fragment
+	[ -x "$FRAG" ] || {
+		fail "workload $FRAG not built"
+		finish
+	}
+	"$AGENT" -d 0.5 --headless --otlp-endpoint "$URL" --export-interval 1 \
+		--otlp-log-cap 5 2>"$TMP/agent.log" &
+	APID=$!
+	PIDS+=("$APID")
+	wait_for "first delivery" "$(ok_after 0) >= 1"
+	"$FRAG" pt --seconds 4 --loop >"$TMP/frag.out" 2>&1 || true
+	sleep 1.5
+	stop_agent
+	state
+	expect "data model" model
+	expect "extfrag events as LogRecords" logs mfd-fragment
+	expect "capped records counted" metric mfd.agent.export.dropped_points \
+		exporter=otlp reason=log_cap --min 1
+	;;
 *)
 	echo "unknown scenario $SCEN" >&2
 	exit 2
