@@ -68,7 +68,7 @@ int otlp_spool_scan(const uint8_t *buf, size_t len, unsigned int nsignals,
 
 		if (len - pos < OTLP_REC_HDR) {
 			/* A tail too short for a header: a torn write. */
-			if (get32(h) == OTLP_REC_MAGIC || len - pos < 4)
+			if (len - pos < 4 || get32(h) == OTLP_REC_MAGIC)
 				st->truncated = true;
 			goto bad;
 		}
