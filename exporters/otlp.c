@@ -413,7 +413,8 @@ static int spool_open(struct otlp *o)
 		}
 		seqs[n++] = seq;
 	}
-	qsort(seqs, n, sizeof(*seqs), seq_cmp);
+	if (n)
+		qsort(seqs, n, sizeof(*seqs), seq_cmp);
 	for (size_t i = 0; i < n; i++) {
 		struct batch *b = calloc(1, sizeof(*b));
 		struct stat sb;

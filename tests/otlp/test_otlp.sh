@@ -103,6 +103,10 @@ R = s["requests"]
 sys.exit(0 if ('"$expr"') else 1)' "$TMP/state.json"; then
 			return 0
 		fi
+		if [ -n "${APID:-}" ] && ! grep -qs '^State:[[:space:]]*[^Z]' "/proc/$APID/status"; then
+			fail "the agent died while waiting for: $desc"
+			finish
+		fi
 		sleep 0.2
 	done
 	fail "timed out waiting for: $desc"
