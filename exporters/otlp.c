@@ -73,6 +73,9 @@ struct otlp {
 	bool retry_pending;
 	struct otlp_http *http;
 	struct curl_slist *hdrs[OTLP_SIGNALS];
+	struct curl_slist *old_hdrs[OTLP_SIGNALS]; /* replaced by a reload
+						     * while a request that
+						     * uses them is in flight */
 	struct otlp_tls tls;
 
 	struct batch *active; /* filling, or NULL */
@@ -99,6 +102,8 @@ struct otlp {
 
 	uint64_t last_err_ns; /* rate limit for delivery errors */
 	uint64_t errs_hidden; /* errors not logged since */
+	uint64_t last_partial_ns; /* rate limit for partial_success */
+	uint64_t partial_hidden;
 	uint64_t rng;
 };
 
@@ -128,17 +133,30 @@ static struct timeval to_tv(double secs)
 	return tv;
 }
 
-/* Log delivery errors at most every 10 s, saying how many were hidden. */
-static bool err_log_ok(struct otlp *o)
+/* One kind of message at most every 10 s; *hidden counts the others. */
+static bool rate_ok(uint64_t *last, uint64_t *hidden)
 {
 	uint64_t now = mfd_now_mono_ns();
 
-	if (o->last_err_ns && now - o->last_err_ns < ERR_LOG_EVERY_NS) {
-		o->errs_hidden++;
+	if (*last && now - *last < ERR_LOG_EVERY_NS) {
+		(*hidden)++;
 		return false;
 	}
-	o->last_err_ns = now;
+	*last = now;
 	return true;
+}
+
+static bool err_log_ok(struct otlp *o)
+{
+	return rate_ok(&o->last_err_ns, &o->errs_hidden);
+}
+
+static void free_header_lists(struct curl_slist **l)
+{
+	for (int s = 0; s < OTLP_SIGNALS; s++) {
+		curl_slist_free_all(l[s]);
+		l[s] = NULL;
+	}
 }
 
 static void rec_free(struct rec *r)
@@ -752,6 +770,7 @@ static void on_http_done(void *arg, const struct otlp_http_result *r)
 	o->inflight = false;
 	free(o->req_body);
 	o->req_body = NULL;
+	free_header_lists(o->old_hdrs);
 	if (!b)
 		return;
 	if (r->code == CURLE_OK && r->status >= 200 && r->status < 300) {
@@ -765,10 +784,15 @@ static void on_http_done(void *arg, const struct otlp_http_result *r)
 			if (rejected > 0)
 				o->e.stats.dropped[MFD_DROP_PARTIAL] +=
 					(uint64_t)rejected;
-			log_warn("collector accepted %s partially: %" PRId64
-				 " rejected: %s",
-				 sig_name[o->req_sig], rejected,
-				 msg[0] ? msg : "(no message)");
+			if (rate_ok(&o->last_partial_ns, &o->partial_hidden)) {
+				log_warn("collector accepted %s partially: "
+					 "%" PRId64 " rejected: %s (%" PRIu64
+					 " similar not shown)",
+					 sig_name[o->req_sig], rejected,
+					 msg[0] ? msg : "(no message)",
+					 o->partial_hidden);
+				o->partial_hidden = 0;
+			}
 		}
 		b->cur[o->req_sig] = o->req_end;
 	} else if (retryable(r)) {
@@ -911,10 +935,7 @@ static bool otlp_busy(struct mfd_exporter *e)
 
 static void free_headers(struct otlp *o)
 {
-	for (int s = 0; s < OTLP_SIGNALS; s++) {
-		curl_slist_free_all(o->hdrs[s]);
-		o->hdrs[s] = NULL;
-	}
+	free_header_lists(o->hdrs);
 }
 
 static int build_headers(struct otlp *o)
@@ -1049,6 +1070,11 @@ static int otlp_reload(struct mfd_exporter *e, const struct mfd_config *cfg)
 	}
 	otlp_settings_free(&o->s);
 	o->s = s;
+	if (o->inflight) { /* libcurl reads them until the request ends */
+		free_header_lists(o->old_hdrs);
+		memcpy(o->old_hdrs, o->hdrs, sizeof(o->hdrs));
+		memset(o->hdrs, 0, sizeof(o->hdrs));
+	}
 	free_headers(o);
 	if (build_headers(o))
 		return -ENOMEM;
@@ -1082,6 +1108,7 @@ static void otlp_destroy(struct mfd_exporter *e)
 	if (o->retry)
 		event_free(o->retry);
 	free_headers(o);
+	free_header_lists(o->old_hdrs);
 	free(o->req_body);
 	free(o->logs);
 	otlp_resource_free(&o->res);
