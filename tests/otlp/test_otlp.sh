@@ -195,6 +195,21 @@ PY
 	expect_log agent2 "OTEL_RESOURCE_ATTRIBUTES is malformed" "malformed OTEL_RESOURCE_ATTRIBUTES warned"
 	expect "malformed resource attributes discarded whole" resource "good=<absent>" service.name=mfd-agent
 
+	# A sample is about 12 KiB before gzip: a 16 KiB cap splits every
+	# export into one request per sample, and nothing is lost or doubled.
+	ctl /reset >/dev/null
+	start_agent agent5 --otlp-max-request-kib 16 --duration 2
+	wait "$APID" || true
+	state
+	expect "split requests: every sample exactly once" seq --no-dups
+	python3 - "$TMP/state.json" <<'PY' && pass "requests split at the size cap (one sample each)" || fail "requests not split"
+import json, sys
+s = json.load(open(sys.argv[1]))
+n = [r["n"] for r in s["requests"] if r["path"] == "/v1/metrics"]
+samples = len({p["t"] for p in s["points"] if p["m"] == "mfd.agent.samples" and "outcome=ok" in p["a"]})
+sys.exit(0 if len(n) == samples and len(set(n)) <= 2 else 1)
+PY
+
 	rc=0
 	OTEL_EXPORTER_OTLP_PROTOCOL=grpc "$AGENT" "${AGENT_ARGS[@]}" --duration 1 2>"$TMP/agent3.log" || rc=$?
 	[ "$rc" -ne 0 ] && pass "grpc refused at start (exit $rc)" || fail "grpc accepted"
