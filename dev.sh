@@ -18,7 +18,7 @@ ASAN_DIR=${MFD_ASAN_DIR:-build-asan}
 # Debian/Ubuntu packages needed to build the agent.
 BUILD_PKGS=(build-essential cmake pkg-config clang llvm libbpf-dev libelf-dev
 	zlib1g-dev libevent-dev libjansson-dev libncurses-dev libcap-ng-dev
-	libyaml-dev)
+	libyaml-dev libcurl4-openssl-dev libprotobuf-c-dev protobuf-c-compiler)
 # Extra packages for the test suite (fixtures, peers, QEMU guests).
 TEST_PKGS=(libcmocka-dev python3 busybox-static cpio qemu-system-x86
 	stress-ng iproute2 libcap2-bin prometheus prometheus-node-exporter chromium)

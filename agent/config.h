@@ -81,6 +81,28 @@ struct mfd_config {
 	bool replay_hold; /* keep running after the last replayed sample */
 	char *replay_at; /* --replay-at: start at this time, or NULL */
 	char *cgroup_root; /* cgroup v2 mount for pod attribution ("": auto) */
+	/* OTLP/HTTP exporter (exporters/otlp.c). Unset strings are NULL and
+	 * unset numbers 0: the exporter then falls back to the OTEL_*
+	 * environment variables, then to its defaults. */
+	char *otlp_endpoint; /* base URL; /v1/metrics, /v1/logs appended */
+	char *otlp_metrics_endpoint; /* full URL for metrics, used as is */
+	char *otlp_logs_endpoint; /* full URL for logs, used as is */
+	char *otlp_headers; /* "k=v,k2=v2", percent-encoded values */
+	double otlp_timeout; /* seconds per request; 0: env or 10 */
+	int otlp_compression; /* 0 unset, 1 gzip, 2 none */
+	int otlp_protocol; /* 0 unset, 1 http/protobuf, 2 http/json, 3 grpc */
+	char *otlp_certificate; /* CA bundle (PEM) to verify the collector */
+	char *otlp_client_key; /* mTLS key (PEM) */
+	char *otlp_client_certificate; /* mTLS certificate (PEM) */
+	bool otlp_insecure; /* do not verify the collector's certificate */
+	double export_interval; /* seconds between exports; 0: env or 10 */
+	char *spool_dir; /* on-disk spool directory, or NULL */
+	int spool_max_mib; /* spool size cap */
+	int spool_fsync; /* 0 batch, 1 always, 2 never */
+	int otlp_queue_batches; /* in-memory batches kept without a spool */
+	int otlp_max_request_kib; /* requests above this are split */
+	int otlp_log_cap; /* event log records per export interval */
+	double otlp_max_backoff; /* seconds: cap of backoff and Retry-After */
 	bool help; /* -h */
 	bool version; /* --version */
 	char *config_file; /* --config FILE or $MFD_CONFIG, or NULL */

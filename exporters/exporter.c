@@ -9,11 +9,13 @@
 #include "exporter.h"
 #include "http.h"
 #include "log.h"
+#include "otlp.h"
 #include "record.h"
 #include "statsd.h"
 
 /* Each exporter adds its row here. */
 const struct mfd_exporter_kind mfd_exporter_kinds[] = {
+	{ "otlp", otlp_exporter_enabled, otlp_exporter_create },
 	{ "statsd", mfd_statsd_enabled, mfd_statsd_create },
 	{ "http", mfd_http_enabled, mfd_http_create },
 	{ "record", mfd_record_enabled, mfd_record_create },
