@@ -14,15 +14,17 @@ T=/sys/kernel/tracing
 apid=$!
 PIDS+=("$apid")
 sleep 2
-# tracefs as the independent witness, inside the agent's window.
-echo 0 >"$T/tracing_on"; echo >"$T/trace"
-echo 1 >"$T/events/kmem/mm_page_alloc_extfrag/enable"
-echo 1 >"$T/tracing_on"
+# tracefs as the independent witness, inside the agent's window. A trace
+# instance of our own: the global buffer and tracing_on are shared with
+# whatever else runs on the machine.
+I="$T/instances/mfd-test-events-$$"
+mkdir "$I" || { fail "cannot create trace instance $I"; finish; }
+trap 'cleanup; rmdir "$I" 2>/dev/null || true' EXIT
+echo 1 >"$I/events/kmem/mm_page_alloc_extfrag/enable"
 "$FRAG" pt --seconds 8 --loop >"$TMP/frag.out" 2>&1 || true
-echo 0 >"$T/tracing_on"
-echo 0 >"$T/events/kmem/mm_page_alloc_extfrag/enable"
-seen=$(grep -c "mm_page_alloc_extfrag" "$T/trace" || true)
-echo >"$T/trace"; echo 1 >"$T/tracing_on"
+echo 0 >"$I/tracing_on"
+echo 0 >"$I/events/kmem/mm_page_alloc_extfrag/enable"
+seen=$(grep -c "mm_page_alloc_extfrag" "$I/trace" || true)
 wait "$apid" || true
 
 [ "$seen" -gt 0 ] && pass "tracefs saw $seen extfrag events" || fail "the workload caused no extfrag events (tracefs saw 0)"
