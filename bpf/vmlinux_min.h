@@ -39,11 +39,18 @@ enum { false = 0, true = 1 };
 enum bpf_map_type {
 	BPF_MAP_TYPE_ARRAY = 2,
 	BPF_MAP_TYPE_PERCPU_ARRAY = 6,
+	BPF_MAP_TYPE_LRU_HASH = 9,
 	BPF_MAP_TYPE_RINGBUF = 27,
 };
 
 enum {
 	BPF_ANY = 0,
+	BPF_NOEXIST = 1,
+};
+
+/* map_flags */
+enum {
+	BPF_F_MMAPABLE = 1024,
 };
 
 /* bpf_ringbuf_submit() flags and bpf_ringbuf_query() selectors. */
@@ -123,13 +130,23 @@ struct mem_cgroup {
 	struct mem_cgroup_per_node *nodeinfo[1];
 };
 
+struct kernfs_node {
+	u64 id;
+};
+
+struct cgroup {
+	struct kernfs_node *kn;
+};
+
 struct css_set {
 	struct cgroup_subsys_state *subsys[1];
+	struct cgroup *dfl_cgrp;
 };
 
 struct task_struct {
 	int pid;
 	int tgid;
+	char comm[16];
 	struct css_set *cgroups;
 };
 
