@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
+#include <sys/mman.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -23,6 +25,8 @@ struct mfd_extfrag {
 	void *arg;
 	unsigned long bad_records; /* records that failed to decode */
 	int nr_cpus;
+	const struct mfd_extfrag_stats *stats; /* mmap of the stats array */
+	size_t stats_len;
 };
 
 int mfd_extfrag_decode(const void *data, size_t size,
@@ -44,6 +48,7 @@ static int on_record(void *ctx, void *data, size_t size)
 {
 	struct mfd_extfrag *x = ctx;
 	struct mfd_extfrag_event e;
+	struct timespec ts;
 
 	if (mfd_extfrag_decode(data, size, &e)) {
 		/* Counted, logged once per thousand: never fatal. */
@@ -52,6 +57,12 @@ static int on_record(void *ctx, void *data, size_t size)
 				 "(%zu bytes, %lu so far)",
 				 size, x->bad_records);
 		return 0;
+	}
+	/* The handler reads no clock (see bpf/extfrag.h): the record's time
+	 * is when it was drained. */
+	if (!e.ts_ns) {
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		e.ts_ns = (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec;
 	}
 	if (x->fn)
 		x->fn(&e, x->arg);
@@ -66,6 +77,20 @@ static size_t round_ringbuf(size_t bytes)
 	while (sz < bytes && sz < ((size_t)1 << 30))
 		sz <<= 1;
 	return sz;
+}
+
+/* Each CPU wakes the reader after (mask + 1) records of its own; all CPUs
+ * together then hold back at most a quarter of the ring (8 bytes of ring
+ * header per record). */
+static __u64 wakeup_mask(size_t ring, int nr_cpus)
+{
+	size_t per_cpu = ring / 4 / (sizeof(struct mfd_extfrag_event) + 8) /
+			 (size_t)nr_cpus,
+	       n = 1;
+
+	while (n * 2 <= per_cpu)
+		n *= 2;
+	return n - 1;
 }
 
 int mfd_extfrag_open(struct mfd_extfrag **out, const struct mfd_kinfo *k,
@@ -100,11 +125,15 @@ int mfd_extfrag_open(struct mfd_extfrag **out, const struct mfd_kinfo *k,
 		goto cleanup;
 	}
 	x->skel->rodata->pageblock_order = k->pageblock_order;
-	x->skel->rodata->wakeup_bytes = round_ringbuf(ringbuf_bytes) / 4;
+	x->skel->rodata->wakeup_mask =
+		wakeup_mask(round_ringbuf(ringbuf_bytes), x->nr_cpus);
 	err = bpf_map__set_max_entries(x->skel->maps.events,
 				       (__u32)round_ringbuf(ringbuf_bytes));
+	if (!err)
+		err = bpf_map__set_max_entries(x->skel->maps.stats,
+					       (__u32)x->nr_cpus);
 	if (err) {
-		snprintf(why, why_len, "sizing the ring buffer failed: %s",
+		snprintf(why, why_len, "sizing the BPF maps failed: %s",
 			 strerror(-err));
 		goto cleanup;
 	}
@@ -112,6 +141,21 @@ int mfd_extfrag_open(struct mfd_extfrag **out, const struct mfd_kinfo *k,
 	if (err) {
 		snprintf(why, why_len,
 			 "loading the extfrag BPF program failed: %s",
+			 strerror(-err));
+		goto cleanup;
+	}
+	/* The counters are read straight from the mapped array: no syscall
+	 * per read. */
+	x->stats_len = sizeof(*x->stats) * (size_t)x->nr_cpus;
+	x->stats_len = (x->stats_len + (size_t)sysconf(_SC_PAGESIZE) - 1) &
+		       ~((size_t)sysconf(_SC_PAGESIZE) - 1);
+	x->stats = mmap(NULL, x->stats_len, PROT_READ, MAP_SHARED,
+			bpf_map__fd(x->skel->maps.stats), 0);
+	if (x->stats == MAP_FAILED) {
+		err = -errno;
+		x->stats = NULL;
+		snprintf(why, why_len,
+			 "mapping the extfrag counters failed: %s",
 			 strerror(-err));
 		goto cleanup;
 	}
@@ -151,36 +195,31 @@ int mfd_extfrag_consume(struct mfd_extfrag *x)
 	return ring_buffer__consume(x->rb);
 }
 
+/* One aligned 8-byte load: the handler may be bumping it on another CPU. */
+static __u64 load64(const __u64 *p)
+{
+	return __atomic_load_n(p, __ATOMIC_RELAXED);
+}
+
 int mfd_extfrag_read_totals(struct mfd_extfrag *x, struct mfd_extfrag_totals *t)
 {
-	int fd = bpf_map__fd(x->skel->maps.stats);
-	struct mfd_extfrag_stats *vals;
-	__u32 key = 0;
-	int err = 0;
-
-	/* One syscall: the single per-CPU value holds every slot. */
-	vals = calloc((size_t)x->nr_cpus, sizeof(*vals));
-	if (!vals)
-		return -ENOMEM;
-	if (bpf_map_lookup_elem(fd, &key, vals)) {
-		err = -errno;
-		goto cleanup;
-	}
 	memset(t, 0, sizeof(*t));
 	for (int cpu = 0; cpu < x->nr_cpus; cpu++) {
+		const struct mfd_extfrag_stats *c = &x->stats[cpu];
+
 		for (__u32 s = 0; s < MFD_EXTFRAG_SLOTS; s++) {
-			t->slot[s] += vals[cpu].slot[s];
-			t->events += vals[cpu].slot[s];
+			__u64 v = load64(&c->slot[s]);
+
+			t->slot[s] += v;
+			t->events += v;
 			if (s &
 			    1) /* mfd_extfrag_slot(): low bit = fragmenting */
-				t->fragmenting += vals[cpu].slot[s];
+				t->fragmenting += v;
 		}
-		t->drops += vals[cpu].slot[MFD_EXTFRAG_DROPS_SLOT];
+		t->drops += load64(&c->slot[MFD_EXTFRAG_DROPS_SLOT]);
 	}
 	t->lost_decode = x->bad_records;
-cleanup:
-	free(vals);
-	return err;
+	return 0;
 }
 
 void mfd_extfrag_close(struct mfd_extfrag *x)
@@ -188,6 +227,8 @@ void mfd_extfrag_close(struct mfd_extfrag *x)
 	if (!x)
 		return;
 	ring_buffer__free(x->rb);
+	if (x->stats)
+		munmap((void *)x->stats, x->stats_len);
 	extfrag_bpf__destroy(x->skel); /* detaches the link */
 	free(x);
 }
