@@ -273,6 +273,7 @@ int main(int argc, char **argv)
 		if (pid < 0)
 			goto cleanup;
 		if (pid == 0) {
+			dup2(2, 1); /* stdout is the report */
 			execvp(argv[3], &argv[3]);
 			_exit(127);
 		}
