@@ -79,15 +79,14 @@ static size_t round_ringbuf(size_t bytes)
 	return sz;
 }
 
-/* Each CPU wakes the reader after (mask + 1) records of its own; all CPUs
- * together then hold back at most a quarter of the ring (8 bytes of ring
- * header per record). */
-static __u64 wakeup_mask(size_t ring, int nr_cpus)
+uint64_t mfd_extfrag_wakeup_mask(size_t ring_bytes, int nr_cpus)
 {
-	size_t per_cpu = ring / 4 / (sizeof(struct mfd_extfrag_event) + 8) /
-			 (size_t)nr_cpus,
-	       n = 1;
+	size_t per_cpu, n = 1;
 
+	if (nr_cpus < 1)
+		nr_cpus = 1;
+	per_cpu = ring_bytes / 4 / (sizeof(struct mfd_extfrag_event) + 8) /
+		  (size_t)nr_cpus;
 	while (n * 2 <= per_cpu)
 		n *= 2;
 	return n - 1;
@@ -125,8 +124,8 @@ int mfd_extfrag_open(struct mfd_extfrag **out, const struct mfd_kinfo *k,
 		goto cleanup;
 	}
 	x->skel->rodata->pageblock_order = k->pageblock_order;
-	x->skel->rodata->wakeup_mask =
-		wakeup_mask(round_ringbuf(ringbuf_bytes), x->nr_cpus);
+	x->skel->rodata->wakeup_mask = mfd_extfrag_wakeup_mask(
+		round_ringbuf(ringbuf_bytes), x->nr_cpus);
 	err = bpf_map__set_max_entries(x->skel->maps.events,
 				       (__u32)round_ringbuf(ringbuf_bytes));
 	if (!err)

@@ -36,6 +36,7 @@
 
 #include "extfrag.h" /* bpf/extfrag.h */
 #include "extfrag.skel.h"
+#include "extfrag_probe.h" /* mfd_extfrag_wakeup_mask() */
 #include "xfcost.skel.h"
 
 #define MAX_PROGS 16
@@ -192,14 +193,9 @@ int main(int argc, char **argv)
 	}
 	{
 		int ncpu = libbpf_num_possible_cpus();
-		size_t per = 256 * 1024 / 4 /
-			     (sizeof(struct mfd_extfrag_event) + 8) /
-			     (size_t)(ncpu > 0 ? ncpu : 1),
-		       n = 1;
 
-		while (n * 2 <= per)
-			n *= 2;
-		mfd->rodata->wakeup_mask = n - 1;
+		mfd->rodata->wakeup_mask =
+			mfd_extfrag_wakeup_mask(256 * 1024, ncpu);
 		bpf_map__set_max_entries(mfd->maps.stats,
 					 (__u32)(ncpu > 0 ? ncpu : 1));
 	}
