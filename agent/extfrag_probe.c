@@ -8,7 +8,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <sys/mman.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -25,8 +24,6 @@ struct mfd_extfrag {
 	void *arg;
 	unsigned long bad_records; /* records that failed to decode */
 	int nr_cpus;
-	const struct mfd_extfrag_stats *stats; /* mmap of the stats array */
-	size_t stats_len;
 };
 
 int mfd_extfrag_decode(const void *data, size_t size,
@@ -128,11 +125,8 @@ int mfd_extfrag_open(struct mfd_extfrag **out, const struct mfd_kinfo *k,
 		round_ringbuf(ringbuf_bytes), x->nr_cpus);
 	err = bpf_map__set_max_entries(x->skel->maps.events,
 				       (__u32)round_ringbuf(ringbuf_bytes));
-	if (!err)
-		err = bpf_map__set_max_entries(x->skel->maps.stats,
-					       (__u32)x->nr_cpus);
 	if (err) {
-		snprintf(why, why_len, "sizing the BPF maps failed: %s",
+		snprintf(why, why_len, "sizing the ring buffer failed: %s",
 			 strerror(-err));
 		goto cleanup;
 	}
@@ -140,21 +134,6 @@ int mfd_extfrag_open(struct mfd_extfrag **out, const struct mfd_kinfo *k,
 	if (err) {
 		snprintf(why, why_len,
 			 "loading the extfrag BPF program failed: %s",
-			 strerror(-err));
-		goto cleanup;
-	}
-	/* The counters are read straight from the mapped array: no syscall
-	 * per read. */
-	x->stats_len = sizeof(*x->stats) * (size_t)x->nr_cpus;
-	x->stats_len = (x->stats_len + (size_t)sysconf(_SC_PAGESIZE) - 1) &
-		       ~((size_t)sysconf(_SC_PAGESIZE) - 1);
-	x->stats = mmap(NULL, x->stats_len, PROT_READ, MAP_SHARED,
-			bpf_map__fd(x->skel->maps.stats), 0);
-	if (x->stats == MAP_FAILED) {
-		err = -errno;
-		x->stats = NULL;
-		snprintf(why, why_len,
-			 "mapping the extfrag counters failed: %s",
 			 strerror(-err));
 		goto cleanup;
 	}
@@ -194,31 +173,36 @@ int mfd_extfrag_consume(struct mfd_extfrag *x)
 	return ring_buffer__consume(x->rb);
 }
 
-/* One aligned 8-byte load: the handler may be bumping it on another CPU. */
-static __u64 load64(const __u64 *p)
-{
-	return __atomic_load_n(p, __ATOMIC_RELAXED);
-}
-
 int mfd_extfrag_read_totals(struct mfd_extfrag *x, struct mfd_extfrag_totals *t)
 {
+	int fd = bpf_map__fd(x->skel->maps.stats);
+	struct mfd_extfrag_stats *vals;
+	__u32 key = 0;
+	int err = 0;
+
+	/* One syscall: the single per-CPU value holds every slot. */
+	vals = calloc((size_t)x->nr_cpus, sizeof(*vals));
+	if (!vals)
+		return -ENOMEM;
+	if (bpf_map_lookup_elem(fd, &key, vals)) {
+		err = -errno;
+		goto cleanup;
+	}
 	memset(t, 0, sizeof(*t));
 	for (int cpu = 0; cpu < x->nr_cpus; cpu++) {
-		const struct mfd_extfrag_stats *c = &x->stats[cpu];
-
 		for (__u32 s = 0; s < MFD_EXTFRAG_SLOTS; s++) {
-			__u64 v = load64(&c->slot[s]);
-
-			t->slot[s] += v;
-			t->events += v;
+			t->slot[s] += vals[cpu].slot[s];
+			t->events += vals[cpu].slot[s];
 			if (s &
 			    1) /* mfd_extfrag_slot(): low bit = fragmenting */
-				t->fragmenting += v;
+				t->fragmenting += vals[cpu].slot[s];
 		}
-		t->drops += load64(&c->slot[MFD_EXTFRAG_DROPS_SLOT]);
+		t->drops += vals[cpu].slot[MFD_EXTFRAG_DROPS_SLOT];
 	}
 	t->lost_decode = x->bad_records;
-	return 0;
+cleanup:
+	free(vals);
+	return err;
 }
 
 void mfd_extfrag_close(struct mfd_extfrag *x)
@@ -226,8 +210,6 @@ void mfd_extfrag_close(struct mfd_extfrag *x)
 	if (!x)
 		return;
 	ring_buffer__free(x->rb);
-	if (x->stats)
-		munmap((void *)x->stats, x->stats_len);
 	extfrag_bpf__destroy(x->skel); /* detaches the link */
 	free(x);
 }

@@ -136,7 +136,7 @@ static unsigned long long map_drops(struct bpf_map *m)
 		return 0;
 	v = calloc((size_t)ncpu, sizeof(*v));
 	if (v && bpf_map__type(m) == BPF_MAP_TYPE_ARRAY) {
-		/* mfd's: one entry per CPU */
+		/* "arr": one entry per CPU */
 		for (key = 0; key < (__u32)ncpu; key++)
 			if (!bpf_map_lookup_elem(bpf_map__fd(m), &key, v))
 				d += v->slot[MFD_EXTFRAG_DROPS_SLOT];
@@ -196,8 +196,6 @@ int main(int argc, char **argv)
 
 		mfd->rodata->wakeup_mask =
 			mfd_extfrag_wakeup_mask(256 * 1024, ncpu);
-		bpf_map__set_max_entries(mfd->maps.stats,
-					 (__u32)(ncpu > 0 ? ncpu : 1));
 	}
 	if (extfrag_bpf__load(mfd)) {
 		perror("loading bpf/extfrag.bpf.c");

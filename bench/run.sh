@@ -94,8 +94,8 @@ echo "== extfrag handler variants, side by side on the same events (bench_xfcost
 # (trickle) events. Override with MFD_BENCH_XF_WORKLOAD, e.g.
 # "build/mfd-fragment frag --mib 6144 --hold 0 --thp-off" for a storm.
 read -r -a xf_workload <<<"${MFD_BENCH_XF_WORKLOAD:-$BUILD/mfd-fragment pt --seconds 6 --loop}"
-# 11 repeats put each of the 10 rotated variants first once.
-XF_RUNS=${MFD_BENCH_XF_RUNS:-11}
+# 12 repeats put each of the 11 rotated variants first once.
+XF_RUNS=${MFD_BENCH_XF_RUNS:-12}
 "$BUILD/bench/bench_xfcost" "$XF_RUNS" -- "${xf_workload[@]}" 2>"$TMP/xf.err" | tee "$TMP/xf" || true
 grep '^repeat' "$TMP/xf.err" || true
 
@@ -126,7 +126,7 @@ cpu_model=$(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo)
 	echo "| variant | what it does | events | ns/event min / median / max | mean ns/event | median × floor | records / drops | field mismatches vs cur |"
 	echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
 	declare -A what=(
-		[mfd]="**bpf/extfrag.bpf.c as shipped**: counters in a CPU-indexed array, ring record, task fields loaded from current, no clock read, wakeup every N records per CPU"
+		[mfd]="**bpf/extfrag.bpf.c as shipped**: per-CPU counters, ring record, task fields loaded from current, no clock read, wakeup every N records per CPU"
 		[floor]="empty handler, always attached first"
 		[empty]="empty handler in the rotation (what running first costs)"
 		[counters]="exact per-kind counters only (per-CPU map)"
@@ -135,6 +135,7 @@ cpu_model=$(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo)
 		[lean]="task fields as direct loads, ktime, counted wakeups"
 		[nots]="lean without the clock read"
 		[nocg]="nots without the cgroup id (its mismatches show the cross-check bites)"
+		[arr]="nots with its counters in a mmapable array indexed by CPU"
 		[gcount]="counters only, in a global array indexed by CPU"
 		[lru]="no records: per-tgid tallies in an LRU hash"
 	)

@@ -259,6 +259,43 @@ TP int xf_nocg(tpctx *ctx)
 	return 0;
 }
 
+/* nots with its counters in a mmapable array indexed by CPU (what the
+ * agent could read without a syscall) instead of a per-CPU map. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 64); /* bench machines: <= 64 CPUs */
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__type(key, __u32);
+	__type(value, struct mfd_extfrag_stats);
+} st_arr SEC(".maps");
+RING(rb_arr, 256 * 1024);
+
+TP int xf_arr(tpctx *ctx)
+{
+	__u32 cpu = bpf_get_smp_processor_id(), slot;
+	struct mfd_extfrag_stats *st = bpf_map_lookup_elem(&st_arr, &cpu);
+	struct mfd_extfrag_event *e;
+
+	if (!st)
+		return 0;
+	slot = mfd_extfrag_slot(ctx->alloc_migratetype,
+				ctx->fallback_migratetype,
+				ctx->fallback_order < PAGEBLOCK_ORDER);
+	if (slot >= MFD_EXTFRAG_SLOTS)
+		return 0;
+	st->slot[slot]++;
+	e = bpf_ringbuf_reserve(&rb_arr, sizeof(*e), 0);
+	if (!e) {
+		st->slot[MFD_EXTFRAG_DROPS_SLOT]++;
+		return 0;
+	}
+	fill_ctx(e, ctx);
+	fill_task(e);
+	e->ts_ns = 0;
+	bpf_ringbuf_submit(e, CNT_WAKE(st));
+	return 0;
+}
+
 /* Counters in a global array indexed by CPU: no map lookup. */
 #define GMAX_CPUS 64
 /* 1032 bytes of counters padded to 1088: whole cache lines per CPU. */

@@ -19,13 +19,10 @@
 #define MFD_EXTFRAG_RECORDS_SLOT (MFD_EXTFRAG_SLOTS + 1)
 #define MFD_EXTFRAG_STAT_SLOTS (MFD_EXTFRAG_SLOTS + 2)
 
-/* One CPU's entry of the "stats" array map (one entry per possible CPU,
- * indexed by the CPU the handler runs on; user space maps the array and
- * reads it without a syscall). Padded to whole 64-byte cache lines so two
- * CPUs never write the same line. */
+/* Value of the single-entry per-CPU "stats" map: one lookup syscall
+ * returns every slot of every CPU. */
 struct mfd_extfrag_stats {
 	__u64 slot[MFD_EXTFRAG_STAT_SLOTS]; /* events per kind, drops, records */
-	__u64 pad[6]; /* 130 + 6 words = 17 cache lines */
 };
 
 /* Type tag at the head of every ring-buffer record. */
