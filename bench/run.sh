@@ -94,8 +94,8 @@ echo "== extfrag handler variants, side by side on the same events (bench_xfcost
 # (trickle) events. Override with MFD_BENCH_XF_WORKLOAD, e.g.
 # "build/mfd-fragment frag --mib 6144 --hold 0 --thp-off" for a storm.
 read -r -a xf_workload <<<"${MFD_BENCH_XF_WORKLOAD:-$BUILD/mfd-fragment pt --seconds 6 --loop}"
-# 12 repeats put each of the 11 rotated variants first once.
-XF_RUNS=${MFD_BENCH_XF_RUNS:-12}
+# 13 repeats put each of the 12 rotated variants first once.
+XF_RUNS=${MFD_BENCH_XF_RUNS:-13}
 "$BUILD/bench/bench_xfcost" "$XF_RUNS" -- "${xf_workload[@]}" 2>"$TMP/xf.err" | tee "$TMP/xf" || true
 grep '^repeat' "$TMP/xf.err" || true
 
@@ -134,6 +134,7 @@ cpu_model=$(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo)
 		[nowake]="cur without the wakeup query (reader never woken: drops)"
 		[lean]="task fields as direct loads, ktime, counted wakeups"
 		[nots]="lean without the clock read"
+		[ro]="nots reading pageblock_order and the wakeup mask from .rodata, as mfd does (isolates that cost)"
 		[nocg]="nots without the cgroup id (its mismatches show the cross-check bites)"
 		[arr]="nots with its counters in a mmapable array indexed by CPU"
 		[gcount]="counters only, in a global array indexed by CPU"

@@ -233,6 +233,44 @@ TP int xf_nots(tpctx *ctx)
 	return 0;
 }
 
+/* nots with pageblock_order and the wakeup mask read from .rodata, as
+ * mfd's handler does, instead of compile-time constants. */
+const volatile __s32 ro_pageblock_order = PAGEBLOCK_ORDER;
+const volatile __u64 ro_wake_mask = WAKE_EVERY - 1;
+STATS(st_ro);
+RING(rb_ro, 256 * 1024);
+
+TP int xf_ro(tpctx *ctx)
+{
+	struct mfd_extfrag_stats *st;
+	struct mfd_extfrag_event *e;
+	__u32 zero = 0, slot;
+	__u64 n;
+
+	st = bpf_map_lookup_elem(&st_ro, &zero);
+	if (!st)
+		return 0;
+	slot = mfd_extfrag_slot(ctx->alloc_migratetype,
+				ctx->fallback_migratetype,
+				ctx->fallback_order < ro_pageblock_order);
+	if (slot >= MFD_EXTFRAG_SLOTS)
+		return 0;
+	st->slot[slot]++;
+	e = bpf_ringbuf_reserve(&rb_ro, sizeof(*e), 0);
+	if (!e) {
+		st->slot[MFD_EXTFRAG_DROPS_SLOT]++;
+		return 0;
+	}
+	fill_ctx(e, ctx);
+	e->fragmenting = ctx->fallback_order < ro_pageblock_order;
+	fill_task(e);
+	e->ts_ns = 0;
+	n = ++st->slot[MFD_EXTFRAG_RECORDS_SLOT];
+	bpf_ringbuf_submit(e, (n & ro_wake_mask) ? BPF_RB_NO_WAKEUP :
+						   BPF_RB_FORCE_WAKEUP);
+	return 0;
+}
+
 /* No clock, and no cgroup id (three pointer loads off current). */
 TP int xf_nocg(tpctx *ctx)
 {
