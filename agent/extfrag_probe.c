@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -44,6 +45,7 @@ static int on_record(void *ctx, void *data, size_t size)
 {
 	struct mfd_extfrag *x = ctx;
 	struct mfd_extfrag_event e;
+	struct timespec ts;
 
 	if (mfd_extfrag_decode(data, size, &e)) {
 		/* Counted, logged once per thousand: never fatal. */
@@ -52,6 +54,11 @@ static int on_record(void *ctx, void *data, size_t size)
 				 "(%zu bytes, %lu so far)",
 				 size, x->bad_records);
 		return 0;
+	}
+	/* A record without a time (none is expected) gets its drain time. */
+	if (!e.ts_ns) {
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		e.ts_ns = (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec;
 	}
 	if (x->fn)
 		x->fn(&e, x->arg);
@@ -66,6 +73,19 @@ static size_t round_ringbuf(size_t bytes)
 	while (sz < bytes && sz < ((size_t)1 << 30))
 		sz <<= 1;
 	return sz;
+}
+
+uint64_t mfd_extfrag_wakeup_mask(size_t ring_bytes, int nr_cpus)
+{
+	size_t per_cpu, n = 1;
+
+	if (nr_cpus < 1)
+		nr_cpus = 1;
+	per_cpu = ring_bytes / 4 / (sizeof(struct mfd_extfrag_event) + 8) /
+		  (size_t)nr_cpus;
+	while (n * 2 <= per_cpu)
+		n *= 2;
+	return n - 1;
 }
 
 int mfd_extfrag_open(struct mfd_extfrag **out, const struct mfd_kinfo *k,
@@ -100,7 +120,8 @@ int mfd_extfrag_open(struct mfd_extfrag **out, const struct mfd_kinfo *k,
 		goto cleanup;
 	}
 	x->skel->rodata->pageblock_order = k->pageblock_order;
-	x->skel->rodata->wakeup_bytes = round_ringbuf(ringbuf_bytes) / 4;
+	x->skel->rodata->wakeup_mask = mfd_extfrag_wakeup_mask(
+		round_ringbuf(ringbuf_bytes), x->nr_cpus);
 	err = bpf_map__set_max_entries(x->skel->maps.events,
 				       (__u32)round_ringbuf(ringbuf_bytes));
 	if (err) {

@@ -9,6 +9,7 @@
 #define MFD_EXTFRAG_PROBE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "extfrag_table.h"
 #include "kinfo.h"
@@ -34,6 +35,13 @@ int mfd_extfrag_consume(struct mfd_extfrag *x);
 int mfd_extfrag_read_totals(struct mfd_extfrag *x,
 			    struct mfd_extfrag_totals *t);
 void mfd_extfrag_close(struct mfd_extfrag *x);
+
+/* The handler's wakeup pacing: each CPU wakes the reader after every
+ * (mask + 1)-th record of its own, a power of two chosen so that all CPUs
+ * together hold back at most a quarter of the ring (each record takes 8
+ * bytes of ring header besides itself); 0 (wake on every record) when the
+ * ring is too small for more. Pure. */
+uint64_t mfd_extfrag_wakeup_mask(size_t ring_bytes, int nr_cpus);
 
 /* Validate and copy one ring-buffer record. Pure. 0, or -EINVAL for a
  * record of the wrong size or type tag. */

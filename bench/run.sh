@@ -89,6 +89,16 @@ xf_per=$(( xf_cnt > 0 ? xf_ns / xf_cnt : 0 ))
 fl_per=$(( fl_cnt > 0 ? fl_ns / fl_cnt : 0 ))
 echo "extfrag: $xf_cnt events, $xf_per ns/event; empty handler: $fl_cnt events, $fl_per ns/event"
 
+echo "== extfrag handler variants, side by side on the same events (bench_xfcost)"
+# Rotated attach order per repeat; the workload decides warm (storm) or cold
+# (trickle) events. Override with MFD_BENCH_XF_WORKLOAD, e.g.
+# "build/mfd-fragment frag --mib 6144 --hold 0 --thp-off" for a storm.
+read -r -a xf_workload <<<"${MFD_BENCH_XF_WORKLOAD:-$BUILD/mfd-fragment pt --seconds 6 --loop}"
+# 13 repeats put each of the 12 rotated variants first once.
+XF_RUNS=${MFD_BENCH_XF_RUNS:-13}
+"$BUILD/bench/bench_xfcost" "$XF_RUNS" -- "${xf_workload[@]}" 2>"$TMP/xf.err" | tee "$TMP/xf" || true
+grep '^repeat' "$TMP/xf.err" || true
+
 echo "== exec to first snapshot (--once --format json)"
 for r in $(seq "$RUNS"); do
 	t0=$(date +%s%N); "$AGENT" --once --format json >/dev/null; t1=$(date +%s%N)
@@ -110,6 +120,29 @@ cpu_model=$(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo)
 	echo "| steady-state RSS (MiB) | $(awk -v a="$ag_rss" 'BEGIN{printf "%.1f", a/1024}') | node_exporter: $(awk -v a="$ne_rss" 'BEGIN{printf "%.1f", a/1024}') | 1/$(ratio "$ne_rss" "$ag_rss") | ≤ 1/3 |"
 	echo "| BPF ns per extfrag event (bpf_stats, $xf_cnt events) vs an empty handler attached before it, same events | $xf_per | empty handler: $fl_per | $(ratio "$xf_per" "$fl_per")× the floor | ≤ 300 ns |"
 	echo "| exec to first snapshot, --once (ms) | $(us "$fs_min") / $(us "$fs_med") / $(us "$fs_max") | | | |"
+	echo
+	echo "Extfrag handler variants (bench/bench_xfcost.c, bench/xfcost.bpf.c), attached together after an empty handler, order rotated per repeat ($XF_RUNS repeats); workload \`${xf_workload[*]##*/}\`. ns/event per repeat min / median / max, and the mean over all events (a storm of warm events outweighs a trickle of cold ones)."
+	echo
+	echo "| variant | what it does | events | ns/event min / median / max | mean ns/event | median × floor | records / drops | field mismatches vs cur |"
+	echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
+	declare -A what=(
+		[mfd]="**bpf/extfrag.bpf.c as shipped**: per-CPU counters, ring record, task fields loaded from current, no clock read, wakeup every N records per CPU"
+		[floor]="empty handler, always attached first"
+		[empty]="empty handler in the rotation (what running first costs)"
+		[counters]="exact per-kind counters only (per-CPU map)"
+		[cur]="the handler before this change: helpers for pid/comm/cgroup/ktime, bpf_ringbuf_query wakeup"
+		[nowake]="cur without the wakeup query (reader never woken: drops)"
+		[lean]="task fields as direct loads, ktime, counted wakeups"
+		[nots]="lean without the clock read"
+		[ro]="nots reading pageblock_order and the wakeup mask from .rodata, as mfd does (isolates that cost)"
+		[nocg]="nots without the cgroup id (its mismatches show the cross-check bites)"
+		[arr]="nots with its counters in a mmapable array indexed by CPU"
+		[gcount]="counters only, in a global array indexed by CPU"
+		[lru]="no records: per-tgid tallies in an LRU hash"
+	)
+	awk '$1 != "variant" && NF == 10' "$TMP/xf" | while read -r v ev mn md mx mean xf rec dr mm; do
+		echo "| $v | ${what[$v]:-} | $ev | $mn / $md / $mx | $mean | $xf | $rec / $dr | $mm |"
+	done
 } >"$OUT"
 cat "$OUT"
 

@@ -14,12 +14,15 @@
 #define MFD_EXTFRAG_SLOTS (MFD_MAX_MIGRATETYPES * MFD_MAX_MIGRATETYPES * 2)
 /* Index into the per-CPU "stats" array for ring buffer drops. */
 #define MFD_EXTFRAG_DROPS_SLOT MFD_EXTFRAG_SLOTS
-#define MFD_EXTFRAG_STAT_SLOTS (MFD_EXTFRAG_SLOTS + 1)
+/* Records this CPU wrote to the ring buffer: paces the reader's wakeups
+ * without touching the ring's own (cold) position pages. */
+#define MFD_EXTFRAG_RECORDS_SLOT (MFD_EXTFRAG_SLOTS + 1)
+#define MFD_EXTFRAG_STAT_SLOTS (MFD_EXTFRAG_SLOTS + 2)
 
 /* Value of the single-entry per-CPU "stats" map: one lookup syscall
  * returns every slot of every CPU. */
 struct mfd_extfrag_stats {
-	__u64 slot[MFD_EXTFRAG_STAT_SLOTS]; /* events per kind; last: drops */
+	__u64 slot[MFD_EXTFRAG_STAT_SLOTS]; /* events per kind, drops, records */
 };
 
 /* Type tag at the head of every ring-buffer record. */
@@ -52,7 +55,7 @@ struct mfd_extfrag_event {
 	__u8 fragmenting; /* fallback_order < pageblock_order */
 	__u8 change_ownership; /* the whole pageblock changed migratetype */
 	__u8 pad[2];
-	__u64 ts_ns; /* bpf_ktime_get_ns() (CLOCK_MONOTONIC) */
+	__u64 ts_ns; /* bpf_ktime_get_ns() (CLOCK_MONOTONIC) at the event */
 	__u64 cgroup_id; /* cgroup v2 id of the task (0 on cgroup v1 only) */
 	__u64 pfn; /* first pfn of the allocated block */
 	char comm[MFD_TASK_COMM_LEN]; /* task->comm */

@@ -49,6 +49,11 @@ enum {
 	BPF_NOEXIST = 1,
 };
 
+/* map_flags */
+enum {
+	BPF_F_MMAPABLE = 1024,
+};
+
 /* bpf_ringbuf_submit() flags and bpf_ringbuf_query() selectors. */
 enum {
 	BPF_RB_NO_WAKEUP = 1,
@@ -126,13 +131,23 @@ struct mem_cgroup {
 	struct mem_cgroup_per_node *nodeinfo[1];
 };
 
+struct kernfs_node {
+	u64 id;
+};
+
+struct cgroup {
+	struct kernfs_node *kn;
+};
+
 struct css_set {
 	struct cgroup_subsys_state *subsys[1];
+	struct cgroup *dfl_cgrp;
 };
 
 struct task_struct {
 	int pid;
 	int tgid;
+	char comm[16];
 	struct css_set *cgroups;
 };
 

@@ -52,6 +52,27 @@ static void test_decode_accepts_exact_record(void **state)
 	assert_int_equal(out.comm[sizeof(out.comm) - 1], '\0');
 }
 
+/* For every ring size and CPU count: a power of two per CPU, the whole
+ * machine's held-back records fit in a quarter of the ring, and the next
+ * power of two would not (the pacing is as lazy as the bound allows). */
+static void test_wakeup_mask_bounds(void **state)
+{
+	const size_t rec = sizeof(struct mfd_extfrag_event) + 8;
+
+	(void)state;
+	for (size_t ring = 4096; ring <= ((size_t)1 << 30); ring <<= 1)
+		for (int cpus = 1; cpus <= 1024; cpus = cpus * 3 + 1) {
+			uint64_t n = mfd_extfrag_wakeup_mask(ring, cpus) + 1;
+
+			assert_true(n && (n & (n - 1)) == 0);
+			if (n > 1)
+				assert_true((size_t)cpus * n * rec <= ring / 4);
+			assert_true((size_t)cpus * 2 * n * rec > ring / 4);
+		}
+	assert_int_equal(mfd_extfrag_wakeup_mask(4096, 0),
+			 mfd_extfrag_wakeup_mask(4096, 1));
+}
+
 static void test_decode_rejects_bad_records(void **state)
 {
 	struct mfd_extfrag_event in = make_event(7, 3), out;
@@ -172,6 +193,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_decode_accepts_exact_record),
 		cmocka_unit_test(test_decode_rejects_bad_records),
+		cmocka_unit_test(test_wakeup_mask_bounds),
 		cmocka_unit_test(test_slots_are_distinct_and_in_range),
 		cmocka_unit_test(test_table_counts_match_recount),
 		cmocka_unit_test(test_table_is_bounded),
