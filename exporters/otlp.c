@@ -36,6 +36,7 @@
 #define LOG_COMPONENT "otlp"
 #include "log.h"
 #include "otlp.h"
+#include "resource.h"
 #include "otlp_encode.h"
 #include "otlp_http.h"
 #include "otlp_settings.h"
@@ -1109,30 +1110,10 @@ bool otlp_exporter_enabled(const struct mfd_config *cfg)
 	return otlp_settings_enabled(cfg, env_lookup);
 }
 
-/* /etc/machine-id without its newline, or NULL. */
-static char *machine_id(void)
-{
-	char buf[128] = "";
-	FILE *f = fopen("/etc/machine-id", "re");
-	size_t n;
-
-	if (!f)
-		return NULL;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	buf[strcspn(buf, "\r\n \t")] = '\0';
-	return buf[0] ? strdup(buf) : NULL;
-}
-
 int otlp_exporter_create(const struct mfd_export_ctx *ctx,
 			 struct mfd_exporter **out)
 {
-	struct otlp_resource_facts f = { 0 };
 	struct otlp *o;
-	struct utsname u;
-	char *mid = NULL;
-	bool attrs_bad;
 	int err;
 
 	*out = NULL;
@@ -1165,22 +1146,9 @@ int otlp_exporter_create(const struct mfd_export_ctx *ctx,
 		goto fail;
 	apply_tls(o);
 
-	uname(&u);
-	mid = machine_id();
-	f.service_name = getenv("OTEL_SERVICE_NAME");
-	f.resource_attributes = getenv("OTEL_RESOURCE_ATTRIBUTES");
-	f.host_name = u.nodename;
-	f.host_id = mid;
-	f.host_arch = otlp_host_arch(u.machine);
-	f.k8s_node_name = getenv("K8S_NODE_NAME");
-	err = otlp_resource_build(&o->res, &f, &attrs_bad);
-	free(mid);
+	err = mfd_resource_detect(&o->res);
 	if (err)
 		goto fail;
-	if (attrs_bad)
-		log_warn("OTEL_RESOURCE_ATTRIBUTES is malformed (want "
-			 "key=value,... with percent-encoded values); "
-			 "ignoring all of it");
 
 	o->logs = calloc(o->s.log_cap ? o->s.log_cap : 1, sizeof(*o->logs));
 	o->http = otlp_http_new(ctx->base);

@@ -72,28 +72,15 @@ static void push(json_t *arr, json_t *item, int *err)
 		*err = -ENOMEM;
 }
 
-static json_t *resource_json(const struct mfd_otlp_resource *r)
+static json_t *resource_json(const struct otlp_resource *r)
 {
 	json_t *attrs = json_array();
-	const struct {
-		const char *key;
-		const char *v;
-	} a[] = {
-		{ "service.name", r->service_name },
-		{ "service.version", r->service_version },
-		{ "host.name", r->host_name },
-		{ "host.id", r->host_id },
-		{ "host.arch", r->host_arch },
-		{ "os.type", r->os_type },
-		{ "k8s.node.name", r->k8s_node_name },
-	};
 	int err = 0;
 
 	if (!attrs)
 		return NULL;
-	for (size_t i = 0; i < sizeof(a) / sizeof(a[0]); i++)
-		if (a[i].v[0])
-			push(attrs, kv_str(a[i].key, a[i].v), &err);
+	for (size_t i = 0; i < r->n; i++)
+		push(attrs, kv_str(r->attrs[i].key, r->attrs[i].value), &err);
 	if (err) {
 		json_decref(attrs);
 		return NULL;
@@ -241,7 +228,7 @@ static int on_point(const struct mfd_point *p, void *arg)
 }
 
 json_t *mfd_otlp_json_metrics(const struct mfd_state *st,
-			      const struct mfd_otlp_resource *res)
+			      const struct otlp_resource *res)
 {
 	struct metrics_ctx c = { .metrics = json_array() };
 	json_t *resource = resource_json(res), *scope = scope_json();
@@ -316,7 +303,7 @@ static json_t *log_record(const struct mfd_state *st,
 }
 
 json_t *mfd_otlp_json_logs(const struct mfd_state *st,
-			   const struct mfd_otlp_resource *res,
+			   const struct otlp_resource *res,
 			   const struct mfd_extfrag_event *ev, size_t n,
 			   uint64_t observed_unix_nano)
 {
@@ -346,47 +333,3 @@ char *mfd_otlp_json_dumps(const json_t *req)
 }
 
 /* --- the resource ----------------------------------------------------------- */
-
-/* uname -m to the OpenTelemetry host.arch values. */
-static const char *otel_arch(const char *m)
-{
-	static const struct {
-		const char *uname, *otel;
-	} map[] = {
-		{ "x86_64", "amd64" },	{ "aarch64", "arm64" },
-		{ "i686", "x86" },	{ "i386", "x86" },
-		{ "ppc64le", "ppc64" }, { "ppc64", "ppc64" },
-		{ "s390x", "s390x" },	{ "armv7l", "arm32" },
-	};
-
-	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
-		if (strcmp(m, map[i].uname) == 0)
-			return map[i].otel;
-	return m;
-}
-
-void mfd_otlp_resource_detect(struct mfd_otlp_resource *r)
-{
-	struct utsname u;
-	const char *k8s = getenv("K8S_NODE_NAME");
-	FILE *f;
-
-	memset(r, 0, sizeof(*r));
-	snprintf(r->service_name, sizeof(r->service_name), "mfd-agent");
-	snprintf(r->service_version, sizeof(r->service_version), "%s",
-		 MFD_VERSION);
-	snprintf(r->os_type, sizeof(r->os_type), "linux");
-	if (gethostname(r->host_name, sizeof(r->host_name) - 1))
-		r->host_name[0] = '\0';
-	if (uname(&u) == 0)
-		snprintf(r->host_arch, sizeof(r->host_arch), "%s",
-			 otel_arch(u.machine));
-	f = fopen("/etc/machine-id", "re");
-	if (f) {
-		if (fgets(r->host_id, sizeof(r->host_id), f))
-			r->host_id[strcspn(r->host_id, "\r\n")] = '\0';
-		fclose(f);
-	}
-	if (k8s)
-		snprintf(r->k8s_node_name, sizeof(r->k8s_node_name), "%s", k8s);
-}

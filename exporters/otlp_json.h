@@ -12,8 +12,8 @@
  * Collector's otlpjsonfile receiver); an OTLP http/json sender can post the
  * same objects.
  *
- * Pure: no I/O except mfd_otlp_resource_detect(), which reads the host's
- * identity once.
+ * Pure: no I/O. The resource comes from mfd_resource_detect() (resource.h),
+ * the same one the OTLP/HTTP exporter sends.
  */
 #ifndef MFD_OTLP_JSON_H
 #define MFD_OTLP_JSON_H
@@ -23,6 +23,7 @@
 
 #include <jansson.h>
 
+#include "otlp_encode.h"
 #include "state.h"
 
 /* The OpenTelemetry scope every point and log record is published under. */
@@ -47,31 +48,15 @@
 #define MFD_OTLP_ATTR_PFN "pfn"
 #define MFD_OTLP_ATTR_CGROUP "cgroup.id"
 
-/* Resource attributes (OpenTelemetry semantic conventions). Empty strings
- * are left out. */
-struct mfd_otlp_resource {
-	char service_name[64]; /* service.name: "mfd-agent" */
-	char service_version[32]; /* service.version: MFD_VERSION */
-	char host_name[256]; /* host.name: gethostname() */
-	char host_id[64]; /* host.id: /etc/machine-id */
-	char host_arch[72]; /* host.arch: "amd64", "arm64", ... */
-	char os_type[16]; /* os.type: "linux" */
-	char k8s_node_name[256]; /* k8s.node.name: $K8S_NODE_NAME */
-};
-
-/* Fill r from this host: hostname, machine id, architecture and
- * $K8S_NODE_NAME. Never fails; unknown facts stay empty. */
-void mfd_otlp_resource_detect(struct mfd_otlp_resource *r);
-
 /* ExportMetricsServiceRequest holding every point mfd_metrics_walk() gives
  * for st now. NULL when out of memory. */
 json_t *mfd_otlp_json_metrics(const struct mfd_state *st,
-			      const struct mfd_otlp_resource *res);
+			      const struct otlp_resource *res);
 
 /* ExportLogsServiceRequest with one LogRecord per event (n >= 1).
  * observed_unix_nano is when the agent read them. NULL when out of memory. */
 json_t *mfd_otlp_json_logs(const struct mfd_state *st,
-			   const struct mfd_otlp_resource *res,
+			   const struct otlp_resource *res,
 			   const struct mfd_extfrag_event *ev, size_t n,
 			   uint64_t observed_unix_nano);
 

@@ -31,6 +31,7 @@
 #include "metrics.h"
 #include "otlp_json.h"
 #include "record.h"
+#include "resource.h"
 
 /* A write error is logged at most this often. */
 #define ERROR_LOG_EVERY_NS (60ull * 1000000000ull)
@@ -43,7 +44,7 @@ struct record {
 	int fd; /* open on path, or -1 (reopened on the next line) */
 	bool regular; /* fd is a regular file: rotate and cut back */
 	long long size; /* bytes in the live file */
-	struct mfd_otlp_resource res; /* resource attributes of every line */
+	struct otlp_resource res; /* resource attributes of every line */
 	struct mfd_extfrag_event *pending; /* events since the last sample */
 	size_t npending;
 	uint64_t last_error_ns; /* CLOCK_MONOTONIC of the last logged error */
@@ -317,6 +318,7 @@ static void record_destroy(struct mfd_exporter *e)
 
 	if (r) {
 		close_live(r);
+		otlp_resource_free(&r->res);
 		free(r->pending);
 		free(r->path);
 		free(r);
@@ -354,7 +356,9 @@ int mfd_record_create(const struct mfd_export_ctx *ctx,
 		err = -ENOMEM;
 		goto fail;
 	}
-	mfd_otlp_resource_detect(&r->res);
+	err = mfd_resource_detect(&r->res);
+	if (err)
+		goto fail;
 	err = open_live(r);
 	if (err) {
 		log_error("--record %s: cannot open for appending: %s", r->path,

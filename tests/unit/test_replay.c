@@ -28,6 +28,7 @@
 #include "format.h"
 #include "kinfo.h"
 #include "otlp_json.h"
+#include "resource.h"
 #include "procfs.h"
 #include "replay.h"
 #include "state.h"
@@ -35,7 +36,7 @@
 #define FIXTURES MFD_SOURCE_DIR "/tests/fixtures/procfs"
 
 static struct mfd_kinfo kinfo;
-static struct mfd_otlp_resource res;
+static struct otlp_resource res;
 
 static int setup(void **state)
 {
@@ -43,7 +44,14 @@ static int setup(void **state)
 	memset(&kinfo, 0, sizeof(kinfo));
 	mfd_kinfo_default_mt_names(&kinfo);
 	kinfo.pageblock_order = 9;
-	mfd_otlp_resource_detect(&res);
+	assert_int_equal(mfd_resource_detect(&res), 0);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	otlp_resource_free(&res);
 	return 0;
 }
 
@@ -568,5 +576,5 @@ int main(void)
 		cmocka_unit_test(test_parse_time),
 	};
 
-	return cmocka_run_group_tests(tests, setup, NULL);
+	return cmocka_run_group_tests(tests, setup, teardown);
 }
