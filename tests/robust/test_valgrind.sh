@@ -98,5 +98,17 @@ else
 	pass "no definitely lost blocks ($(grep -oE '(in use at exit|definitely lost):.*' "$TMP/valgrind.log" | head -2 | tr '\n' ';'))"
 fi
 grep -q "Invalid \(read\|write\)" "$TMP/valgrind.log" && fail "invalid reads/writes reported"
+# The exporters must really have run under valgrind, not just been created.
+sleep 1.2
+read -r _ _ posts _ grams _ < <(tail -1 "$TMP/receiver.log" 2>/dev/null || echo "x x 0 0 0 0")
+if [[ " ${MFD_EXPORTERS[*]} " == *" otlp "* ]]; then
+	[ "${posts:-0}" -gt 0 ] && pass "OTLP exporter sent $posts request(s)" || fail "OTLP exporter on, but the receiver got no request"
+fi
+if [[ " ${MFD_EXPORTERS[*]} " == *" statsd "* ]]; then
+	[ "${grams:-0}" -gt 0 ] && pass "StatsD exporter sent $grams datagram(s)" || fail "StatsD exporter on, but the receiver got no datagram"
+fi
+if [[ " ${MFD_EXPORTERS[*]} " == *" record "* ]]; then
+	[ -s "$TMP/record.jsonl" ] && pass "recording written ($(wc -l <"$TMP/record.jsonl") lines)" || fail "--record on, but $TMP/record.jsonl is empty"
+fi
 [ "$fails" -eq 0 ] || sed 's/^/    vg| /' "$TMP/valgrind.log" | tail -60
 finish
