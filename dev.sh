@@ -25,7 +25,7 @@ BUILD_PKGS=(build-essential cmake pkg-config clang llvm libbpf-dev libelf-dev
 	zlib1g-dev libevent-dev libjansson-dev libncurses-dev libcap-ng-dev)
 # Extra packages for the test suite (fixtures, peers, QEMU guests).
 TEST_PKGS=(libcmocka-dev python3 busybox-static cpio qemu-system-x86
-	stress-ng iproute2 libcap2-bin libclang-rt-14-dev valgrind gnuplot-nox)
+	stress-ng iproute2 libcap2-bin libclang-rt-14-dev valgrind gnuplot-nox curl)
 # libclang-rt-14-dev: the libFuzzer, ASan and UBSan runtimes clang links for
 # -fsanitize=fuzzer (build-fuzz); Debian 12 clang does not pull it in.
 
