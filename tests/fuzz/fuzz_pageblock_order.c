@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * fuzz_pagetypeinfo.c - the "Page block order:" line of /proc/pagetypeinfo
+ * fuzz_pageblock_order.c - the "Page block order:" line of /proc/pagetypeinfo
  * (mfd_procfs_parse_pageblock_order()), which sets what "fragmenting"
  * means for every extfrag event. A parsed order must be one 1 << order can
  * hold.
