@@ -19,10 +19,13 @@
 # on vs off and bytes per sample (--otlp-endpoint), StatsD packets and
 # bytes per interval (--statsd).
 #
-# Plug-ins: every executable bench/run.d/*.sh is run with BUILD, AGENT,
-# RUNS and MFD_BENCH_TMP in its environment; the lines it prints that start
-# with "| " are rows of the table (what | mfd | baseline | ratio | target),
-# exit 77 means "not measurable in this build" and is reported as skipped.
+# Plug-ins, run as `bash SCRIPT BUILD_DIR` with BUILD, AGENT, RUNS and
+# MFD_BENCH_TMP in the environment; exit 77 means "not measurable in this
+# build" and is reported as skipped, another failure leaves it out:
+#   bench/run.d/*.sh  the lines it prints that start with "| " are rows of
+#                     the main table (what | mfd | baseline | ratio | target);
+#   bench/*.sh        (but run.sh and soak.sh) the markdown table it prints
+#                     becomes its own section under the main table.
 #
 # Writes bench/results/latest.md and replaces the README's performance table
 # between <!-- BENCH:BEGIN --> and <!-- BENCH:END -->. Timing is never part
@@ -261,14 +264,32 @@ if mfd_has_opt "$AGENT" --statsd; then
 fi
 
 # --- plug-ins ----------------------------------------------------------------
-for p in bench/run.d/*.sh; do
-	[ -x "$p" ] || continue
+# bench/run.d/*.sh add rows to the main table; every other bench/*.sh (the
+# exporter and signal branches' own benchmarks, called as SCRIPT BUILD_DIR)
+# adds its markdown table as a section under it.
+stop_pid "$rcv"
+SECTIONS=$TMP/sections
+: >"$SECTIONS"
+for p in bench/run.d/*.sh bench/*.sh; do
+	case "$p" in bench/run.sh | bench/soak.sh) continue ;; esac
+	[ -f "$p" ] || continue
 	echo "== plug-in $p"
 	prc=0
-	BUILD=$BUILD AGENT=$AGENT RUNS=$RUNS MFD_BENCH_TMP=$TMP "$p" >"$TMP/plugin.out" || prc=$?
+	BUILD=$BUILD AGENT=$AGENT RUNS=$RUNS MFD_BENCH_RUNS=$RUNS MFD_BENCH_TMP=$TMP \
+		timeout 900 bash "$p" "$BUILD" >"$TMP/plugin.out" 2>"$TMP/plugin.err" || prc=$?
 	if [ "$prc" -eq 77 ]; then echo "skipped: $(tail -1 "$TMP/plugin.out")"; continue; fi
-	[ "$prc" -eq 0 ] || { echo "plug-in $p failed ($prc); its rows are left out"; continue; }
-	grep '^| ' "$TMP/plugin.out" >>"$ROWS" || true
+	if [ "$prc" -ne 0 ]; then
+		echo "plug-in $p failed ($prc), left out:"; tail -5 "$TMP/plugin.err" "$TMP/plugin.out"
+		continue
+	fi
+	case "$p" in
+	bench/run.d/*) grep '^| ' "$TMP/plugin.out" >>"$ROWS" || true ;;
+	*)
+		if grep -q '^|' "$TMP/plugin.out"; then
+			{ echo; echo "From \`$p\`:"; echo; grep '^|' "$TMP/plugin.out"; } >>"$SECTIONS"
+		fi
+		;;
+	esac
 done
 
 cpu_model=$(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo)
@@ -301,6 +322,7 @@ cpu_model=$(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo)
 	done <"$TMP/progs"
 	echo "| exec to first snapshot, --once (ms) | $(mmm_us "$fs_min" "$fs_med" "$fs_max") | | | |"
 	cat "$ROWS"
+	cat "$SECTIONS"
 } >"$OUT"
 cat "$OUT"
 
