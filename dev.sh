@@ -6,14 +6,19 @@
 #   sudo ./dev.sh run [mfd-agent options]   install what is missing, build,
 #                                           start the live terminal view
 #   sudo ./dev.sh test [ctest options]      install what is missing, build,
-#                                           run the whole suite (plain, then
-#                                           under ASan+UBSan)
+#                                           run the whole suite: plain (with
+#                                           the valgrind and soak tests), then
+#                                           under ASan+UBSan, then each libFuzzer
+#                                           harness for MFD_FUZZ_SECONDS (20;
+#                                           0 skips)
 #   ./dev.sh build | deps | format
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")"
 
 BUILD_DIR=${MFD_BUILD_DIR:-build}
 ASAN_DIR=${MFD_ASAN_DIR:-build-asan}
+FUZZ_DIR=${MFD_FUZZ_DIR:-build-fuzz}
+FUZZ_SECONDS=${MFD_FUZZ_SECONDS:-20}
 
 # Debian/Ubuntu packages needed to build the agent.
 BUILD_PKGS=(build-essential cmake pkg-config clang llvm libbpf-dev libelf-dev
@@ -21,7 +26,10 @@ BUILD_PKGS=(build-essential cmake pkg-config clang llvm libbpf-dev libelf-dev
 	libyaml-dev libcurl4-openssl-dev libprotobuf-c-dev protobuf-c-compiler)
 # Extra packages for the test suite (fixtures, peers, QEMU guests).
 TEST_PKGS=(libcmocka-dev python3 busybox-static cpio qemu-system-x86
-	stress-ng iproute2 libcap2-bin prometheus prometheus-node-exporter chromium)
+	stress-ng iproute2 libcap2-bin prometheus prometheus-node-exporter chromium
+	libclang-rt-14-dev valgrind gnuplot-nox curl)
+# libclang-rt-14-dev: the libFuzzer, ASan and UBSan runtimes clang links for
+# -fsanitize=fuzzer (build-fuzz); Debian 12 clang does not pull it in.
 
 have_pkg() {
 	dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "ok installed"
@@ -80,7 +88,12 @@ test)
 	build "$ASAN_DIR" -DMFD_SANITIZE=ON
 	(cd "$ASAN_DIR" && ASAN_OPTIONS=detect_leaks=1 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-		ctest --output-on-failure -LE 'qemu|bench' "$@")
+		ctest --output-on-failure -LE 'qemu|bench|valgrind|soak' "$@")
+	if [ "$FUZZ_SECONDS" != 0 ]; then
+		build "$FUZZ_DIR" -DCMAKE_C_COMPILER=clang -DMFD_FUZZ=ON \
+			-DMFD_FUZZ_SECONDS="$FUZZ_SECONDS"
+		(cd "$FUZZ_DIR" && ctest --output-on-failure -L fuzz)
+	fi
 	;;
 build)
 	deps

@@ -5,12 +5,12 @@
 #
 # Usage (root): bench/signals.sh [BUILD_DIR]   (default: build)
 #   MFD_BENCH_ROUNDS  interleaved rounds per configuration (default 7)
-#   MFD_BENCH_SECS    seconds per bench_pagefault run (default 3)
+#   MFD_BENCH_SECS    seconds per bench_alloc run (default 3)
 #
 # 1. BPF ns per event of every handler of bpf/compaction.bpf.c
 #    (kernel.bpf_stats_enabled), with the opt-in kmem:mm_page_alloc
-#    counter on, while bench_pagefault allocates and compact_memory runs.
-# 2. Slowdown of bench_pagefault (pages faulted per second) with the agent
+#    counter on, while bench_alloc allocates and compact_memory runs.
+# 2. Slowdown of bench_alloc (pages faulted per second) with the agent
 #    off, on with defaults, and on with --alloc-fail-counter, interleaved
 #    round by round so drift hits all three alike. Median of the rounds.
 # Writes bench/results/signals.md. Never part of the pass/fail suite.
@@ -18,7 +18,7 @@ set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")/.."
 BUILD=${1:-build}
 AGENT=$BUILD/mfd-agent
-PF=$BUILD/bench/bench_pagefault
+PF=$BUILD/bench/bench_alloc
 ROUNDS=${MFD_BENCH_ROUNDS:-7}
 SECS=${MFD_BENCH_SECS:-3}
 OUT=bench/results/signals.md
@@ -64,14 +64,14 @@ for p in json.load(open(sys.argv[1])):
 PY
 cat "$TMP/handlers"
 
-echo "== bench_pagefault: off / defaults / --alloc-fail-counter, interleaved"
+echo "== bench_alloc: off / defaults / --alloc-fail-counter, interleaved"
 for r in $(seq "$ROUNDS"); do
 	for cfg in off on fail; do
 		case $cfg in
 		on) start_agent ;;
 		fail) start_agent --alloc-fail-counter ;;
 		esac
-		v=$("$PF" "$SECS" | grep -oE 'pages_per_sec=[0-9]+' | cut -d= -f2)
+		v=$("$PF" "$SECS" | grep -oE 'pages_per_s=[0-9]+' | cut -d= -f2)
 		[ "$cfg" = off ] || stop_agent
 		echo "$cfg $v" | tee -a "$TMP/pf"
 	done
@@ -86,7 +86,7 @@ slow() { awk -v a="$1" -v b="$off" 'BEGIN{printf "%.2f", (b - a) * 100 / b}'; }
 	echo "| --- | --- | --- |"
 	while read -r n c ns; do echo "| $n | $c | $ns |"; done <"$TMP/handlers"
 	echo
-	echo "| bench_pagefault, pages faulted/s | median | slowdown vs off | target |"
+	echo "| bench_alloc, pages faulted/s | median | slowdown vs off | target |"
 	echo "| --- | --- | --- | --- |"
 	echo "| agent off | $off | | |"
 	echo "| agent on, defaults | $on | $(slow "$on")% | ≤ 1% |"

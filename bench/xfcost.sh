@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# bench/xfcost.sh - the extfrag handler against its variants on the same
+# events (bench/bench_xfcost.c, bench/xfcost.bpf.c). A bench/run.sh
+# plug-in: prints a markdown table. Root only.
+#
+# Usage: bench/xfcost.sh [BUILD_DIR]
+#   MFD_BENCH_XF_WORKLOAD  the event source (default: mfd-fragment pt, a
+#                          trickle of cold events); e.g.
+#                          "build/mfd-fragment frag --mib 6144 --hold 0
+#                          --thp-off" for a storm of warm ones
+#   MFD_BENCH_XF_RUNS      repeats (default 13: each of the 12 rotated
+#                          variants goes first once)
+set -euo pipefail
+cd "$(dirname "$(readlink -f "$0")")/.."
+BUILD=${1:-build}
+[ "$(id -u)" -eq 0 ] || { echo "bench/xfcost.sh needs root"; exit 77; }
+[ -x "$BUILD/bench/bench_xfcost" ] || { echo "bench_xfcost not built"; exit 77; }
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+
+read -r -a workload <<<"${MFD_BENCH_XF_WORKLOAD:-$BUILD/mfd-fragment pt --gib 32 --seconds 6 --loop}"
+RUNS=${MFD_BENCH_XF_RUNS:-13}
+"$BUILD/bench/bench_xfcost" "$RUNS" -- "${workload[@]}" 2>"$TMP/xf.err" >"$TMP/xf" || true
+grep '^repeat' "$TMP/xf.err" >&2 || true
+
+declare -A what=(
+	[mfd]="**bpf/extfrag.bpf.c as shipped**: per-CPU counters, ring record, task fields loaded from current, clock read, wakeup every N records per CPU"
+	[floor]="empty handler, always attached first"
+	[empty]="empty handler in the rotation (what running first costs)"
+	[counters]="exact per-kind counters only (per-CPU map)"
+	[cur]="the earlier handler: helpers for pid/comm/cgroup/ktime, bpf_ringbuf_query wakeup"
+	[nowake]="cur without the wakeup query (reader never woken: drops)"
+	[lean]="task fields as direct loads, ktime, counted wakeups"
+	[nots]="lean without the clock read"
+	[ro]="nots reading pageblock_order and the wakeup mask from .rodata"
+	[nocg]="nots without the cgroup id (its mismatches show the cross-check bites)"
+	[arr]="nots with its counters in a mmapable array indexed by CPU"
+	[gcount]="counters only, in a global array indexed by CPU"
+	[lru]="no records: per-tgid tallies in an LRU hash"
+)
+echo "Extfrag handler variants attached together after an empty handler, order rotated per repeat ($RUNS repeats); workload \`${workload[*]##*/}\`. ns/event per repeat min / median / max, and the mean over all events."
+echo
+echo "| variant | what it does | events | ns/event min / median / max | mean ns/event | median × floor | records / drops | field mismatches vs cur |"
+echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
+awk '$1 != "variant" && NF == 10' "$TMP/xf" | while read -r v ev mn md mx mean xf rec dr mm; do
+	echo "| $v | ${what[$v]:-} | $ev | $mn / $md / $mx | $mean | $xf | $rec / $dr | $mm |"
+done
