@@ -21,7 +21,8 @@ BUILD_PKGS=(build-essential cmake pkg-config clang llvm libbpf-dev libelf-dev
 	libyaml-dev)
 # Extra packages for the test suite (fixtures, peers, QEMU guests).
 TEST_PKGS=(libcmocka-dev python3 busybox-static cpio qemu-system-x86
-	stress-ng iproute2 libcap2-bin prometheus prometheus-node-exporter chromium)
+	stress-ng iproute2 libcap2-bin prometheus prometheus-node-exporter chromium
+	fonts-dejavu-core)
 
 have_pkg() {
 	dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "ok installed"
