@@ -164,6 +164,8 @@ static void replay_finished(struct agent *a)
 	bool hold = a->cfg->replay_hold || mfd_tui_is_live(a->term);
 
 	a->replay_over = true;
+	if (hold)
+		a->st.replay = MFD_REPLAY_HELD;
 	event_del(a->tick);
 	log_info("replay of %s finished: %llu samples, %llu lines skipped%s",
 		 mfd_replay_path(r), (unsigned long long)mfd_replay_samples(r),
@@ -512,8 +514,10 @@ int mfd_loop_run(struct mfd_config *cfg, const struct mfd_kinfo *k,
 
 	/* The caller's first sample is the state's first, so start-up does
 	 * not sample twice and exporters have data at once. */
-	if (col->active == MFD_SOURCE_REPLAY)
+	if (col->active == MFD_SOURCE_REPLAY) {
+		a.st.replay = MFD_REPLAY_PLAYING;
 		replay_events(&a); /* those recorded before the first sample */
+	}
 	mfd_state_set_snapshot(&a.st, first);
 	mfd_signals_sample(a.sig, a.cp, cfg->proc_dir, a.st.snap);
 

@@ -74,6 +74,15 @@ struct mfd_export_stats {
 	bool has_queue; /* queue_depth/spool_bytes are meaningful */
 };
 
+/* Where samples come from: the kernel, or a recording (--replay) that is
+ * still playing or has ended with its last sample held (--replay-hold, or
+ * a live terminal). A held replay is finished, not stalled. */
+enum mfd_replay_phase {
+	MFD_REPLAY_OFF = 0, /* live: samples from the kernel */
+	MFD_REPLAY_PLAYING, /* samples from a recording, more to come */
+	MFD_REPLAY_HELD, /* the recording ended; its last sample is kept */
+};
+
 struct mfd_exporter;
 struct mfd_signals;
 struct mfd_cgroup_attr;
@@ -88,6 +97,7 @@ struct mfd_state {
 	uint64_t sample_failures; /* samples that failed */
 	uint64_t last_sample_mono_ns; /* CLOCK_MONOTONIC of the latest */
 	double interval; /* configured seconds between samples */
+	enum mfd_replay_phase replay; /* live, or where a --replay stands */
 
 	/* extfrag events (when attached) */
 	bool have_events; /* the tracepoint program is attached */

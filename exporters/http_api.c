@@ -253,6 +253,16 @@ int mfd_http_health(const struct mfd_state *st, uint64_t now_mono_ns,
 			 "yet\"}\n");
 		return 503;
 	}
+	/* A finished replay's last sample is as good as it gets: not a
+	 * stall, and its age says nothing. */
+	if (st->replay == MFD_REPLAY_HELD) {
+		snprintf(body, len,
+			 "{\"status\":\"ok\",\"replay\":\"finished\","
+			 "\"samples\":%" PRIu64 ",\"sample_failures\":%" PRIu64
+			 "}\n",
+			 st->samples, st->sample_failures);
+		return 200;
+	}
 	age = now_mono_ns > st->last_sample_mono_ns ?
 		      (double)(now_mono_ns - st->last_sample_mono_ns) / 1e9 :
 		      0;
@@ -266,8 +276,10 @@ int mfd_http_health(const struct mfd_state *st, uint64_t now_mono_ns,
 		return 503;
 	}
 	snprintf(body, len,
-		 "{\"status\":\"ok\",\"last_sample_age_seconds\":%.3f,"
+		 "{\"status\":\"ok\",%s\"last_sample_age_seconds\":%.3f,"
 		 "\"samples\":%" PRIu64 ",\"sample_failures\":%" PRIu64 "}\n",
+		 st->replay == MFD_REPLAY_PLAYING ? "\"replay\":\"playing\"," :
+						    "",
 		 age, st->samples, st->sample_failures);
 	return 200;
 }

@@ -90,7 +90,7 @@ function drawHeat(card, node, zone, nOrders) {
   }
   const label = 26, cols = Math.max(pts.length, 60);
   const cw = (w - label) / cols, rh = h / nOrders;
-  g.font = '10px sans-serif';
+  g.font = '10px ' + getComputedStyle(c).fontFamily; // the page's fonts
   g.textBaseline = 'middle';
   for (let o = 0; o < nOrders; o++) {
     g.fillStyle = '#666';
@@ -218,6 +218,20 @@ async function getJSON(path) {
   return r.json();
 }
 
+// Times come from the samples, never the wall clock. A replay (perhaps
+// of an incident elsewhere, days ago) shows the UTC date and time; a live
+// run the local time of day.
+function statusLine(snap, health) {
+  const t = new Date(snap.time_unix_nano / 1e6);
+  const mode = health.status !== 'ok' ? health.status + ': ' + health.reason :
+    health.replay === 'finished' ? 'replay finished' : health.replay ? 'replay' : 'live';
+  const when = health.replay ? t.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC') :
+    t.toLocaleTimeString();
+  return mode + ' \u00b7 ' + snap.source +
+    (health.replay ? '' : ' \u00b7 every ' + state.interval + ' s') + ' \u00b7 ' +
+    state.history.length + ' samples kept \u00b7 last ' + when;
+}
+
 async function tick() {
   const st = document.getElementById('status');
   try {
@@ -229,12 +243,12 @@ async function tick() {
       fetch('/healthz', { cache: 'no-store' }).then(r => r.json())]);
     renderSnapshot(snap);
     renderEvents(ev);
-    const t = new Date(snap.time_unix_nano / 1e6);
-    st.textContent = (health.status === 'ok' ? 'live' : health.status + ': ' + health.reason) +
-      ' \u00b7 ' + snap.source + ' \u00b7 every ' + state.interval + ' s \u00b7 ' +
-      state.history.length + ' samples kept \u00b7 last ' + t.toLocaleTimeString();
+    st.textContent = statusLine(snap, health);
     st.className = 'status' + (health.status === 'ok' ? '' : ' bad');
+    // Everything above is drawn: tests wait for this (and, for a
+    // replay, take the golden screenshot once it says "finished").
     document.body.setAttribute('data-ready', '1');
+    if (health.replay) document.body.setAttribute('data-replay', health.replay);
   } catch (e) {
     st.textContent = 'agent unreachable: ' + e.message;
     st.className = 'status bad';

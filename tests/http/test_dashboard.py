@@ -9,22 +9,21 @@ DOM; every free-block count and unusable index the page shows must equal
 /api/v1/snapshot, and every zone must have its card and heatmap. A
 screenshot is saved as a test artefact (BUILD/test-artifacts/dashboard.png)
 and must not be blank: its pixels are decoded here (PNG via zlib, no
-third-party code) and their variance and colours checked.
-Not covered: a golden screenshot from a replayed recording (needs the
-record/replay feature, another branch).
+third-party code, tests/http/pngimg.py) and their variance and colours
+checked. The layout itself is checked against a golden screenshot of a
+replayed recording by test_dashboard_golden.py.
 Usage: test_dashboard.py MFD_AGENT BUILD_DIR PORT
 """
 import json
 import os
 import shutil
-import struct
 import subprocess
 import sys
 import tempfile
-import zlib
 from html.parser import HTMLParser
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import pngimg  # noqa: E402
 from httplib_mfd import Agent, finish, fixture_copy, ok, skip  # noqa: E402
 
 AGENT, BUILD = sys.argv[1], sys.argv[2]
@@ -79,46 +78,6 @@ class Cells(HTMLParser):
             self._cur = None
 
 
-def png_pixels(path):
-    """(width, height, bytes per pixel, raw rows) of an 8-bit RGB/RGBA PNG."""
-    with open(path, "rb") as f:
-        data = f.read()
-    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
-    pos, idat, ihdr = 8, b"", None
-    while pos < len(data):
-        n, typ = struct.unpack(">I4s", data[pos:pos + 8])
-        body = data[pos + 8:pos + 8 + n]
-        if typ == b"IHDR":
-            ihdr = struct.unpack(">IIBBBBB", body)
-        elif typ == b"IDAT":
-            idat += body
-        pos += 12 + n
-    w, h, depth, ctype = ihdr[:4]
-    assert depth == 8 and ctype in (2, 6), f"unsupported PNG {depth}-bit type {ctype}"
-    bpp = 3 if ctype == 2 else 4
-    raw, stride, rows, prev = zlib.decompress(idat), w * bpp, [], bytearray(w * bpp)
-    for y in range(h):
-        ft = raw[y * (stride + 1)]
-        line = bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
-        for i in range(stride):
-            left = line[i - bpp] if i >= bpp else 0
-            up, ul = prev[i], (prev[i - bpp] if i >= bpp else 0)
-            if ft == 1:
-                line[i] = (line[i] + left) & 255
-            elif ft == 2:
-                line[i] = (line[i] + up) & 255
-            elif ft == 3:
-                line[i] = (line[i] + (left + up) // 2) & 255
-            elif ft == 4:
-                p = left + up - ul
-                pa, pb, pc = abs(p - left), abs(p - up), abs(p - ul)
-                pred = left if pa <= pb and pa <= pc else (up if pb <= pc else ul)
-                line[i] = (line[i] + pred) & 255
-        rows.append(bytes(line))
-        prev = line
-    return w, h, bpp, rows
-
-
 tmp, proc = fixture_copy()
 a = Agent(AGENT, ["--source", "procfs", "--proc-dir", proc, "--no-events", "-d", "0.5"], PORT)
 try:
@@ -155,12 +114,12 @@ try:
     r = chromium(url, "--screenshot=" + shot)
     ok(r.returncode == 0 and os.path.exists(shot), f"screenshot saved to {shot}")
     if os.path.exists(shot):
-        w, h, bpp, rows = png_pixels(shot)
+        img = pngimg.read(shot)
+        w, h = img.w, img.h
         grey, colours = [], set()
         for y in range(0, h, 2):
-            row = rows[y]
-            for x in range(0, w * bpp, bpp * 2):
-                rgb = row[x:x + 3]
+            for x in range(0, w, 2):
+                rgb = img.rgb(x, y)
                 colours.add(bytes(rgb))
                 grey.append((rgb[0] * 299 + rgb[1] * 587 + rgb[2] * 114) / 1000)
         mean = sum(grey) / len(grey)

@@ -315,6 +315,22 @@ static void test_health(void **unused)
 					 sizeof(body)),
 			 503);
 	assert_non_null(strstr(body, "stalled"));
+	/* A replay still playing stalls like a live run ... */
+	st.replay = MFD_REPLAY_PLAYING;
+	assert_int_equal(mfd_http_health(&st, t + 1000000000ull, body,
+					 sizeof(body)),
+			 200);
+	assert_non_null(strstr(body, "\"replay\":\"playing\""));
+	assert_int_equal(mfd_http_health(&st, t + 7100000000ull, body,
+					 sizeof(body)),
+			 503);
+	/* ... but one that ended and holds its last sample is finished,
+	 * however old that sample is. */
+	st.replay = MFD_REPLAY_HELD;
+	assert_int_equal(mfd_http_health(&st, t + 3600000000000ull, body,
+					 sizeof(body)),
+			 200);
+	assert_non_null(strstr(body, "\"replay\":\"finished\""));
 	mfd_state_free(&st);
 }
 
