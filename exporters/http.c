@@ -34,16 +34,29 @@
 #define HTTP_TIMEOUT_S 10 /* idle or slow clients are dropped */
 #define HTTP_EVENTS_PROCS 50 /* processes in /api/v1/events */
 
+/* The documents a scrape or an API call reads. Each is rendered from the
+ * state when first asked for after a sample and kept until the next
+ * sample: a scrape never triggers collection, and an agent nobody scrapes
+ * renders nothing. */
+enum http_doc {
+	DOC_PROM_TEXT = 0,
+	DOC_PROM_OM,
+	DOC_SNAPSHOT,
+	DOC_EVENTS,
+	DOC_COUNT,
+};
+
 struct cached {
 	char *buf;
 	size_t len;
+	bool stale; /* a sample came since buf was rendered */
 };
 
 struct http {
 	struct evhttp *srv;
 	struct mfd_state *st;
 	struct mfd_history hist;
-	struct cached prom_text, prom_om, snapshot, events;
+	struct cached doc[DOC_COUNT];
 	char listen[256]; /* as configured, to notice a change on SIGHUP */
 	uint64_t pushed; /* st->samples when history last grew */
 	struct mfd_exporter *e;
@@ -83,33 +96,42 @@ static char *dump_json(json_t *j, size_t *len)
 	return s;
 }
 
-static void render_all(struct http *h)
+static void render_doc(struct http *h, enum http_doc d)
 {
-	char *buf;
+	char *buf = NULL;
 	size_t len = 0;
+	int err = 0;
 
-	if (mfd_prom_render(h->st, false, &buf, &len) == 0)
-		cached_set(&h->prom_text, buf, len);
-	else
-		h->e->stats.dropped[MFD_DROP_ENCODE]++;
-	if (mfd_prom_render(h->st, true, &buf, &len) == 0)
-		cached_set(&h->prom_om, buf, len);
-	else
-		h->e->stats.dropped[MFD_DROP_ENCODE]++;
-	if (h->st->have_snap) {
+	switch (d) {
+	case DOC_PROM_TEXT:
+	case DOC_PROM_OM:
+		err = mfd_prom_render(h->st, d == DOC_PROM_OM, &buf, &len);
+		break;
+	case DOC_SNAPSHOT:
+		if (!h->st->have_snap)
+			return; /* 503 "no snapshot yet" */
 		buf = dump_json(mfd_snapshot_to_json(h->st->snap), &len);
-		if (buf)
-			cached_set(&h->snapshot, buf, len);
-		else
-			h->e->stats.dropped[MFD_DROP_ENCODE]++;
+		break;
+	case DOC_EVENTS:
+		buf = dump_json(mfd_http_events_json(h->st, HTTP_EVENTS_PROCS,
+						     h->st->recent.cap),
+				&len);
+		break;
+	case DOC_COUNT:
+		return;
 	}
-	buf = dump_json(mfd_http_events_json(h->st, HTTP_EVENTS_PROCS,
-					     h->st->recent.cap),
-			&len);
-	if (buf)
-		cached_set(&h->events, buf, len);
-	else
+	if (err || !buf) {
 		h->e->stats.dropped[MFD_DROP_ENCODE]++;
+		return; /* the previous rendering stays */
+	}
+	cached_set(&h->doc[d], buf, len);
+	h->doc[d].stale = false;
+}
+
+static void mark_stale(struct http *h)
+{
+	for (int d = 0; d < DOC_COUNT; d++)
+		h->doc[d].stale = true;
 }
 
 static const char *method_name(enum evhttp_cmd_type t)
@@ -191,8 +213,12 @@ static void reply_error(struct http *h, struct evhttp_request *req, int code,
 }
 
 static void reply_cached(struct http *h, struct evhttp_request *req,
-			 const struct cached *c, const char *type)
+			 enum http_doc d, const char *type)
 {
+	const struct cached *c = &h->doc[d];
+
+	if (c->stale || !c->buf)
+		render_doc(h, d);
 	if (!c->buf) {
 		reply_error(h, req, 503, "no snapshot yet");
 		return;
@@ -241,9 +267,9 @@ static void on_request(struct evhttp_request *req, void *arg)
 		accept = evhttp_find_header(
 			evhttp_request_get_input_headers(req), "Accept");
 		if (mfd_http_wants_openmetrics(accept))
-			reply_cached(h, req, &h->prom_om, MFD_PROM_OM_TYPE);
+			reply_cached(h, req, DOC_PROM_OM, MFD_PROM_OM_TYPE);
 		else
-			reply_cached(h, req, &h->prom_text, MFD_PROM_TEXT_TYPE);
+			reply_cached(h, req, DOC_PROM_TEXT, MFD_PROM_TEXT_TYPE);
 		return;
 	case MFD_ROUTE_HEALTHZ:
 		code = mfd_http_health(h->st, mfd_now_mono_ns(), body,
@@ -252,13 +278,13 @@ static void on_request(struct evhttp_request *req, void *arg)
 		      true);
 		return;
 	case MFD_ROUTE_SNAPSHOT:
-		reply_cached(h, req, &h->snapshot, "application/json");
+		reply_cached(h, req, DOC_SNAPSHOT, "application/json");
 		return;
 	case MFD_ROUTE_HISTORY:
 		reply_history(h, req, r.minutes);
 		return;
 	case MFD_ROUTE_EVENTS:
-		reply_cached(h, req, &h->events, "application/json");
+		reply_cached(h, req, DOC_EVENTS, "application/json");
 		return;
 	case MFD_ROUTE_ASSET:
 		reply(h, req, 200, r.asset->type, r.asset->data, r.asset->len,
@@ -279,7 +305,7 @@ static void http_on_sample(struct mfd_exporter *e, const struct mfd_state *st)
 			e->stats.dropped[MFD_DROP_ENCODE]++;
 		h->pushed = h->st->samples;
 	}
-	render_all(h);
+	mark_stale(h);
 }
 
 static int http_reload(struct mfd_exporter *e, const struct mfd_config *cfg)
@@ -304,10 +330,8 @@ static void http_destroy(struct mfd_exporter *e)
 		if (h->srv)
 			evhttp_free(h->srv);
 		mfd_history_free(&h->hist);
-		free(h->prom_text.buf);
-		free(h->prom_om.buf);
-		free(h->snapshot.buf);
-		free(h->events.buf);
+		for (int d = 0; d < DOC_COUNT; d++)
+			free(h->doc[d].buf);
 		free(h);
 	}
 	free(e);
@@ -411,7 +435,7 @@ int mfd_http_create(const struct mfd_export_ctx *ctx, struct mfd_exporter **out)
 				"off");
 		goto fail;
 	}
-	render_all(h);
+	mark_stale(h);
 	log_info("serving /metrics, /healthz, /api/v1/ and the dashboard on "
 		 "http://%s%s%s:%u/",
 		 strchr(host, ':') ? "[" : "", host,
