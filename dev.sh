@@ -93,7 +93,8 @@ test)
 	if [ "$FUZZ_SECONDS" != 0 ]; then
 		build "$FUZZ_DIR" -DCMAKE_C_COMPILER=clang -DMFD_FUZZ=ON \
 			-DMFD_FUZZ_SECONDS="$FUZZ_SECONDS"
-		(cd "$FUZZ_DIR" && ctest --output-on-failure -L fuzz)
+		# Harnesses are independent: one per CPU.
+		(cd "$FUZZ_DIR" && ctest --output-on-failure -j"$(nproc)" -L fuzz)
 	fi
 	;;
 build)
