@@ -367,7 +367,10 @@ int mfd_compaction_read(struct mfd_compaction *c,
 		for (size_t i = 0; i < sizeof(t->w) / sizeof(__u64); i++)
 			dst[i] += src[i];
 	}
-	for (key = 0; key < MFD_COMP_MAX_ORDERS; key++) {
+	/* One lookup per order: only when the opt-in counter is attached. */
+	for (key = 0;
+	     c->skel->links.mfd_alloc_fail && key < MFD_COMP_MAX_ORDERS;
+	     key++) {
 		if (bpf_map_lookup_elem(bpf_map__fd(c->skel->maps.allocfail),
 					&key, af)) {
 			err = -errno;

@@ -9,6 +9,7 @@
  * terminal restored) and SIGWINCH repaints.
  */
 #include <errno.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -573,6 +574,10 @@ int mfd_loop_run(struct mfd_config *cfg, const struct mfd_kinfo *k,
 	/* Everything that needs a capability is done: programs loaded and
 	 * attached, maps created, exporters' sockets bound. */
 	drop_privileges(&a);
+	/* Loading three CO-RE objects parsed the kernel's BTF (megabytes)
+	 * and freed it; give those pages back rather than carry them as
+	 * resident heap for the agent's whole life. */
+	malloc_trim(0);
 	tv = to_tv(mfd_collector_next_delay(col, cfg->interval));
 	a.tick = event_new(a.base, -1, EV_PERSIST, on_tick, &a);
 	if (!a.tick || event_add(a.tick, &tv))

@@ -47,6 +47,7 @@ struct mfd_signals {
 	bool have_vmstat; /* vm holds a good read */
 	bool vm_logged; /* the current read failure was logged */
 	struct mfd_vmstat vm;
+	uint64_t mthp_last_mono_ns; /* when vm.mthp[] was last read */
 
 	/* page allocation failures from /dev/kmsg */
 	int kmsg_fd; /* -1 when not open */

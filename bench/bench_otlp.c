@@ -6,8 +6,8 @@
  *
  *   bench_otlp [PROC_DIR] [SAMPLES_PER_EXPORT] [ROUNDS]
  *
- * PROC_DIR defaults to the 3-zone fixture tests/fixtures/procfs/vm-6.18;
- * SAMPLES_PER_EXPORT to 5 (-d 2 with the default 10 s export interval).
+ * PROC_DIR (empty or absent) defaults to the 3-zone fixture tests/fixtures/procfs/vm-6.18;
+ * SAMPLES_PER_EXPORT to 30 (-d 2 with the default 60 s export interval).
  * Not a test: it prints numbers and never fails on them.
  */
 #include <stdio.h>
@@ -28,8 +28,8 @@ static double now_s(void)
 
 int main(int argc, char **argv)
 {
-	const char *dir = argc > 1 ? argv[1] : MFD_FIXTURE;
-	int per_export = argc > 2 ? atoi(argv[2]) : 5;
+	const char *dir = argc > 1 && *argv[1] ? argv[1] : MFD_FIXTURE;
+	int per_export = argc > 2 ? atoi(argv[2]) : 30;
 	int rounds = argc > 3 ? atoi(argv[3]) : 2000;
 	struct otlp_resource_facts f = {
 		.host_name = "bench-host",
