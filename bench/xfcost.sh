@@ -7,9 +7,8 @@
 #
 # Usage: bench/xfcost.sh [BUILD_DIR]
 #   MFD_BENCH_XF_WORKLOAD  the event source (default: mfd-fragment pt, a
-#                          trickle of cold events); e.g.
-#                          "build/mfd-fragment frag --mib 6144 --hold 0
-#                          --thp-off" for a storm of warm ones
+#                          trickle of cold events, then frag, a storm of
+#                          warm ones)
 #   MFD_BENCH_XF_RUNS      repeats (default 13: each of the 12 rotated
 #                          variants goes first once)
 set -euo pipefail
@@ -20,7 +19,14 @@ BUILD=${1:-build}
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 
-read -r -a workload <<<"${MFD_BENCH_XF_WORKLOAD:-$BUILD/mfd-fragment pt --gib 32 --seconds 6 --loop}"
+# Default: page-table pressure (a trickle of cold events), then a 6 GiB
+# fill-and-free that storms once page tables hold much of the memory.
+default="$BUILD/mfd-fragment pt --seconds 4 --loop; $BUILD/mfd-fragment frag --mib 6144 --hold 0 --thp-off"
+if [ -n "${MFD_BENCH_XF_WORKLOAD:-}" ]; then
+	read -r -a workload <<<"$MFD_BENCH_XF_WORKLOAD"
+else
+	workload=(bash -c "$default")
+fi
 RUNS=${MFD_BENCH_XF_RUNS:-13}
 "$BUILD/bench/bench_xfcost" "$RUNS" -- "${workload[@]}" 2>"$TMP/xf.err" >"$TMP/xf" || true
 grep '^repeat' "$TMP/xf.err" >&2 || true
@@ -40,7 +46,7 @@ declare -A what=(
 	[gcount]="counters only, in a global array indexed by CPU"
 	[lru]="no records: per-tgid tallies in an LRU hash"
 )
-echo "Extfrag handler variants attached together after an empty handler, order rotated per repeat ($RUNS repeats); workload \`${workload[*]##*/}\`. ns/event per repeat min / median / max, and the mean over all events."
+echo "Extfrag handler variants attached together after an empty handler, order rotated per repeat ($RUNS repeats); workload \`${MFD_BENCH_XF_WORKLOAD:-mfd-fragment pt, then frag --mib 6144}\`. ns/event per repeat min / median / max, and the mean over all events."
 echo
 echo "| variant | what it does | events | ns/event min / median / max | mean ns/event | median × floor | records / drops | field mismatches vs cur |"
 echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
