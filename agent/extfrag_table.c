@@ -15,9 +15,14 @@ int mfd_extfrag_table_init(struct mfd_extfrag_table *t, size_t cap)
 	memset(t, 0, sizeof(*t));
 	while (c < cap && c < ((size_t)1 << 30))
 		c <<= 1;
-	t->slots = calloc(c, sizeof(*t->slots));
+	/* Zeroed by hand, not calloc(): a large calloc() gets untouched
+	 * pages that become resident one by one as new processes land in
+	 * them, which reads as growth long after start-up. The table's
+	 * memory is committed here, once. */
+	t->slots = malloc(c * sizeof(*t->slots));
 	if (!t->slots)
 		return -ENOMEM;
+	memset(t->slots, 0, c * sizeof(*t->slots));
 	t->cap = c;
 	return 0;
 }

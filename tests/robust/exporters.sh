@@ -7,14 +7,21 @@
 # An option is used only if `AGENT --help` lists it, so the tests grow
 # stronger as exporters land and never fail for one that is not built.
 mfd_has_opt() { # AGENT OPTION
-	"$1" --help 2>/dev/null | grep -qE -- "(^|[ ,])$2([ =]|\$)"
+	# Not "--help | grep -q": grep stops at the first match, the agent
+	# then dies of SIGPIPE, and under pipefail an option that is listed
+	# early reads as missing.
+	local help
+	help=$("$1" --help 2>/dev/null) || return 1
+	grep -qE -- "(^|[ ,])$2([ =]|\$)" <<<"$help"
 }
 mfd_exporter_args() {
 	local agent=$1 recv=$2 udp=$3 http=$4 dir=$5
 	MFD_EXPORTER_ARGS=()
 	MFD_EXPORTERS=()
 	if mfd_has_opt "$agent" --http; then
-		MFD_EXPORTER_ARGS+=(--http "127.0.0.1:$http")
+		# A history ring small enough to fill during the warm-up: a
+		# bounded ring filling is growth by design, not a leak.
+		MFD_EXPORTER_ARGS+=(--http "127.0.0.1:$http" --http-history 100)
 		MFD_EXPORTERS+=(http)
 	fi
 	if mfd_has_opt "$agent" --statsd; then
