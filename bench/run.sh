@@ -67,7 +67,7 @@ row() { printf '| %s | %s | %s | %s | %s |\n' "$@" >>"$ROWS"; }
 
 # CPU time of every thread of a process in ns (schedstat: ns resolution;
 # /proc/PID/stat's clock ticks are too coarse for microsecond work).
-cpu_ns() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{s += $1} END{printf "%.0f\n", s}'; }
+cpu_ns() { { cat /proc/"$1"/task/*/schedstat 2>/dev/null || true; } | awk '{s += $1} END{printf "%.0f\n", s}'; }
 rss_kib() { awk '/^VmRSS/{print $2}' "/proc/$1/status"; }
 # The process's own memory: anonymous pages, without the shared libraries'
 # file pages every process using them shares (libcurl alone maps TLS,

@@ -91,11 +91,13 @@ fi
 echo "soak: ${MINUTES} min, warm-up ${WARMUP} s, agent every ${INTERVAL} s, row every ${SAMPLE} s, receiver flapping ${FLAP} (up,503,down s), exporters: ${MFD_EXPORTERS[*]:-none in this build}"
 
 # CPU time of all threads in ns (schedstat; /proc/PID/stat ticks are 10 ms).
-cpu_ns() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{s += $1} END{printf "%.0f\n", s}'; }
+# Threads come and go (libcurl resolves names in a short-lived thread), so
+# a file can vanish between the glob and the read: that is not an error.
+cpu_ns() { { cat /proc/"$1"/task/*/schedstat 2>/dev/null || true; } | awk '{s += $1} END{printf "%.0f\n", s}'; }
 # Maps held through fds, and their memlock from bpftool (fdinfo as fallback).
 bpf_maps() {
 	local ids
-	ids=$(grep -h '^map_id:' /proc/"$1"/fdinfo/* 2>/dev/null | awk '{print $2}' | sort -un | tr '\n' ' ')
+	ids=$({ grep -h '^map_id:' /proc/"$1"/fdinfo/* 2>/dev/null || true; } | awk '{print $2}' | sort -un | tr '\n' ' ')
 	bpftool map show --json 2>/dev/null | python3 -c '
 import json, sys
 ids = set(int(x) for x in sys.argv[1].split())
@@ -113,7 +115,7 @@ while :; do
 	c=$(cpu_ns "$AG")
 	rss=$(awk '/^VmRSS/{print $2}' "/proc/$AG/status")
 	anon=$(awk '/^RssAnon/{print $2}' "/proc/$AG/status")
-	fds=$(find /proc/"$AG"/fd -mindepth 1 -maxdepth 1 | wc -l)
+	fds=$({ find /proc/"$AG"/fd -mindepth 1 -maxdepth 1 2>/dev/null || true; } | wc -l)
 	read -r maps mbytes < <(bpf_maps "$AG")
 	phase=$(tail -1 "$TMP/receiver.log" 2>/dev/null | awk '{print $2}')
 	awk -v t="$now" -v t0="$t0" -v pt="$prev_t" -v c="$c" -v pc="$prev_c" \
