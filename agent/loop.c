@@ -477,6 +477,15 @@ int mfd_loop_run(struct mfd_config *cfg, const struct mfd_kinfo *k,
 	}
 	a.st.interval = cfg->interval;
 	mfd_screen_init(&a.screen, 80);
+	/* Signals first: once a program is attached, a SIGTERM must take
+	 * the clean way out (links destroyed, final flush), never the
+	 * default action. They are handled when the loop runs. */
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		evs[nev] = evsignal_new(a.base, sigs[i], on_signal, &a);
+		if (!evs[nev] || event_add(evs[nev], NULL))
+			goto cleanup;
+		nev++;
+	}
 	a.st.cgattr = mfd_cgroup_attr_new(cfg->cgroup_root, "/proc",
 					  MFD_CGROUP_CACHE,
 					  MFD_CGROUP_RESCAN_NS);
@@ -529,12 +538,6 @@ int mfd_loop_run(struct mfd_config *cfg, const struct mfd_kinfo *k,
 		goto cleanup;
 	a.st.exporters = a.exporters;
 
-	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
-		evs[nev] = evsignal_new(a.base, sigs[i], on_signal, &a);
-		if (!evs[nev] || event_add(evs[nev], NULL))
-			goto cleanup;
-		nev++;
-	}
 	if (a.xf) {
 		evs[nev] = event_new(a.base, mfd_extfrag_fd(a.xf),
 				     EV_READ | EV_PERSIST, on_ringbuf, &a);

@@ -34,7 +34,14 @@ sleep 2.5 # two more frames
 kill -TERM "$apid" 2>/dev/null || true
 wait "$apid" || true
 
-[ "$seen" -gt 0 ] && pass "tracefs saw $seen extfrag events" || fail "the workload caused no extfrag events (tracefs saw 0)"
+# In some memory states (right after a storm, say) the workload makes no
+# fallback at all: then there is nothing to compare, which is a skip, not
+# a pass.
+if [ "${seen:-0}" -eq 0 ]; then
+	echo "skipped: the kernel made no extfrag event during the workload (tracefs saw 0)"
+	exit 77
+fi
+pass "tracefs saw $seen extfrag events"
 # The totals line of the last frame: "events N" (exact, per-CPU counters).
 total=$(grep -oE 'events[ :=]+[0-9]+' "$TMP/view" | tail -1 | grep -oE '[0-9]+$' || echo 0)
 [ "${total:-0}" -ge "$seen" ] && pass "agent counted $total >= tracefs $seen" || fail "agent counted ${total:-0} < tracefs $seen"
