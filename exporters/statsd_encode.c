@@ -466,7 +466,14 @@ static void encode_one(struct statsd_encoder *enc, const struct mfd_point *p,
 			dv = delta < 0 ? 0 : delta;
 		} else {
 			int64_t prev = !is_new && !s->is_double ? s->i : 0;
-			int64_t delta = iv >= prev ? iv - prev : iv;
+			int64_t delta;
+
+			/* Counts are never negative; clamping the previous
+			 * one keeps iv - prev in range for any input (found
+			 * by fuzz_statsd_encode). */
+			if (prev < 0)
+				prev = 0;
+			delta = iv >= prev ? iv - prev : iv;
 
 			if (iv < prev)
 				enc->resets++;
