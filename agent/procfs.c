@@ -14,11 +14,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/magic.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/statfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -486,79 +488,144 @@ int mfd_procfs_parse_pageblock_order(const char *text, size_t len, int *order)
 	return -ENOENT;
 }
 
-int mfd_procfs_read_file(const char *path, size_t max_len, char **buf,
-			 size_t *len)
+/*
+ * Read fd from offset 0 to EOF into *bufp (grown with realloc, *capp bytes
+ * including room for the NUL) with pread(), so a descriptor kept open
+ * reads its file afresh: seq_file and sysctl handlers regenerate the text
+ * when asked for offset 0. Beyond max_len bytes: -EFBIG.
+ */
+static int read_fd(int fd, size_t max_len, char **bufp, size_t *capp,
+		   size_t *len)
 {
-	size_t cap, used = 0;
-	char *p = NULL, *np;
-	int fd, ret;
+	size_t cap = *capp, used = 0;
+	char *p = *bufp, *np;
 
-	*buf = NULL;
-	*len = 0;
 	if (max_len > SIZE_MAX / 2)
 		max_len = SIZE_MAX / 2;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-
-	/* One large read() lets seq_file produce the whole of a small file
-	 * in one go, which is as close to atomic as procfs gets. */
-	cap = (max_len < 65536 ? max_len : 65536) + 1;
-	p = malloc(cap);
 	if (!p) {
-		ret = -ENOMEM;
-		goto cleanup;
+		/* One large read() lets seq_file produce the whole of a
+		 * small file in one go, as close to atomic as procfs gets. */
+		cap = (max_len < 65536 ? max_len : 65536) + 1;
+		p = malloc(cap);
+		if (!p)
+			return -ENOMEM;
+		*bufp = p;
+		*capp = cap;
 	}
 	for (;;) {
+		/* a buffer kept from a bigger read still stops at max_len */
+		size_t lim = cap - 1 < max_len ? cap - 1 : max_len;
 		ssize_t n;
 
-		if (used == cap - 1) {
+		if (used == lim) {
 			char probe;
 
 			if (used >= max_len) {
 				/* Full: one more byte means too big. */
-				n = read(fd, &probe, 1);
+				n = pread(fd, &probe, 1, (off_t)used);
 				if (n < 0 && errno == EINTR)
 					continue;
-				if (n < 0) {
-					ret = -errno;
-					goto cleanup;
-				}
-				if (n > 0) {
-					ret = -EFBIG;
-					goto cleanup;
-				}
+				if (n < 0)
+					return -errno;
+				if (n > 0)
+					return -EFBIG;
 				break;
 			}
 			cap = (cap - 1) * 2 < max_len ? (cap - 1) * 2 + 1 :
 							max_len + 1;
 			np = realloc(p, cap);
-			if (!np) {
-				ret = -ENOMEM;
-				goto cleanup;
-			}
-			p = np;
+			if (!np)
+				return -ENOMEM;
+			*bufp = p = np;
+			*capp = cap;
+			continue;
 		}
-		n = read(fd, p + used, cap - 1 - used);
+		n = pread(fd, p + used, lim - used, (off_t)used);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0) {
-			ret = -errno;
-			goto cleanup;
-		}
+		if (n < 0)
+			return -errno;
 		if (n == 0)
 			break;
 		used += (size_t)n;
 	}
 	p[used] = '\0';
-	*buf = p;
 	*len = used;
-	p = NULL;
-	ret = 0;
-cleanup:
-	free(p);
+	return 0;
+}
+
+int mfd_procfs_read_file(const char *path, size_t max_len, char **buf,
+			 size_t *len)
+{
+	size_t cap = 0;
+	char *p = NULL;
+	int fd, ret;
+
+	*buf = NULL;
+	*len = 0;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ret = read_fd(fd, max_len, &p, &cap, len);
 	close(fd);
-	return ret;
+	if (ret) {
+		free(p);
+		*len = 0;
+		return ret;
+	}
+	*buf = p;
+	return 0;
+}
+
+void mfd_procfile_close(struct mfd_procfile *f)
+{
+	if (f->fd >= 0)
+		close(f->fd);
+	f->fd = -1;
+	free(f->path);
+	f->path = NULL;
+	free(f->buf);
+	f->buf = NULL;
+	f->cap = 0;
+}
+
+int mfd_procfile_read(struct mfd_procfile *f, const char *path, size_t max_len,
+		      const char **text, size_t *len)
+{
+	struct statfs sfs;
+	int ret;
+
+	*text = NULL;
+	*len = 0;
+	if (f->fd >= 0 && (!f->path || strcmp(f->path, path))) {
+		close(f->fd);
+		f->fd = -1;
+	}
+	if (f->fd < 0) {
+		f->fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (f->fd < 0)
+			return -errno;
+		if (!f->path || strcmp(f->path, path)) {
+			free(f->path);
+			f->path = strdup(path);
+		}
+		/* Only procfs regenerates a file on every read; anything
+		 * else (a fixture) is opened afresh next time, so a replaced
+		 * file is seen. */
+		f->keep = f->path && !fstatfs(f->fd, &sfs) &&
+			  sfs.f_type == PROC_SUPER_MAGIC;
+	}
+	ret = read_fd(f->fd, max_len, &f->buf, &f->cap, len);
+	if (ret || !f->keep) {
+		close(f->fd);
+		f->fd = -1;
+	}
+	if (ret) {
+		*len = 0;
+		return ret;
+	}
+	*text = f->buf;
+	return 0;
 }
 
 static uint64_t now_ns(clockid_t clk)

@@ -11,6 +11,7 @@
 #ifndef MFD_PROCFS_H
 #define MFD_PROCFS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "snapshot.h"
@@ -61,6 +62,35 @@ int mfd_procfs_parse_pageblock_order(const char *text, size_t len, int *order);
  */
 int mfd_procfs_read_file(const char *path, size_t max_len, char **buf,
 			 size_t *len);
+
+/*
+ * A procfs file read again every sample (/proc/vmstat, a sysctl). The
+ * descriptor and the buffer are kept between reads, and each read starts
+ * at offset 0 (pread), which makes the kernel generate the text afresh:
+ * no open(), close() or per-open kernel buffer per sample. A file outside
+ * procfs (a fixture under --proc-dir) is opened afresh on every read, so
+ * one replaced between reads is seen. Zero-initialise with
+ * MFD_PROCFILE_INIT.
+ */
+struct mfd_procfile {
+	int fd; /* -1 when closed */
+	char *path; /* the file fd is open on */
+	char *buf; /* the last read's text, NUL-terminated */
+	size_t cap;
+	bool keep; /* fd is on procfs: keep it open */
+};
+
+#define MFD_PROCFILE_INIT \
+	{                 \
+		.fd = -1  \
+	}
+
+/* Read path (max_len bytes at most, else -EFBIG) into f's buffer;
+ * *text stays valid until the next call or mfd_procfile_close(). Reading
+ * another path closes the old one. Returns 0 or -errno. */
+int mfd_procfile_read(struct mfd_procfile *f, const char *path, size_t max_len,
+		      const char **text, size_t *len);
+void mfd_procfile_close(struct mfd_procfile *f);
 
 /*
  * One snapshot from proc_dir/buddyinfo and proc_dir/zoneinfo ("/proc" live,

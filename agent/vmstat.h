@@ -89,9 +89,10 @@ static inline bool mfd_vmstat_has(const struct mfd_vmstat *v,
 int mfd_vmstat_parse(const char *text, size_t len, struct mfd_vmstat *v,
 		     struct mfd_parse_error *err);
 
-/* Read proc_dir/vmstat in one read and parse it. 0 or -errno. */
-int mfd_vmstat_read(const char *proc_dir, struct mfd_vmstat *v,
-		    struct mfd_parse_error *err);
+/* Read proc_dir/vmstat in one read and parse it; f (NULL: a one-off
+ * read) keeps the file open between samples. 0 or -errno. */
+int mfd_vmstat_read(struct mfd_procfile *f, const char *proc_dir,
+		    struct mfd_vmstat *v, struct mfd_parse_error *err);
 
 /* Parse a sysfs counter file's text ("123\n"). 0 or -EINVAL. Pure. */
 int mfd_vmstat_parse_u64(const char *text, size_t len, uint64_t *out);

@@ -65,7 +65,7 @@ static void bracket(struct mfd_vmstat *v)
 	unsigned long long x = 0, y = 0;
 
 	raw_read(&a);
-	assert_int_equal(mfd_vmstat_read("/proc", v, &err), 0);
+	assert_int_equal(mfd_vmstat_read(NULL, "/proc", v, &err), 0);
 	raw_read(&b);
 	for (int i = 0; i < MFD_VM_ITEMS; i++) {
 		int present = raw_get(&a, mfd_vmstat_names[i], &x);

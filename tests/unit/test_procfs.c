@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -832,6 +833,83 @@ static void test_read_file_limits(void **state)
 	free(data);
 }
 
+/* A kept procfs descriptor reads the file afresh each time: /proc/self/comm
+ * changes with prctl(PR_SET_NAME), and the kept fd must show the new name
+ * (the independent reference is a fresh open of the same file). */
+static void test_procfile_proc_kept(void **state)
+{
+	struct mfd_procfile f = MFD_PROCFILE_INIT;
+	char old[17] = { 0 }, *fresh;
+	const char *text;
+	size_t len, flen;
+
+	(void)state;
+	assert_int_equal(prctl(PR_GET_NAME, old, 0, 0, 0), 0);
+	assert_int_equal(
+		mfd_procfile_read(&f, "/proc/self/comm", 64, &text, &len), 0);
+	assert_true(f.fd >= 0); /* procfs: kept open */
+	assert_int_equal(prctl(PR_SET_NAME, "mfd-procfile", 0, 0, 0), 0);
+	assert_int_equal(
+		mfd_procfile_read(&f, "/proc/self/comm", 64, &text, &len), 0);
+	assert_int_equal(
+		mfd_procfs_read_file("/proc/self/comm", 64, &fresh, &flen), 0);
+	assert_int_equal(len, flen);
+	assert_memory_equal(text, fresh, len);
+	assert_string_equal(text, "mfd-procfile\n");
+	free(fresh);
+	/* Too big for max_len: -EFBIG, and the descriptor is closed. */
+	assert_int_equal(mfd_procfile_read(&f, "/proc/self/comm", 4, &text,
+					   &len),
+			 -EFBIG);
+	assert_int_equal(f.fd, -1);
+	/* Another path: read from it, not from the old descriptor. */
+	assert_int_equal(mfd_procfile_read(&f, "/proc/buddyinfo", 1 << 20,
+					   &text, &len),
+			 0);
+	assert_memory_equal(text, "Node ", 5);
+	assert_int_equal(mfd_procfile_read(&f, "/proc/no-such-file", 64, &text,
+					   &len),
+			 -ENOENT);
+	assert_null(text);
+	mfd_procfile_close(&f);
+	mfd_procfile_close(&f); /* twice is harmless */
+	prctl(PR_SET_NAME, old, 0, 0, 0);
+}
+
+/* Outside procfs (fixtures) the file is opened afresh each time, so one
+ * replaced between reads (rename over it) is seen. */
+static void test_procfile_fixture_replaced(void **state)
+{
+	char dir[] = "/tmp/mfd-test-procfile-XXXXXX", path[64], tmp[80];
+	struct mfd_procfile f = MFD_PROCFILE_INIT;
+	const char *text;
+	size_t len;
+	FILE *fp;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/vmstat", dir);
+	snprintf(tmp, sizeof(tmp), "%s/vmstat.new", dir);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	fputs("compact_stall 1\n", fp);
+	fclose(fp);
+	assert_int_equal(mfd_procfile_read(&f, path, 4096, &text, &len), 0);
+	assert_string_equal(text, "compact_stall 1\n");
+	assert_int_equal(f.fd, -1); /* not procfs: not kept */
+	fp = fopen(tmp, "w");
+	assert_non_null(fp);
+	fputs("compact_stall 22\n", fp);
+	fclose(fp);
+	assert_int_equal(rename(tmp, path), 0);
+	assert_int_equal(mfd_procfile_read(&f, path, 4096, &text, &len), 0);
+	assert_string_equal(text, "compact_stall 22\n");
+	assert_int_equal(len, strlen("compact_stall 22\n"));
+	mfd_procfile_close(&f);
+	unlink(path);
+	rmdir(dir);
+}
+
 static void test_snapshot_fixtures(void **state)
 {
 	char *dirs[MAX_DIRS];
@@ -954,6 +1032,8 @@ int main(void)
 		cmocka_unit_test(test_pageblock_order_inline),
 		cmocka_unit_test(test_read_file_proc),
 		cmocka_unit_test(test_read_file_limits),
+		cmocka_unit_test(test_procfile_proc_kept),
+		cmocka_unit_test(test_procfile_fixture_replaced),
 		cmocka_unit_test(test_snapshot_fixtures),
 		cmocka_unit_test(test_snapshot_errors),
 		cmocka_unit_test(test_snapshot_live),
