@@ -15,6 +15,8 @@
 
 /* See mfd_signals_sample(). */
 #define MTHP_PERIOD_NS (10ull * 1000000000ull)
+#define VMSTAT_PERIOD_NS 1000000000ull
+#define PROACTIVE_PERIOD_NS (10ull * 1000000000ull)
 #define THP_DIR "/sys/kernel/mm/transparent_hugepage"
 
 const double mfd_stall_bounds[MFD_STALL_BOUNDS] = {
@@ -29,6 +31,8 @@ void mfd_signals_init(struct mfd_signals *s, unsigned int hpage_order)
 {
 	memset(s, 0, sizeof(*s));
 	s->kmsg_fd = -1;
+	s->vmstat_file.fd = -1;
+	s->proactive_file.fd = -1;
 	s->hpage_order = hpage_order;
 	mfd_signals_build_hists(s);
 }
@@ -90,6 +94,8 @@ void mfd_signals_close(struct mfd_signals *s)
 	s->pt = NULL;
 	s->have_pt = false;
 	kmsg_close(s);
+	mfd_procfile_close(&s->vmstat_file);
+	mfd_procfile_close(&s->proactive_file);
 }
 
 static void build(struct mfd_histogram *h, const struct mfd_stall_hist *sh,
@@ -153,20 +159,32 @@ unsigned int mfd_signals_hpage_order(const char *thp_dir, int pageblock_order)
 	return pageblock_order > 0 ? (unsigned int)pageblock_order : 9;
 }
 
-static int read_proactiveness(const char *proc_dir)
+static int read_proactiveness(struct mfd_procfile *f, const char *proc_dir)
 {
-	char path[512], *buf = NULL;
+	const char *text;
+	char path[512];
 	uint64_t v;
 	size_t len;
-	int rc = -1;
 
 	snprintf(path, sizeof(path), "%s/sys/vm/compaction_proactiveness",
 		 proc_dir);
-	if (!mfd_procfs_read_file(path, 64, &buf, &len) &&
-	    !mfd_vmstat_parse_u64(buf, len, &v) && v <= 100)
-		rc = (int)v;
-	free(buf);
-	return rc;
+	if (!mfd_procfile_read(f, path, 64, &text, &len) &&
+	    !mfd_vmstat_parse_u64(text, len, &v) && v <= 100)
+		return (int)v;
+	return -1;
+}
+
+/* Whether a reading taken every period is due now (1% slack, so a tick
+ * that lands just before the period does not double it); *last is set
+ * when it is. The first call is always due. */
+static bool due(uint64_t *last, uint64_t period)
+{
+	uint64_t now = mfd_now_mono_ns();
+
+	if (*last && now - *last < period - period / 100)
+		return false;
+	*last = now ? now : 1;
+	return true;
 }
 
 void mfd_signals_sample(struct mfd_signals *s, struct mfd_compaction *c,
@@ -177,10 +195,10 @@ void mfd_signals_sample(struct mfd_signals *s, struct mfd_compaction *c,
 
 	if (c) {
 		err = mfd_compaction_read(c, &s->ct);
-		if (err) {
+		if (err < 0) {
 			log_warn("reading compaction counters failed: %s",
 				 strerror(-err));
-		} else {
+		} else if (err == 0) {
 			s->have_totals = true;
 			mfd_signals_build_hists(s);
 		}
@@ -194,27 +212,27 @@ void mfd_signals_sample(struct mfd_signals *s, struct mfd_compaction *c,
 			kmsg_close(s);
 		}
 	}
-	err = mfd_vmstat_read(proc_dir, &s->vm, &perr);
-	if (err) {
-		if (!s->vm_logged)
-			log_warn("%s (line %u): vmstat counters absent",
-				 perr.msg, perr.line);
-		s->have_vmstat = false;
-		s->vm_logged = true; /* once, not every interval */
-	} else {
-		uint64_t now = mfd_now_mono_ns();
-
-		s->vm_logged = false;
-		s->have_vmstat = true;
-		/* The per-size mTHP counters are one file each (about 30 opens
-		 * on this kernel): read them at most every MTHP_PERIOD_NS,
-		 * keeping the last values in between (vmstat parsing leaves
-		 * them alone). At a 2 s interval that is every 5th sample;
-		 * at 100 samples/s it was most of the agent's CPU. */
-		if (!s->mthp_last_mono_ns ||
-		    now - s->mthp_last_mono_ns >= MTHP_PERIOD_NS) {
-			s->mthp_last_mono_ns = now;
-			mfd_mthp_read(THP_DIR, &s->vm);
+	/* /proc/vmstat at most once a second: generating its ~180 lines
+	 * was a fifth of the agent's CPU at 100 samples/s, and its values
+	 * are cumulative counters, which a second's lag leaves exact. At
+	 * the default 2 s interval every sample reads it. */
+	if (due(&s->vm_last_mono_ns, VMSTAT_PERIOD_NS)) {
+		err = mfd_vmstat_read(&s->vmstat_file, proc_dir, &s->vm, &perr);
+		if (err) {
+			if (!s->vm_logged)
+				log_warn("%s (line %u): vmstat counters absent",
+					 perr.msg, perr.line);
+			s->have_vmstat = false;
+			s->vm_logged = true; /* once, not every interval */
+		} else {
+			s->vm_logged = false;
+			s->have_vmstat = true;
+			/* The per-size mTHP counters are one file each (about
+			 * 30 opens on this kernel): read them at most every
+			 * MTHP_PERIOD_NS, keeping the last values in between
+			 * (vmstat parsing leaves them alone). */
+			if (due(&s->mthp_last_mono_ns, MTHP_PERIOD_NS))
+				mfd_mthp_read(THP_DIR, &s->vm);
 		}
 	}
 	if (s->pt && s->pt_interval > 0) {
@@ -239,10 +257,13 @@ void mfd_signals_sample(struct mfd_signals *s, struct mfd_compaction *c,
 			}
 		}
 	}
+	/* A sysctl an operator changes by hand: every 10 s is enough. */
+	if (due(&s->proactive_last_mono_ns, PROACTIVE_PERIOD_NS))
+		s->proactiveness =
+			read_proactiveness(&s->proactive_file, proc_dir);
 	s->have_scores = false;
 	if (snap && snap->nr_zones) {
-		mfd_frag_scores_compute(snap, s->hpage_order,
-					read_proactiveness(proc_dir),
+		mfd_frag_scores_compute(snap, s->hpage_order, s->proactiveness,
 					&s->scores);
 		s->have_scores = true;
 	}

@@ -47,7 +47,12 @@ struct mfd_signals {
 	bool have_vmstat; /* vm holds a good read */
 	bool vm_logged; /* the current read failure was logged */
 	struct mfd_vmstat vm;
+	uint64_t vm_last_mono_ns; /* when vmstat was last read */
 	uint64_t mthp_last_mono_ns; /* when vm.mthp[] was last read */
+	uint64_t proactive_last_mono_ns; /* ... and the sysctl */
+	int proactiveness; /* vm.compaction_proactiveness, -1 unknown */
+	struct mfd_procfile vmstat_file; /* kept open between samples */
+	struct mfd_procfile proactive_file; /* vm.compaction_proactiveness */
 
 	/* page allocation failures from /dev/kmsg */
 	int kmsg_fd; /* -1 when not open */
