@@ -27,6 +27,17 @@ struct mfd_compaction {
 	void *arg;
 	uint64_t bad_records;
 	int nr_cpus;
+	/* Per-CPU copies, allocated once (lookups fill nr_cpus values). */
+	struct mfd_compaction_stats *cs;
+	struct mfd_wake_stats *ws;
+	__u64 *af;
+	/* comp_gen (bpf/compaction.bpf.c) at the last full read; settle:
+	 * read once more after a change, so a counter store that became
+	 * visible after the generation bump (weakly ordered CPUs) is not
+	 * missed. */
+	__u64 seen_gen;
+	bool have_read;
+	bool settle;
 };
 
 /* Names as the mm_compaction_end tracepoint prints enum compact_result
@@ -162,6 +173,14 @@ int mfd_compaction_open(struct mfd_compaction **out,
 		err = c->nr_cpus ? c->nr_cpus : -EINVAL;
 		snprintf(why, why_len, "cannot count possible CPUs: %s",
 			 strerror(-err));
+		goto cleanup;
+	}
+	c->cs = calloc((size_t)c->nr_cpus, sizeof(*c->cs));
+	c->ws = calloc((size_t)c->nr_cpus, sizeof(*c->ws));
+	c->af = calloc((size_t)c->nr_cpus, sizeof(*c->af));
+	if (!c->cs || !c->ws || !c->af) {
+		err = -ENOMEM;
+		snprintf(why, why_len, "out of memory");
 		goto cleanup;
 	}
 	c->skel = s = compaction_bpf__open();
@@ -340,51 +359,40 @@ int mfd_compaction_consume(struct mfd_compaction *c)
 int mfd_compaction_read(struct mfd_compaction *c,
 			struct mfd_compaction_totals *t)
 {
-	struct mfd_compaction_stats *cs = NULL;
-	struct mfd_wake_stats *ws = NULL;
-	__u64 *af = NULL;
+	__u64 gen = __atomic_load_n(&c->skel->bss->comp_gen, __ATOMIC_ACQUIRE);
+	bool alloc_fail = c->skel->links.mfd_alloc_fail != NULL;
 	__u32 key = 0;
-	int err = 0;
 
-	cs = calloc((size_t)c->nr_cpus, sizeof(*cs));
-	ws = calloc((size_t)c->nr_cpus, sizeof(*ws));
-	af = calloc((size_t)c->nr_cpus, sizeof(*af));
-	if (!cs || !ws || !af) {
-		err = -ENOMEM;
-		goto cleanup;
+	if (c->have_read && gen == c->seen_gen && !c->settle && !alloc_fail) {
+		t->bad_records = c->bad_records;
+		return 1;
 	}
+	c->settle = !c->have_read || gen != c->seen_gen;
+	if (bpf_map_lookup_elem(bpf_map__fd(c->skel->maps.cstats), &key,
+				c->cs) ||
+	    bpf_map_lookup_elem(bpf_map__fd(c->skel->maps.wakes), &key, c->ws))
+		return -errno;
+	c->seen_gen = gen;
+	c->have_read = true;
 	memset(t, 0, sizeof(*t));
-	if (bpf_map_lookup_elem(bpf_map__fd(c->skel->maps.cstats), &key, cs) ||
-	    bpf_map_lookup_elem(bpf_map__fd(c->skel->maps.wakes), &key, ws)) {
-		err = -errno;
-		goto cleanup;
-	}
 	for (int cpu = 0; cpu < c->nr_cpus; cpu++) {
-		const __u64 *src = (const __u64 *)&ws[cpu];
+		const __u64 *src = (const __u64 *)&c->ws[cpu];
 		__u64 *dst = (__u64 *)&t->w;
 
-		mfd_compaction_stats_add(&t->s, &cs[cpu]);
+		mfd_compaction_stats_add(&t->s, &c->cs[cpu]);
 		for (size_t i = 0; i < sizeof(t->w) / sizeof(__u64); i++)
 			dst[i] += src[i];
 	}
 	/* One lookup per order: only when the opt-in counter is attached. */
-	for (key = 0;
-	     c->skel->links.mfd_alloc_fail && key < MFD_COMP_MAX_ORDERS;
-	     key++) {
+	for (key = 0; alloc_fail && key < MFD_COMP_MAX_ORDERS; key++) {
 		if (bpf_map_lookup_elem(bpf_map__fd(c->skel->maps.allocfail),
-					&key, af)) {
-			err = -errno;
-			goto cleanup;
-		}
+					&key, c->af))
+			return -errno;
 		for (int cpu = 0; cpu < c->nr_cpus; cpu++)
-			t->alloc_fail[key] += af[cpu];
+			t->alloc_fail[key] += c->af[cpu];
 	}
 	t->bad_records = c->bad_records;
-cleanup:
-	free(cs);
-	free(ws);
-	free(af);
-	return err;
+	return 0;
 }
 
 void mfd_compaction_close(struct mfd_compaction *c)
@@ -393,5 +401,8 @@ void mfd_compaction_close(struct mfd_compaction *c)
 		return;
 	ring_buffer__free(c->rb);
 	compaction_bpf__destroy(c->skel);
+	free(c->cs);
+	free(c->ws);
+	free(c->af);
 	free(c);
 }

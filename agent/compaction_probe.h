@@ -59,7 +59,10 @@ int mfd_compaction_open(struct mfd_compaction **out,
 int mfd_compaction_fd(const struct mfd_compaction *c);
 /* Drain ready records without blocking: count or -errno. */
 int mfd_compaction_consume(struct mfd_compaction *c);
-/* Sum the per-CPU maps into t. 0 or -errno. */
+/* Sum the per-CPU maps into t: 0, or 1 when no handler changed them since
+ * the last call (t is then left as that call filled it, except
+ * bad_records: pass the same t every time), or -errno. The opt-in
+ * allocation-failure counter is summed every call. */
 int mfd_compaction_read(struct mfd_compaction *c,
 			struct mfd_compaction_totals *t);
 void mfd_compaction_close(struct mfd_compaction *c);

@@ -44,6 +44,18 @@ const volatile __u64 wakeup_bytes = 16 * 1024;
 #define COMPACT_DEFERRED 2
 #define COMPACT_SUCCESS 8
 
+/* Bumped after every change to cstats or wakes (in .bss, which user space
+ * has mmap()ed): the agent copies and sums the per-CPU maps, about 18 KiB
+ * per CPU, only when this moved. These handlers are off the allocation
+ * fast path, so one atomic add each is cheap. allocfail, the opt-in
+ * counter on the fast path, does not bump it and is read every sample. */
+__u64 comp_gen = 0;
+
+static __always_inline void changed(void)
+{
+	__sync_fetch_and_add(&comp_gen, 1);
+}
+
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 64 * 1024);
@@ -174,6 +186,7 @@ int mfd_compact_start(
 		cs = get_cstats();
 		if (cs)
 			cs->start_drops++;
+		changed();
 	}
 	return 0;
 }
@@ -229,6 +242,7 @@ static __always_inline void comp_result(int status)
 	}
 	if (status == COMPACT_SUCCESS)
 		bpf_map_delete_elem(&comp_tasks, &pid);
+	changed();
 }
 
 SEC("tracepoint/compaction/mm_compaction_end")
@@ -260,6 +274,7 @@ int mfd_kcompactd_wake(struct trace_event_raw_kcompactd_wake_template *ctx)
 		n = MFD_COMP_MAX_NODES - 1;
 	w->kcompactd[MASK(n, MFD_COMP_MAX_NODES - 1)]
 		    [MASK(o, MFD_COMP_MAX_ORDERS - 1)]++;
+	changed();
 	return 0;
 }
 
@@ -276,6 +291,7 @@ int mfd_kswapd_wake(struct trace_event_raw_mm_vmscan_kswapd_wake *ctx)
 		n = MFD_COMP_MAX_NODES - 1;
 	w->kswapd[MASK(n, MFD_COMP_MAX_NODES - 1)]
 		 [MASK(o, MFD_COMP_MAX_ORDERS - 1)]++;
+	changed();
 	return 0;
 }
 
@@ -295,6 +311,7 @@ int mfd_reclaim_begin(
 		cs = get_cstats();
 		if (cs)
 			cs->start_drops++;
+		changed();
 	}
 	return 0;
 }
@@ -316,6 +333,7 @@ int mfd_reclaim_end(
 	t = bpf_map_lookup_elem(&rec_tasks, &pid);
 	if (!t) {
 		cs->unmatched_reclaim++;
+		changed();
 		return 0;
 	}
 	now = bpf_ktime_get_ns();
@@ -330,6 +348,7 @@ int mfd_reclaim_end(
 	if (lat >= stall_threshold_ns)
 		emit(MFD_REC_RECLAIM_STALL, pid, id >> 32, order, -1, lat, nr,
 		     now, cs);
+	changed();
 	return 0;
 }
 
