@@ -24,6 +24,16 @@ struct mfd_extfrag {
 	void *arg;
 	unsigned long bad_records; /* records that failed to decode */
 	int nr_cpus;
+	struct mfd_extfrag_stats *vals; /* one per CPU, for lookups */
+	/* The counters move only with events, and every counted event
+	 * leaves a record in the ring or, when the ring is full, a drop
+	 * while records wait there. So the per-CPU map is read again only
+	 * after records arrived, plus once more (settle) for a counter
+	 * store that became visible late; in between, last is the answer. */
+	uint64_t records; /* ring records seen, decodable or not */
+	uint64_t records_at_read;
+	bool have_read, settle;
+	struct mfd_extfrag_totals last;
 };
 
 int mfd_extfrag_decode(const void *data, size_t size,
@@ -47,6 +57,7 @@ static int on_record(void *ctx, void *data, size_t size)
 	struct mfd_extfrag_event e;
 	struct timespec ts;
 
+	x->records++;
 	if (mfd_extfrag_decode(data, size, &e)) {
 		/* Counted, logged once per thousand: never fatal. */
 		if (x->bad_records++ % 1000 == 0)
@@ -108,6 +119,12 @@ int mfd_extfrag_open(struct mfd_extfrag **out, const struct mfd_kinfo *k,
 		err = x->nr_cpus ? x->nr_cpus : -EINVAL;
 		snprintf(why, why_len, "cannot count possible CPUs: %s",
 			 strerror(-err));
+		goto cleanup;
+	}
+	x->vals = calloc((size_t)x->nr_cpus, sizeof(*x->vals));
+	if (!x->vals) {
+		err = -ENOMEM;
+		snprintf(why, why_len, "out of memory");
 		goto cleanup;
 	}
 
@@ -175,33 +192,35 @@ int mfd_extfrag_consume(struct mfd_extfrag *x)
 int mfd_extfrag_read_totals(struct mfd_extfrag *x, struct mfd_extfrag_totals *t)
 {
 	int fd = bpf_map__fd(x->skel->maps.stats);
-	struct mfd_extfrag_stats *vals;
+	struct mfd_extfrag_totals *l = &x->last;
 	__u32 key = 0;
-	int err = 0;
 
+	if (x->have_read && x->records == x->records_at_read && !x->settle) {
+		*t = *l;
+		return 0;
+	}
 	/* One syscall: the single per-CPU value holds every slot. */
-	vals = calloc((size_t)x->nr_cpus, sizeof(*vals));
-	if (!vals)
-		return -ENOMEM;
-	if (bpf_map_lookup_elem(fd, &key, vals)) {
-		err = -errno;
-		goto cleanup;
-	}
-	memset(t, 0, sizeof(*t));
+	if (bpf_map_lookup_elem(fd, &key, x->vals))
+		return -errno;
+	x->settle = !x->have_read || x->records != x->records_at_read;
+	x->records_at_read = x->records;
+	x->have_read = true;
+	memset(l, 0, sizeof(*l));
 	for (int cpu = 0; cpu < x->nr_cpus; cpu++) {
+		const struct mfd_extfrag_stats *v = &x->vals[cpu];
+
 		for (__u32 s = 0; s < MFD_EXTFRAG_SLOTS; s++) {
-			t->slot[s] += vals[cpu].slot[s];
-			t->events += vals[cpu].slot[s];
-			if (s &
-			    1) /* mfd_extfrag_slot(): low bit = fragmenting */
-				t->fragmenting += vals[cpu].slot[s];
+			l->slot[s] += v->slot[s];
+			l->events += v->slot[s];
+			/* mfd_extfrag_slot(): low bit = fragmenting */
+			if (s & 1)
+				l->fragmenting += v->slot[s];
 		}
-		t->drops += vals[cpu].slot[MFD_EXTFRAG_DROPS_SLOT];
+		l->drops += v->slot[MFD_EXTFRAG_DROPS_SLOT];
 	}
-	t->lost_decode = x->bad_records;
-cleanup:
-	free(vals);
-	return err;
+	l->lost_decode = x->bad_records;
+	*t = *l;
+	return 0;
 }
 
 void mfd_extfrag_close(struct mfd_extfrag *x)
@@ -210,5 +229,6 @@ void mfd_extfrag_close(struct mfd_extfrag *x)
 		return;
 	ring_buffer__free(x->rb);
 	extfrag_bpf__destroy(x->skel); /* detaches the link */
+	free(x->vals);
 	free(x);
 }

@@ -31,7 +31,9 @@ int mfd_extfrag_open(struct mfd_extfrag **out, const struct mfd_kinfo *k,
 int mfd_extfrag_fd(const struct mfd_extfrag *x);
 /* Drain what is ready without blocking. Returns records consumed or -errno. */
 int mfd_extfrag_consume(struct mfd_extfrag *x);
-/* Sum the per-CPU counters into t. 0 or -errno. */
+/* Sum the per-CPU counters into t: read from the kernel only when ring
+ * records arrived since the last read (and once after), otherwise the
+ * last sums. 0 or -errno. */
 int mfd_extfrag_read_totals(struct mfd_extfrag *x,
 			    struct mfd_extfrag_totals *t);
 void mfd_extfrag_close(struct mfd_extfrag *x);
