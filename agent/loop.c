@@ -201,7 +201,7 @@ static void sample(struct agent *a)
 	if (replay)
 		replay_events(a);
 	if (err == 0)
-		mfd_state_set_snapshot(&a->st, a->scratch);
+		mfd_state_swap_snapshot(&a->st, &a->scratch);
 	else
 		a->st.sample_failures++;
 	/* A replay holds no live compaction or vmstat data to mix in. */

@@ -112,6 +112,15 @@ void mfd_state_set_snapshot(struct mfd_state *st,
 			      (double)snap->duration_ns / 1e9);
 }
 
+void mfd_state_swap_snapshot(struct mfd_state *st, struct mfd_snapshot **snap)
+{
+	struct mfd_snapshot *old = st->snap;
+
+	st->snap = *snap;
+	*snap = old;
+	mfd_state_set_snapshot(st, st->snap);
+}
+
 void mfd_state_add_event(struct mfd_state *st,
 			 const struct mfd_extfrag_event *e)
 {

@@ -125,6 +125,10 @@ void mfd_state_free(struct mfd_state *st);
 /* Take a good sample: copy it in and account its duration. */
 void mfd_state_set_snapshot(struct mfd_state *st,
 			    const struct mfd_snapshot *snap);
+/* The same, taking *snap over instead of copying it (about 100 KiB):
+ * st's previous snapshot buffer is handed back in *snap for the next
+ * sample, which must overwrite all of it (every collector does). */
+void mfd_state_swap_snapshot(struct mfd_state *st, struct mfd_snapshot **snap);
 /* Account one extfrag record (per-process table and recent ring). */
 void mfd_state_add_event(struct mfd_state *st,
 			 const struct mfd_extfrag_event *e);

@@ -307,12 +307,64 @@ static void test_zone_facts_equal_zoneinfo(void **state)
 	free(snap);
 }
 
+/* A buffer reused from a bigger snapshot (zones.c clears only what the
+ * buffer held): after a sample, it holds what a fresh buffer would, with
+ * nothing of the old zones or nodes left past nr_zones and nr_nodes. */
+static void test_reused_buffer(void **state)
+{
+	struct mfd_snapshot *fresh = calloc(1, sizeof(*fresh));
+	struct mfd_snapshot *used = calloc(1, sizeof(*used));
+	static const struct mfd_zone zero_zone;
+	static const struct mfd_node zero_node;
+
+	assert_non_null(fresh);
+	assert_non_null(used);
+	memset(used->zones, 0x5a, sizeof(used->zones));
+	memset(used->nodes, 0x5a, sizeof(used->nodes));
+	used->nr_zones = MFD_SNAP_MAX_ZONES;
+	used->nr_nodes = MFD_SNAP_MAX_NODES;
+	assert_int_equal(mfd_zones_snapshot(*state, used), 0);
+	assert_int_equal(mfd_zones_snapshot(*state, fresh), 0);
+	assert_int_equal(used->nr_zones, fresh->nr_zones);
+	assert_int_equal(used->nr_nodes, fresh->nr_nodes);
+	assert_int_equal(used->nr_orders, fresh->nr_orders);
+	for (uint32_t i = 0; i < fresh->nr_zones; i++) {
+		const struct mfd_zone *a = &used->zones[i],
+				      *b = &fresh->zones[i];
+
+		assert_string_equal(a->name, b->name);
+		assert_int_equal(a->node, b->node);
+		assert_int_equal(a->have, b->have);
+		assert_int_equal(a->start_pfn, b->start_pfn);
+		assert_int_equal(a->spanned_pages, b->spanned_pages);
+		assert_int_equal(a->present_pages, b->present_pages);
+		assert_int_equal(a->managed_pages, b->managed_pages);
+		/* orders past nr_orders were cleared, not left at 0x5a */
+		for (uint32_t o = fresh->nr_orders; o < MFD_SNAP_MAX_ORDERS;
+		     o++)
+			assert_memory_equal(&a->order[o], &b->order[o],
+					    sizeof(a->order[o]));
+	}
+	for (uint32_t i = 0; i < fresh->nr_nodes; i++)
+		assert_memory_equal(&used->nodes[i], &fresh->nodes[i],
+				    sizeof(used->nodes[i]));
+	for (uint32_t i = used->nr_zones; i < MFD_SNAP_MAX_ZONES; i++)
+		assert_memory_equal(&used->zones[i], &zero_zone,
+				    sizeof(zero_zone));
+	for (uint32_t i = used->nr_nodes; i < MFD_SNAP_MAX_NODES; i++)
+		assert_memory_equal(&used->nodes[i], &zero_node,
+				    sizeof(zero_node));
+	free(fresh);
+	free(used);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_counts_equal_buddyinfo),
 		cmocka_unit_test(test_indices_equal_debugfs),
 		cmocka_unit_test(test_zone_facts_equal_zoneinfo),
+		cmocka_unit_test(test_reused_buffer),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
