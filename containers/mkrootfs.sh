@@ -3,7 +3,8 @@
 #
 # mkrootfs.sh OUT_DIR [MFD_AGENT] - assemble the runtime image's root
 # filesystem: mfd-agent, exactly the shared libraries ldd says it loads
-# (the dynamic loader included), and the few files glibc and TLS read.
+# (the dynamic loader included) plus libcurl.so.4 and its own, which the
+# OTLP exporter loads at run time, and the few files glibc and TLS read.
 # No shell, no coreutils, no package manager. The Dockerfile's last stage
 # is this directory (COPY --from=build /rootfs /); tests/containers/ runs
 # the agent from it under chroot, so what the image holds is proven
@@ -20,8 +21,19 @@ install -m 0755 "$AGENT" "$OUT/usr/bin/mfd-agent"
 
 # Every library the binary loads, at the path the loader looks for it.
 # ldd prints "name => /path (addr)" and "/lib64/ld-linux... (addr)".
-libs=$(ldd "$AGENT" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' | sort -u)
+# The agent dlopen()s libcurl.so.4 only when OTLP export is on
+# (exporters/curl_api.c), so ldd of the binary does not list it or the TLS,
+# Kerberos and LDAP libraries it needs; the image must hold them all the
+# same. LD_PRELOAD makes ldd resolve libcurl.so.4 and its dependencies
+# exactly as the loader would for this binary.
+libs=$(LD_PRELOAD=libcurl.so.4 ldd "$AGENT" 2>"$OUT/.ldd.err" |
+	awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' | sort -u)
 [ -n "$libs" ] || { echo "mkrootfs.sh: ldd found no libraries (static binary?)" >&2; exit 1; }
+grep -q '/libcurl\.so\.4$' <<<"$libs" || {
+	echo "mkrootfs.sh: libcurl.so.4 not found for $AGENT (OTLP export needs it: install libcurl4): $(cat "$OUT/.ldd.err")" >&2
+	exit 1
+}
+rm -f "$OUT/.ldd.err"
 for l in $libs; do
 	mkdir -p "$OUT$(dirname "$l")"
 	cp -L "$l" "$OUT$l"

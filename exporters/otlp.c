@@ -34,6 +34,7 @@
 #include <unistd.h>
 
 #define LOG_COMPONENT "otlp"
+#include "curl_api.h"
 #include "log.h"
 #include "otlp.h"
 #include "resource.h"
@@ -155,7 +156,7 @@ static bool err_log_ok(struct otlp *o)
 static void free_header_lists(struct curl_slist **l)
 {
 	for (int s = 0; s < OTLP_SIGNALS; s++) {
-		curl_slist_free_all(l[s]);
+		mfd_curl.slist_free_all(l[s]);
 		l[s] = NULL;
 	}
 }
@@ -945,24 +946,24 @@ static int build_headers(struct otlp *o)
 		struct curl_slist *l = NULL, *n;
 		char *line;
 
-		n = curl_slist_append(l,
-				      "Content-Type: application/x-protobuf");
+		n = mfd_curl.slist_append(
+			l, "Content-Type: application/x-protobuf");
 		if (!n)
 			goto nomem;
 		l = n;
 		if (o->s.gzip) {
-			if (!(n = curl_slist_append(l,
-						    "Content-Encoding: gzip")))
+			if (!(n = mfd_curl.slist_append(
+				      l, "Content-Encoding: gzip")))
 				goto nomem;
 		}
-		if (!(n = curl_slist_append(l,
-					    "Expect:"))) /* no 100-continue */
+		if (!(n = mfd_curl.slist_append(
+			      l, "Expect:"))) /* no 100-continue */
 			goto nomem;
 		for (size_t i = 0; i < o->s.nheaders[s]; i++) {
 			if (asprintf(&line, "%s: %s", o->s.headers[s][i].key,
 				     o->s.headers[s][i].value) < 0)
 				goto nomem;
-			n = curl_slist_append(l, line);
+			n = mfd_curl.slist_append(l, line);
 			explicit_bzero(line, strlen(line));
 			free(line);
 			if (!n)
@@ -971,7 +972,7 @@ static int build_headers(struct otlp *o)
 		o->hdrs[s] = l;
 		continue;
 nomem:
-		curl_slist_free_all(l);
+		mfd_curl.slist_free_all(l);
 		free_headers(o);
 		return -ENOMEM;
 	}
@@ -1092,7 +1093,7 @@ static void otlp_destroy(struct mfd_exporter *e)
 	otlp_resource_free(&o->res);
 	otlp_settings_free(&o->s);
 	free(o);
-	curl_global_cleanup();
+	mfd_curl.global_cleanup();
 }
 
 static const struct mfd_exporter_ops otlp_ops = {
@@ -1114,14 +1115,28 @@ int otlp_exporter_create(const struct mfd_export_ctx *ctx,
 			 struct mfd_exporter **out)
 {
 	struct otlp *o;
+	char why[256];
 	int err;
 
 	*out = NULL;
-	if (curl_global_init(CURL_GLOBAL_DEFAULT))
+	/* libcurl is loaded here, not linked: an agent without OTLP never
+	 * maps it and the TLS, Kerberos and LDAP libraries it pulls in. */
+	err = mfd_curl_load(why, sizeof(why));
+	if (err) {
+		log_error("OTLP export needs libcurl, and %s cannot be used: "
+			  "%s; install the libcurl4 package (the run-time "
+			  "library libcurl4-openssl-dev builds against), or "
+			  "turn OTLP export off",
+			  MFD_CURL_SONAME, why);
+		return err;
+	}
+	if (mfd_curl.global_init(CURL_GLOBAL_DEFAULT)) {
+		log_error("curl_global_init() failed");
 		return -EIO;
+	}
 	o = calloc(1, sizeof(*o));
 	if (!o) {
-		curl_global_cleanup();
+		mfd_curl.global_cleanup();
 		return -ENOMEM;
 	}
 	o->e.ops = &otlp_ops;
@@ -1138,7 +1153,7 @@ int otlp_exporter_create(const struct mfd_export_ctx *ctx,
 	err = load_settings(ctx->cfg, &o->s);
 	if (err) {
 		free(o);
-		curl_global_cleanup();
+		mfd_curl.global_cleanup();
 		return err;
 	}
 	err = -ENOMEM;

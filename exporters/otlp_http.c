@@ -41,13 +41,14 @@ static void check_done(struct otlp_http *h)
 	CURLMsg *msg;
 	int left;
 
-	while ((msg = curl_multi_info_read(h->multi, &left))) {
+	while ((msg = mfd_curl.multi_info_read(h->multi, &left))) {
 		if (msg->msg != CURLMSG_DONE || msg->easy_handle != h->easy)
 			continue;
 		h->code = msg->data.result;
-		curl_easy_getinfo(h->easy, CURLINFO_RESPONSE_CODE, &h->status);
-		curl_multi_remove_handle(h->multi, h->easy);
-		curl_easy_cleanup(h->easy);
+		mfd_curl.easy_getinfo(h->easy, CURLINFO_RESPONSE_CODE,
+				      &h->status);
+		mfd_curl.multi_remove_handle(h->multi, h->easy);
+		mfd_curl.easy_cleanup(h->easy);
 		h->easy = NULL;
 		event_active(h->done_ev, EV_TIMEOUT, 0);
 	}
@@ -62,7 +63,8 @@ static void on_done_ev(evutil_socket_t fd, short what, void *arg)
 		.body = h->body,
 		.body_len = h->body_len,
 		.retry_after = h->have_retry_after ? h->retry_after : NULL,
-		.error = h->error[0] ? h->error : curl_easy_strerror(h->code),
+		.error = h->error[0] ? h->error :
+				       mfd_curl.easy_strerror(h->code),
 	};
 	otlp_http_done_fn done = h->done;
 
@@ -80,7 +82,7 @@ static void on_socket_ev(evutil_socket_t fd, short what, void *arg)
 		     (what & EV_WRITE ? CURL_CSELECT_OUT : 0);
 	int running;
 
-	curl_multi_socket_action(h->multi, fd, action, &running);
+	mfd_curl.multi_socket_action(h->multi, fd, action, &running);
 	check_done(h);
 }
 
@@ -91,7 +93,8 @@ static void on_timer(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	curl_multi_socket_action(h->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+	mfd_curl.multi_socket_action(h->multi, CURL_SOCKET_TIMEOUT, 0,
+				     &running);
 	check_done(h);
 }
 
@@ -107,7 +110,7 @@ static int socket_cb(CURL *e, curl_socket_t s, int what, void *userp,
 		if (sc) {
 			event_free(sc->ev);
 			free(sc);
-			curl_multi_assign(h->multi, s, NULL);
+			mfd_curl.multi_assign(h->multi, s, NULL);
 		}
 		return 0;
 	}
@@ -117,7 +120,7 @@ static int socket_cb(CURL *e, curl_socket_t s, int what, void *userp,
 		sc = calloc(1, sizeof(*sc));
 		if (!sc)
 			return -1;
-		curl_multi_assign(h->multi, s, sc);
+		mfd_curl.multi_assign(h->multi, s, sc);
 	} else {
 		event_free(sc->ev);
 	}
@@ -182,7 +185,7 @@ struct otlp_http *otlp_http_new(struct event_base *base)
 	if (!h)
 		return NULL;
 	h->base = base;
-	h->multi = curl_multi_init();
+	h->multi = mfd_curl.multi_init();
 	h->timer = evtimer_new(base, on_timer, h);
 	h->done_ev = event_new(base, -1, 0, on_done_ev, h);
 	if (!h->multi || !h->timer || !h->done_ev) {
@@ -190,11 +193,11 @@ struct otlp_http *otlp_http_new(struct event_base *base)
 		errno = ENOMEM;
 		return NULL;
 	}
-	curl_multi_setopt(h->multi, CURLMOPT_SOCKETFUNCTION, socket_cb);
-	curl_multi_setopt(h->multi, CURLMOPT_SOCKETDATA, h);
-	curl_multi_setopt(h->multi, CURLMOPT_TIMERFUNCTION, timer_cb);
-	curl_multi_setopt(h->multi, CURLMOPT_TIMERDATA, h);
-	curl_multi_setopt(h->multi, CURLMOPT_MAXCONNECTS, 2L);
+	mfd_curl.multi_setopt(h->multi, CURLMOPT_SOCKETFUNCTION, socket_cb);
+	mfd_curl.multi_setopt(h->multi, CURLMOPT_SOCKETDATA, h);
+	mfd_curl.multi_setopt(h->multi, CURLMOPT_TIMERFUNCTION, timer_cb);
+	mfd_curl.multi_setopt(h->multi, CURLMOPT_TIMERDATA, h);
+	mfd_curl.multi_setopt(h->multi, CURLMOPT_MAXCONNECTS, 2L);
 	return h;
 }
 
@@ -207,50 +210,52 @@ int otlp_http_post(struct otlp_http *h, const char *url,
 
 	if (h->easy || h->done)
 		return -EBUSY;
-	e = curl_easy_init();
+	e = mfd_curl.easy_init();
 	if (!e)
 		return -ENOMEM;
 	h->body_len = 0;
 	h->have_retry_after = false;
 	h->error[0] = '\0';
 	h->status = 0;
-	curl_easy_setopt(e, CURLOPT_URL, url);
-	curl_easy_setopt(e, CURLOPT_POST, 1L);
-	curl_easy_setopt(e, CURLOPT_POSTFIELDS, body);
-	curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
-	curl_easy_setopt(e, CURLOPT_HTTPHEADER, headers);
-	curl_easy_setopt(e, CURLOPT_USERAGENT, "mfd-agent/" MFD_VERSION);
-	curl_easy_setopt(e, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1);
-	curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
-	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, timeout_ms);
-	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
-	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
-	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_cb);
-	curl_easy_setopt(e, CURLOPT_WRITEDATA, h);
-	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, header_cb);
-	curl_easy_setopt(e, CURLOPT_HEADERDATA, h);
-	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, h->error);
+	mfd_curl.easy_setopt(e, CURLOPT_URL, url);
+	mfd_curl.easy_setopt(e, CURLOPT_POST, 1L);
+	mfd_curl.easy_setopt(e, CURLOPT_POSTFIELDS, body);
+	mfd_curl.easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+	mfd_curl.easy_setopt(e, CURLOPT_HTTPHEADER, headers);
+	mfd_curl.easy_setopt(e, CURLOPT_USERAGENT, "mfd-agent/" MFD_VERSION);
+	mfd_curl.easy_setopt(e, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1);
+	mfd_curl.easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
+	mfd_curl.easy_setopt(e, CURLOPT_TIMEOUT_MS, timeout_ms);
+	mfd_curl.easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
+	mfd_curl.easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	mfd_curl.easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+	mfd_curl.easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+	mfd_curl.easy_setopt(e, CURLOPT_WRITEFUNCTION, write_cb);
+	mfd_curl.easy_setopt(e, CURLOPT_WRITEDATA, h);
+	mfd_curl.easy_setopt(e, CURLOPT_HEADERFUNCTION, header_cb);
+	mfd_curl.easy_setopt(e, CURLOPT_HEADERDATA, h);
+	mfd_curl.easy_setopt(e, CURLOPT_ERRORBUFFER, h->error);
 	if (tls) {
 		if (tls->ca_file)
-			curl_easy_setopt(e, CURLOPT_CAINFO, tls->ca_file);
+			mfd_curl.easy_setopt(e, CURLOPT_CAINFO, tls->ca_file);
 		if (tls->client_cert)
-			curl_easy_setopt(e, CURLOPT_SSLCERT, tls->client_cert);
+			mfd_curl.easy_setopt(e, CURLOPT_SSLCERT,
+					     tls->client_cert);
 		if (tls->client_key)
-			curl_easy_setopt(e, CURLOPT_SSLKEY, tls->client_key);
-		curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER,
-				 tls->insecure ? 0L : 1L);
-		curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST,
-				 tls->insecure ? 0L : 2L);
+			mfd_curl.easy_setopt(e, CURLOPT_SSLKEY,
+					     tls->client_key);
+		mfd_curl.easy_setopt(e, CURLOPT_SSL_VERIFYPEER,
+				     tls->insecure ? 0L : 1L);
+		mfd_curl.easy_setopt(e, CURLOPT_SSL_VERIFYHOST,
+				     tls->insecure ? 0L : 2L);
 	}
 	h->easy = e;
 	h->done = done;
 	h->done_arg = arg;
-	if (curl_multi_add_handle(h->multi, e) != CURLM_OK) {
+	if (mfd_curl.multi_add_handle(h->multi, e) != CURLM_OK) {
 		h->easy = NULL;
 		h->done = NULL;
-		curl_easy_cleanup(e);
+		mfd_curl.easy_cleanup(e);
 		return -EIO;
 	}
 	return 0;
@@ -266,11 +271,11 @@ void otlp_http_free(struct otlp_http *h)
 	if (!h)
 		return;
 	if (h->easy) {
-		curl_multi_remove_handle(h->multi, h->easy);
-		curl_easy_cleanup(h->easy);
+		mfd_curl.multi_remove_handle(h->multi, h->easy);
+		mfd_curl.easy_cleanup(h->easy);
 	}
 	if (h->multi)
-		curl_multi_cleanup(h->multi);
+		mfd_curl.multi_cleanup(h->multi);
 	if (h->timer)
 		event_free(h->timer);
 	if (h->done_ev)

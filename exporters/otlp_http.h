@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <curl/curl.h>
+#include "curl_api.h"
 #include <event2/event.h>
 
 struct otlp_http;

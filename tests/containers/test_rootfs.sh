@@ -4,7 +4,8 @@
 # as the Dockerfile's build stage does, holds mfd-agent, its libraries and
 # nothing to run a shell with; the agent runs from it under chroot in a
 # private mount namespace with /proc and /sys mounted read-only (what a
-# container runtime gives it), on both the procfs and the BPF path.
+# container runtime gives it), on both the procfs and the BPF path, and
+# exports OTLP from inside (libcurl, loaded at run time, must be there).
 . "$(dirname "$0")/../integration/lib.sh" "$@"
 SRC=${3:-$(cd "$(dirname "$0")/../.." && pwd)}
 need_root
@@ -47,4 +48,44 @@ grep -q "^extfrag_bpf: ok" "$TMP/out" && pass "extfrag program attaches inside" 
 expect_exit 0 "--once --source bpf from the rootfs" inroot --once --source bpf --format json
 python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["source"] == "bpf"' "$TMP/out" && pass "BPF snapshot inside" || fail "not a bpf snapshot"
 expect_exit 1 "--healthcheck with nothing listening" inroot --healthcheck http://127.0.0.1:9482/healthz
+
+# OTLP export from inside: the agent dlopen()s libcurl.so.4 then, which
+# ldd of the binary does not list, so only this proves mkrootfs.sh put it
+# and its own libraries in the tree. The sink (an ephemeral port, outside
+# the chroot, same network) records each POST; the agent must exit 0 and
+# have delivered gzip'd protobuf to /v1/metrics.
+ls "$R"/usr/lib/*/libcurl.so.4 >/dev/null 2>&1 && pass "libcurl.so.4 is in the tree" || fail "no libcurl.so.4 in the tree"
+python3 - "$TMP/sink" <<'PY' &
+import gzip, http.server, sys
+out = sys.argv[1]
+class H(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    def log_message(self, *a): pass
+    def do_POST(self):
+        b = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        if self.headers.get("Content-Encoding") == "gzip":
+            b = gzip.decompress(b)
+        with open(out + ".log", "a") as f:
+            f.write("%s %s %d\n" % (self.path, self.headers.get("Content-Type"), len(b)))
+        self.send_response(200)
+        self.send_header("Content-Type", "application/x-protobuf")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+s = http.server.HTTPServer(("127.0.0.1", 0), H)
+open(out + ".port.tmp", "w").write(str(s.server_address[1]))
+__import__("os").rename(out + ".port.tmp", out + ".port")
+s.serve_forever()
+PY
+PIDS+=($!)
+for _ in $(seq 100); do [ -s "$TMP/sink.port" ] && break; sleep 0.1; done
+if [ -s "$TMP/sink.port" ]; then
+	expect_exit 0 "OTLP export from the rootfs" inroot --headless --source procfs -d 0.2 \
+		--duration 2 --export-interval 0.5 --http off \
+		--otlp-endpoint "http://127.0.0.1:$(cat "$TMP/sink.port")"
+	grep -qs '^/v1/metrics application/x-protobuf [1-9]' "$TMP/sink.log" &&
+		pass "metrics delivered from inside ($(wc -l <"$TMP/sink.log") POSTs)" ||
+		fail "no metrics POST arrived from inside: $(head -c 300 "$TMP/err")"
+else
+	fail "the OTLP sink did not start"
+fi
 finish

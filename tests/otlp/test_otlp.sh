@@ -380,6 +380,100 @@ events)
 	expect "capped records counted" metric mfd.agent.export.dropped_points \
 		exporter=otlp reason=log_cap --min 1
 	;;
+dlopen)
+	# libcurl (and the TLS, Kerberos and LDAP libraries behind it) is not
+	# linked: the exporter dlopen()s it when it starts. Witness: the
+	# agent's own /proc/PID/maps, which must list libevent (it is linked)
+	# for a missing libcurl to mean anything.
+	n=$(ldd "$AGENT" | grep -c libcurl || true)
+	[ "$n" -eq 0 ] && pass "ldd lists no libcurl" || fail "ldd lists libcurl: $(ldd "$AGENT" | grep libcurl)"
+	"$AGENT" --source procfs --proc-dir "$FIX" --no-events --headless -d 0.2 \
+		--http off 2>"$TMP/agent0.log" &
+	APID=$!
+	PIDS+=("$APID")
+	for _ in $(seq 1 300); do
+		grep -q "collecting every" "$TMP/agent0.log" && break
+		kill -0 "$APID" 2>/dev/null || break
+		sleep 0.2
+	done
+	expect_log agent0 "collecting every" "agent without OTLP running"
+	cp "/proc/$APID/maps" "$TMP/maps0"
+	stop_agent
+	grep -q '/libevent' "$TMP/maps0" && pass "maps read (libevent mapped)" || fail "libevent not in the maps read"
+	if grep -q 'libcurl' "$TMP/maps0"; then
+		fail "libcurl mapped without OTLP: $(grep -m1 libcurl "$TMP/maps0")"
+	else
+		pass "without OTLP, libcurl is not mapped"
+	fi
+
+	start_agent agent --http off
+	wait_for "first delivery" "$(ok_after 0) >= 2"
+	cp "/proc/$APID/maps" "$TMP/maps1"
+	stop_agent
+	grep -q '/libcurl\.so\.4' "$TMP/maps1" && pass "with OTLP, libcurl.so.4 is mapped" ||
+		fail "libcurl.so.4 not mapped while exporting"
+	state
+	expect "data model (official decoder)" model
+	expect "every sample exactly once" seq --no-dups
+
+	# A libcurl.so.4 that lacks the functions mfd calls: a clear error
+	# naming the first missing one, and a non-zero exit, not a crash.
+	FAKE=$BUILD/tests/otlp/fakecurl
+	[ -e "$FAKE/libcurl.so.4" ] || {
+		fail "$FAKE/libcurl.so.4 not built (target fake_libcurl)"
+		finish
+	}
+	rc=0
+	LD_LIBRARY_PATH=$FAKE timeout 60 "$AGENT" "${AGENT_ARGS[@]}" --http off \
+		--duration 2 2>"$TMP/agent2.log" || rc=$?
+	[ "$rc" -ne 0 ] && [ "$rc" -lt 124 ] && pass "incomplete libcurl: start refused (exit $rc)" ||
+		fail "incomplete libcurl: exit $rc, wanted 1..123"
+	expect_log agent2 "libcurl\.so\.4 cannot be used: libcurl\.so\.4 has no curl_global_cleanup.*install the libcurl4 package" \
+		"incomplete libcurl: names the missing function and the package"
+	;;
+nolibcurl)
+	# libcurl.so.4 missing (here: /dev/null bind-mounted over the file
+	# the dynamic loader resolves, in a private mount namespace): with an
+	# OTLP endpoint the start fails with a clear message and exit status.
+	[ "$(id -u)" -eq 0 ] || {
+		echo "skipped: needs root for a private mount namespace"
+		exit 77
+	}
+	command -v unshare >/dev/null || {
+		echo "skipped: unshare (util-linux) missing"
+		exit 77
+	}
+	# The file dlopen("libcurl.so.4") resolves to, found by the same
+	# loader (python's ctypes), through its own /proc/self/maps.
+	LIB=$(python3 -c 'import ctypes
+ctypes.CDLL("libcurl.so.4")
+print(next(l.split()[-1] for l in open("/proc/self/maps") if "/libcurl.so.4" in l))') || {
+		echo "skipped: libcurl.so.4 is not installed, nothing to hide"
+		exit 77
+	}
+	pass "libcurl.so.4 resolves to $LIB"
+	rc=0
+	timeout 60 unshare --mount --propagation private -- sh -c '
+		mount --bind /dev/null "$1" || exit 99
+		[ -s "$1" ] && exit 98
+		shift
+		exec "$@"' sh "$LIB" "$AGENT" "${AGENT_ARGS[@]}" --http off --duration 2 \
+		2>"$TMP/agent.log" || rc=$?
+	case $rc in
+	98 | 99) fail "could not hide $LIB (exit $rc)" ;;
+	0) fail "the agent ran with OTLP and no libcurl (exit 0)" ;;
+	*) [ "$rc" -lt 124 ] && pass "no libcurl: start refused (exit $rc)" ||
+		fail "no libcurl: exit $rc (a loader failure, timeout or signal), wanted 1..123" ;;
+	esac
+	expect_log agent "libcurl\.so\.4 cannot be used: .*libcurl\.so\.4.*install the libcurl4 package" \
+		"no libcurl: names libcurl.so.4, the reason and the package"
+	expect_log agent "starting the otlp exporter failed" "no libcurl: the exporter start failed"
+	if grep -Eq 'Sanitizer|Segmentation|core dumped' "$TMP/agent.log"; then
+		fail "no libcurl: the agent crashed"
+	else
+		pass "no libcurl: no crash"
+	fi
+	;;
 *)
 	echo "unknown scenario $SCEN" >&2
 	exit 2
