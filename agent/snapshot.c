@@ -87,7 +87,14 @@ int mfd_snapshot_finish(struct mfd_snapshot *snap)
 		return -EINVAL;
 
 	memcpy(pgdat, snap->nodes, nr_pgdat * sizeof(pgdat[0]));
-	qsort(snap->zones, snap->nr_zones, sizeof(snap->zones[0]), zone_cmp);
+	/* The BPF walk and procfs list zones in order already; qsort()
+	 * would malloc a merge buffer for them every sample. */
+	for (uint32_t i = 1; i < snap->nr_zones; i++)
+		if (zone_cmp(&snap->zones[i - 1], &snap->zones[i]) > 0) {
+			qsort(snap->zones, snap->nr_zones,
+			      sizeof(snap->zones[0]), zone_cmp);
+			break;
+		}
 
 	snap->nr_nodes = 0;
 	for (uint32_t i = 0; i < snap->nr_zones; i++) {
