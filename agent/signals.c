@@ -177,6 +177,21 @@ static int read_proactiveness(struct mfd_procfile *f, const char *proc_dir)
 /* Whether a reading taken every period is due now (1% slack, so a tick
  * that lands just before the period does not double it); *last is set
  * when it is. The first call is always due. */
+void mfd_signals_drain_kmsg(struct mfd_signals *s)
+{
+	int err;
+
+	if (s->kmsg_fd < 0)
+		return;
+	err = mfd_kmsg_drain(s->kmsg_fd, &s->af);
+	if (err) {
+		log_warn("reading /dev/kmsg failed: %s; allocation failure "
+			 "counts stop here",
+			 strerror(-err));
+		kmsg_close(s);
+	}
+}
+
 static bool due(uint64_t *last, uint64_t period)
 {
 	uint64_t now = mfd_now_mono_ns();
@@ -203,15 +218,8 @@ void mfd_signals_sample(struct mfd_signals *s, struct mfd_compaction *c,
 			mfd_signals_build_hists(s);
 		}
 	}
-	if (s->kmsg_fd >= 0) {
-		err = mfd_kmsg_drain(s->kmsg_fd, &s->af);
-		if (err) {
-			log_warn("reading /dev/kmsg failed: %s; allocation "
-				 "failure counts stop here",
-				 strerror(-err));
-			kmsg_close(s);
-		}
-	}
+	if (!s->kmsg_watched)
+		mfd_signals_drain_kmsg(s);
 	/* /proc/vmstat at most once a second: generating its ~180 lines
 	 * was a fifth of the agent's CPU at 100 samples/s, and its values
 	 * are cumulative counters, which a second's lag leaves exact. At

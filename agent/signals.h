@@ -57,6 +57,7 @@ struct mfd_signals {
 	/* page allocation failures from /dev/kmsg */
 	int kmsg_fd; /* -1 when not open */
 	bool have_kmsg; /* af is being counted */
+	bool kmsg_watched; /* the loop drains kmsg_fd when it is readable */
 	struct mfd_allocfail_stats af;
 
 	/* migratetype detail (opt-in) */
@@ -77,6 +78,10 @@ void mfd_signals_init(struct mfd_signals *s, unsigned int hpage_order);
 /* Open /dev/kmsg (path NULL) positioned at its end; on failure log why
  * and leave the signal absent. */
 void mfd_signals_open_kmsg(struct mfd_signals *s, const char *path);
+/* Read every waiting /dev/kmsg record (nonblocking); a read error is
+ * logged and closes kmsg_fd. mfd_signals_sample() calls it unless
+ * kmsg_watched says the loop does. */
+void mfd_signals_drain_kmsg(struct mfd_signals *s);
 /* Read /proc/pagetypeinfo every interval seconds (0: never). 0 or
  * -ENOMEM. */
 int mfd_signals_set_pagetypeinfo(struct mfd_signals *s, double interval);
