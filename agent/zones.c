@@ -59,6 +59,8 @@ static int run_once(struct mfd_zones *z)
 		return out->err;
 	if (out->nr_zones == 0)
 		return -ENODATA;
+	if (out->nr_zones > MFD_MAX_ZONES)
+		return -ERANGE;
 	if (out->nr_orders == 0 || out->nr_orders > MFD_MAX_ORDERS)
 		return -ERANGE;
 	return 0;
@@ -133,6 +135,32 @@ cleanup:
 	return err;
 }
 
+/* The zonelist lists a node's zones from the highest down: copy the
+ * records out in (node, zone index) order, the snapshot's, so that
+ * mfd_snapshot_finish() finds them sorted (an insertion sort of indices;
+ * qsort() of the zones themselves mallocs every sample). */
+static void order_records(const struct mfd_zones_out *out, uint8_t *perm)
+{
+	uint32_t n = out->nr_zones < MFD_MAX_ZONES ? out->nr_zones :
+						     MFD_MAX_ZONES;
+
+	for (uint32_t i = 0; i < n; i++) {
+		const struct mfd_zone_rec *r = &out->zones[i];
+		uint32_t j = i;
+
+		while (j > 0) {
+			const struct mfd_zone_rec *q = &out->zones[perm[j - 1]];
+
+			if (q->node < r->node ||
+			    (q->node == r->node && q->zone_idx <= r->zone_idx))
+				break;
+			perm[j] = perm[j - 1];
+			j--;
+		}
+		perm[j] = (uint8_t)i;
+	}
+}
+
 static void clear_snapshot(struct mfd_snapshot *snap)
 {
 	uint32_t nz = snap->nr_zones, nn = snap->nr_nodes;
@@ -149,6 +177,7 @@ static void clear_snapshot(struct mfd_snapshot *snap)
 int mfd_zones_snapshot(struct mfd_zones *z, struct mfd_snapshot *snap)
 {
 	const struct mfd_zones_out *out = &z->skel->bss->out;
+	uint8_t perm[MFD_MAX_ZONES];
 	uint64_t t0;
 	int err;
 
@@ -167,8 +196,9 @@ int mfd_zones_snapshot(struct mfd_zones *z, struct mfd_snapshot *snap)
 	snap->source = MFD_SOURCE_BPF;
 	snap->nr_orders = out->nr_orders;
 	snap->nr_zones = out->nr_zones;
+	order_records(out, perm);
 	for (uint32_t i = 0; i < out->nr_zones; i++) {
-		const struct mfd_zone_rec *r = &out->zones[i];
+		const struct mfd_zone_rec *r = &out->zones[perm[i]];
 		struct mfd_zone *d = &snap->zones[i];
 
 		d->node = r->node;
