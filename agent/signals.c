@@ -174,9 +174,6 @@ static int read_proactiveness(struct mfd_procfile *f, const char *proc_dir)
 	return -1;
 }
 
-/* Whether a reading taken every period is due now (1% slack, so a tick
- * that lands just before the period does not double it); *last is set
- * when it is. The first call is always due. */
 void mfd_signals_drain_kmsg(struct mfd_signals *s)
 {
 	int err;
@@ -192,6 +189,9 @@ void mfd_signals_drain_kmsg(struct mfd_signals *s)
 	}
 }
 
+/* Whether a reading taken every period is due now (1% slack, so a tick
+ * that lands just before the period does not double it); *last is set
+ * when it is. The first call is always due. */
 static bool due(uint64_t *last, uint64_t period)
 {
 	uint64_t now = mfd_now_mono_ns();
