@@ -261,37 +261,37 @@ int mfd_compact_deferred(
 	return 0;
 }
 
-SEC("tracepoint/compaction/mm_compaction_kcompactd_wake")
-int mfd_kcompactd_wake(struct trace_event_raw_kcompactd_wake_template *ctx)
+/* One daemon wake-up for node nid at order: kswapd's or kcompactd's. */
+static __always_inline void count_wake(bool kswapd, int nid, int order)
 {
 	struct mfd_wake_stats *w;
-	__u32 zero = 0, n = ctx->nid, o = clamp_order(ctx->order);
+	__u32 zero = 0, n = nid, o = clamp_order(order);
 
 	w = bpf_map_lookup_elem(&wakes, &zero);
 	if (!w)
-		return 0;
+		return;
 	if (n >= MFD_COMP_MAX_NODES)
 		n = MFD_COMP_MAX_NODES - 1;
-	w->kcompactd[MASK(n, MFD_COMP_MAX_NODES - 1)]
-		    [MASK(o, MFD_COMP_MAX_ORDERS - 1)]++;
+	n = MASK(n, MFD_COMP_MAX_NODES - 1);
+	o = MASK(o, MFD_COMP_MAX_ORDERS - 1);
+	if (kswapd)
+		w->kswapd[n][o]++;
+	else
+		w->kcompactd[n][o]++;
 	changed();
+}
+
+SEC("tracepoint/compaction/mm_compaction_kcompactd_wake")
+int mfd_kcompactd_wake(struct trace_event_raw_kcompactd_wake_template *ctx)
+{
+	count_wake(false, ctx->nid, ctx->order);
 	return 0;
 }
 
 SEC("tracepoint/vmscan/mm_vmscan_kswapd_wake")
 int mfd_kswapd_wake(struct trace_event_raw_mm_vmscan_kswapd_wake *ctx)
 {
-	struct mfd_wake_stats *w;
-	__u32 zero = 0, n = ctx->nid, o = clamp_order(ctx->order);
-
-	w = bpf_map_lookup_elem(&wakes, &zero);
-	if (!w)
-		return 0;
-	if (n >= MFD_COMP_MAX_NODES)
-		n = MFD_COMP_MAX_NODES - 1;
-	w->kswapd[MASK(n, MFD_COMP_MAX_NODES - 1)]
-		 [MASK(o, MFD_COMP_MAX_ORDERS - 1)]++;
-	changed();
+	count_wake(true, ctx->nid, ctx->order);
 	return 0;
 }
 
