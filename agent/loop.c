@@ -325,7 +325,14 @@ static void reload(struct agent *a)
 		log_warn("SIGHUP: keeping the current configuration: %s", why);
 		return;
 	}
-	mfd_exporters_reload(a->exporters, &next);
+	{
+		const struct mfd_export_ctx ctx = { .base = a->base,
+						    .cfg = &next,
+						    .state = &a->st };
+
+		mfd_exporters_reload(&a->exporters, &ctx);
+		a->st.exporters = a->exporters;
+	}
 	/* The stall threshold is BPF rodata and the alloc-fail counter a
 	 * program chosen at load: both need a restart. */
 	if (next.stall_threshold_ms != a->cfg->stall_threshold_ms ||

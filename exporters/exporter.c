@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <stddef.h>
+#include <string.h>
 
 #define LOG_COMPONENT "export"
 #include "exporter.h"
@@ -68,17 +69,47 @@ void mfd_exporters_on_event(struct mfd_exporter *list,
 			e->ops->on_event(e, st, ev);
 }
 
-int mfd_exporters_reload(struct mfd_exporter *list,
-			 const struct mfd_config *cfg)
+int mfd_exporters_reload(struct mfd_exporter **list,
+			 const struct mfd_export_ctx *ctx)
 {
 	int refused = 0;
 
-	for (struct mfd_exporter *e = list; e; e = e->next)
-		if (e->ops->reload && e->ops->reload(e, cfg)) {
-			log_warn("%s exporter kept its old settings",
-				 e->ops->name);
+	for (const struct mfd_exporter_kind *k = mfd_exporter_kinds; k->name;
+	     k++) {
+		bool want = k->enabled(ctx->cfg);
+		struct mfd_exporter **pp = list, *e;
+
+		while (*pp && strcmp((*pp)->ops->name, k->name))
+			pp = &(*pp)->next;
+		e = *pp;
+		if (e && want) {
+			if (e->ops->reload && e->ops->reload(e, ctx->cfg)) {
+				log_warn("%s exporter kept its old settings",
+					 k->name);
+				refused++;
+			}
+		} else if (e) {
+			/* Stopping would drop what it still holds (queued
+			 * batches, a half-sent export): not on a signal. */
+			log_warn("SIGHUP: the %s exporter is no longer "
+				 "configured; it stops at the next start",
+				 k->name);
 			refused++;
+		} else if (want) {
+			/* Turned on: start it now. A failure leaves the
+			 * running agent as it was. */
+			if (k->create(ctx, &e)) {
+				log_error("SIGHUP: starting the %s exporter "
+					  "failed; running without it",
+					  k->name);
+				refused++;
+			} else if (e) {
+				*pp = e; /* appended: pp is the list's tail */
+				log_info("SIGHUP: %s exporter started",
+					 k->name);
+			}
 		}
+	}
 	return refused;
 }
 

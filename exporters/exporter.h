@@ -77,9 +77,13 @@ void mfd_exporters_on_sample(struct mfd_exporter *list,
 void mfd_exporters_on_event(struct mfd_exporter *list,
 			    const struct mfd_state *st,
 			    const struct mfd_extfrag_event *ev);
-/* Reload each; returns the number that refused the new config. */
-int mfd_exporters_reload(struct mfd_exporter *list,
-			 const struct mfd_config *cfg);
+/* SIGHUP with ctx->cfg the new configuration: running exporters reload;
+ * one the new configuration turns on is created and appended to *list
+ * (a failure is logged, and the agent runs on without it); one it turns
+ * off keeps running until the next start, with a warning. Returns how
+ * many could not follow the new configuration. */
+int mfd_exporters_reload(struct mfd_exporter **list,
+			 const struct mfd_export_ctx *ctx);
 void mfd_exporters_flush(struct mfd_exporter *list, const struct mfd_state *st);
 bool mfd_exporters_busy(struct mfd_exporter *list);
 void mfd_exporters_destroy(struct mfd_exporter *list);

@@ -157,4 +157,36 @@ for key in $secrets; do
 	grep -qF "$tok" "$TMP/s.out" "$TMP/s.err" && fail "$key leaked into logs" ||
 		pass "$key absent from logs"
 done
+# SIGHUP that turns exporters on starts them, and they deliver (counted by
+# tests/robust/receiver.py); one turned off keeps running, with a warning,
+# until the next start, rather than dropping what it holds.
+python3 "$SRC/tests/robust/receiver.py" --http-port 4340 --udp-port 4341 \
+	--log "$TMP/rcv.log" >/dev/null 2>&1 &
+PIDS+=($!)
+printf 'collection:\n  interval: 0.2\n' >"$CFG"
+"$AGENT" --config "$CFG" --source procfs --headless --no-events --http off \
+	>"$TMP/h.out" 2>"$TMP/h.err" &
+pid=$!
+PIDS+=("$pid")
+wait_for "$TMP/h.err" "collecting every" || fail "exporter reload: agent did not start: $(cat "$TMP/h.err")"
+printf 'collection:\n  interval: 0.2\notlp:\n  endpoint: http://127.0.0.1:4340\n  export_interval: 0.5\nstatsd:\n  address: 127.0.0.1:4341\n' >"$CFG"
+kill -HUP "$pid"
+for e in otlp statsd; do
+	wait_for "$TMP/h.err" "SIGHUP: $e exporter started" && pass "SIGHUP started the $e exporter" ||
+		fail "SIGHUP did not start the $e exporter: $(tail -3 "$TMP/h.err")"
+done
+posts=0 dgrams=0
+for _ in $(seq 100); do
+	read -r posts dgrams < <(tail -1 "$TMP/rcv.log" 2>/dev/null | awk '{print $3, $5}') || true
+	[ "${posts:-0}" -gt 0 ] && [ "${dgrams:-0}" -gt 0 ] && break
+	sleep 0.1
+done
+[ "${posts:-0}" -gt 0 ] && pass "OTLP requests arrived after SIGHUP ($posts)" || fail "no OTLP request after SIGHUP"
+[ "${dgrams:-0}" -gt 0 ] && pass "StatsD datagrams arrived after SIGHUP ($dgrams)" || fail "no StatsD datagram after SIGHUP"
+printf 'collection:\n  interval: 0.2\n' >"$CFG"
+kill -HUP "$pid"
+wait_for "$TMP/h.err" "the otlp exporter is no longer configured" &&
+	pass "an exporter turned off is kept, with a warning" || fail "no warning for an exporter turned off"
+kill -TERM "$pid"
+wait "$pid" && pass "agent exits 0 after the reloads" || fail "agent exit status $? after the reloads"
 finish
