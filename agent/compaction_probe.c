@@ -19,6 +19,7 @@
 #include "compaction.skel.h"
 #include "compaction_probe.h"
 #include "log.h"
+#include "reread.h"
 
 struct mfd_compaction {
 	struct compaction_bpf *skel;
@@ -31,13 +32,8 @@ struct mfd_compaction {
 	struct mfd_compaction_stats *cs;
 	struct mfd_wake_stats *ws;
 	__u64 *af;
-	/* comp_gen (bpf/compaction.bpf.c) at the last full read; settle:
-	 * read once more after a change, so a counter store that became
-	 * visible after the generation bump (weakly ordered CPUs) is not
-	 * missed. */
-	__u64 seen_gen;
-	bool have_read;
-	bool settle;
+	/* The mark is comp_gen (bpf/compaction.bpf.c; reread.h). */
+	struct mfd_reread reread;
 };
 
 /* Names as the mm_compaction_end tracepoint prints enum compact_result
@@ -363,17 +359,15 @@ int mfd_compaction_read(struct mfd_compaction *c,
 	bool alloc_fail = c->skel->links.mfd_alloc_fail != NULL;
 	__u32 key = 0;
 
-	if (c->have_read && gen == c->seen_gen && !c->settle && !alloc_fail) {
+	if (!alloc_fail && !mfd_reread_due(&c->reread, gen)) {
 		t->bad_records = c->bad_records;
 		return 1;
 	}
-	c->settle = !c->have_read || gen != c->seen_gen;
 	if (bpf_map_lookup_elem(bpf_map__fd(c->skel->maps.cstats), &key,
 				c->cs) ||
 	    bpf_map_lookup_elem(bpf_map__fd(c->skel->maps.wakes), &key, c->ws))
 		return -errno;
-	c->seen_gen = gen;
-	c->have_read = true;
+	mfd_reread_done(&c->reread, gen);
 	memset(t, 0, sizeof(*t));
 	for (int cpu = 0; cpu < c->nr_cpus; cpu++) {
 		const __u64 *src = (const __u64 *)&c->ws[cpu];

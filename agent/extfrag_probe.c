@@ -16,6 +16,7 @@
 #include "extfrag.skel.h"
 #include "extfrag_probe.h"
 #include "log.h"
+#include "reread.h"
 
 struct mfd_extfrag {
 	struct extfrag_bpf *skel;
@@ -27,12 +28,10 @@ struct mfd_extfrag {
 	struct mfd_extfrag_stats *vals; /* one per CPU, for lookups */
 	/* The counters move only with events, and every counted event
 	 * leaves a record in the ring or, when the ring is full, a drop
-	 * while records wait there. So the per-CPU map is read again only
-	 * after records arrived, plus once more (settle) for a counter
-	 * store that became visible late; in between, last is the answer. */
+	 * while records wait there: the records drained are the mark
+	 * (reread.h). In between reads, last is the answer. */
 	uint64_t records; /* ring records seen, decodable or not */
-	uint64_t records_at_read;
-	bool have_read, settle;
+	struct mfd_reread reread;
 	struct mfd_extfrag_totals last;
 };
 
@@ -195,16 +194,14 @@ int mfd_extfrag_read_totals(struct mfd_extfrag *x, struct mfd_extfrag_totals *t)
 	struct mfd_extfrag_totals *l = &x->last;
 	__u32 key = 0;
 
-	if (x->have_read && x->records == x->records_at_read && !x->settle) {
+	if (!mfd_reread_due(&x->reread, x->records)) {
 		*t = *l;
 		return 0;
 	}
 	/* One syscall: the single per-CPU value holds every slot. */
 	if (bpf_map_lookup_elem(fd, &key, x->vals))
 		return -errno;
-	x->settle = !x->have_read || x->records != x->records_at_read;
-	x->records_at_read = x->records;
-	x->have_read = true;
+	mfd_reread_done(&x->reread, x->records);
 	memset(l, 0, sizeof(*l));
 	for (int cpu = 0; cpu < x->nr_cpus; cpu++) {
 		const struct mfd_extfrag_stats *v = &x->vals[cpu];
