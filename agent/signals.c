@@ -243,26 +243,19 @@ void mfd_signals_sample(struct mfd_signals *s, struct mfd_compaction *c,
 				mfd_mthp_read(THP_DIR, &s->vm);
 		}
 	}
-	if (s->pt && s->pt_interval > 0) {
-		uint64_t now = mfd_now_mono_ns();
-
-		/* 1% slack: a tick that lands just before the interval
-		 * would otherwise double it */
-		if (!s->pt_last_mono_ns || (double)(now - s->pt_last_mono_ns) >=
-						   s->pt_interval * 0.99e9) {
-			s->pt_last_mono_ns = now;
-			err = mfd_pagetypeinfo_read(proc_dir, s->pt, &perr);
-			if (err) {
-				if (!s->pt_logged)
-					log_warn("%s (line %u): migratetype "
-						 "detail absent",
-						 perr.msg, perr.line);
-				s->pt_logged = true;
-				s->have_pt = false;
-			} else {
-				s->pt_logged = false;
-				s->have_pt = true;
-			}
+	if (s->pt && s->pt_interval > 0 &&
+	    due(&s->pt_last_mono_ns, (uint64_t)(s->pt_interval * 1e9))) {
+		err = mfd_pagetypeinfo_read(proc_dir, s->pt, &perr);
+		if (err) {
+			if (!s->pt_logged)
+				log_warn("%s (line %u): migratetype detail "
+					 "absent",
+					 perr.msg, perr.line);
+			s->pt_logged = true;
+			s->have_pt = false;
+		} else {
+			s->pt_logged = false;
+			s->have_pt = true;
 		}
 	}
 	/* A sysctl an operator changes by hand: every 10 s is enough. */
