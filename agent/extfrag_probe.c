@@ -16,7 +16,6 @@
 #include "extfrag.skel.h"
 #include "extfrag_probe.h"
 #include "log.h"
-#include "reread.h"
 
 struct mfd_extfrag {
 	struct extfrag_bpf *skel;
@@ -25,39 +24,45 @@ struct mfd_extfrag {
 	void *arg;
 	unsigned long bad_records; /* records that failed to decode */
 	int nr_cpus;
+	int flush_fd; /* mfd_extfrag_flush, run with BPF_PROG_TEST_RUN */
+	unsigned long flush_errors; /* test runs that failed */
 	struct mfd_extfrag_stats *vals; /* one per CPU, for lookups */
-	/* The counters move only with events, and every counted event
-	 * leaves a record in the ring or, when the ring is full, a drop
-	 * while records wait there: the records drained are the mark
-	 * (reread.h). In between reads, last is the answer. */
-	uint64_t records; /* ring records seen, decodable or not */
-	struct mfd_reread reread;
-	struct mfd_extfrag_totals last;
+	bool vals_fresh; /* vals were read by the flush and nothing moved */
 };
 
 int mfd_extfrag_decode(const void *data, size_t size,
-		       struct mfd_extfrag_event *out)
+		       struct mfd_extfrag_event *out, size_t cap)
 {
-	__u32 type;
+	const size_t one = sizeof(*out);
+	size_t n;
 
-	if (!data || size < sizeof(type))
+	if (!data || !out || size == 0 || size % one)
 		return -EINVAL;
-	memcpy(&type, data, sizeof(type));
-	if (type != MFD_REC_EXTFRAG || size != sizeof(*out))
+	n = size / one;
+	if (n > cap || n > MFD_EXTFRAG_STAGE)
 		return -EINVAL;
-	memcpy(out, data, sizeof(*out));
-	out->comm[sizeof(out->comm) - 1] = '\0';
-	return 0;
+	for (size_t i = 0; i < n; i++) {
+		__u32 type;
+
+		memcpy(&type, (const char *)data + i * one, sizeof(type));
+		if (type != MFD_REC_EXTFRAG)
+			return -EINVAL;
+	}
+	memcpy(out, data, size);
+	for (size_t i = 0; i < n; i++)
+		out[i].comm[sizeof(out[i].comm) - 1] = '\0';
+	return (int)n;
 }
 
 static int on_record(void *ctx, void *data, size_t size)
 {
+	struct mfd_extfrag_event ev[MFD_EXTFRAG_STAGE];
 	struct mfd_extfrag *x = ctx;
-	struct mfd_extfrag_event e;
 	struct timespec ts;
+	int n;
 
-	x->records++;
-	if (mfd_extfrag_decode(data, size, &e)) {
+	n = mfd_extfrag_decode(data, size, ev, MFD_EXTFRAG_STAGE);
+	if (n < 0) {
 		/* Counted, logged once per thousand: never fatal. */
 		if (x->bad_records++ % 1000 == 0)
 			log_warn("dropping undecodable ring buffer record "
@@ -65,13 +70,17 @@ static int on_record(void *ctx, void *data, size_t size)
 				 size, x->bad_records);
 		return 0;
 	}
-	/* A record without a time (none is expected) gets its drain time. */
-	if (!e.ts_ns) {
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		e.ts_ns = (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec;
+	for (int i = 0; i < n; i++) {
+		/* A record without a time (none is expected) gets its
+		 * drain time. */
+		if (!ev[i].ts_ns) {
+			clock_gettime(CLOCK_MONOTONIC, &ts);
+			ev[i].ts_ns = (__u64)ts.tv_sec * 1000000000ull +
+				      (__u64)ts.tv_nsec;
+		}
+		if (x->fn)
+			x->fn(&ev[i], x->arg);
 	}
-	if (x->fn)
-		x->fn(&e, x->arg);
 	return 0;
 }
 
@@ -135,6 +144,8 @@ int mfd_extfrag_open(struct mfd_extfrag **out, const struct mfd_kinfo *k,
 			 strerror(-err));
 		goto cleanup;
 	}
+	/* Never attached: the agent runs it on a CPU, see mfd_extfrag_flush(). */
+	bpf_program__set_autoattach(x->skel->progs.mfd_extfrag_flush, false);
 	x->skel->rodata->pageblock_order = k->pageblock_order;
 	x->skel->rodata->wakeup_mask = mfd_extfrag_wakeup_mask(
 		round_ringbuf(ringbuf_bytes), x->nr_cpus);
@@ -161,6 +172,7 @@ int mfd_extfrag_open(struct mfd_extfrag **out, const struct mfd_kinfo *k,
 			 strerror(-err));
 		goto cleanup;
 	}
+	x->flush_fd = bpf_program__fd(x->skel->progs.mfd_extfrag_flush);
 	x->rb = ring_buffer__new(bpf_map__fd(x->skel->maps.events), on_record,
 				 x, NULL);
 	if (!x->rb) {
@@ -188,35 +200,82 @@ int mfd_extfrag_consume(struct mfd_extfrag *x)
 	return ring_buffer__consume(x->rb);
 }
 
-int mfd_extfrag_read_totals(struct mfd_extfrag *x, struct mfd_extfrag_totals *t)
+/* Run mfd_extfrag_flush on cpu. 0, 1 (it found the handler mid-write), or
+ * -errno. */
+static int flush_cpu(struct mfd_extfrag *x, int cpu)
 {
-	int fd = bpf_map__fd(x->skel->maps.stats);
-	struct mfd_extfrag_totals *l = &x->last;
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .cpu = (__u32)cpu,
+		    .flags = BPF_F_TEST_RUN_ON_CPU);
+
+	if (bpf_prog_test_run_opts(x->flush_fd, &opts))
+		return -errno;
+	return opts.retval ? 1 : 0;
+}
+
+static int read_vals(struct mfd_extfrag *x)
+{
 	__u32 key = 0;
 
-	if (!mfd_reread_due(&x->reread, x->records)) {
-		*t = *l;
-		return 0;
-	}
 	/* One syscall: the single per-CPU value holds every slot. */
-	if (bpf_map_lookup_elem(fd, &key, x->vals))
+	if (bpf_map_lookup_elem(bpf_map__fd(x->skel->maps.stats), &key,
+				x->vals))
 		return -errno;
-	mfd_reread_done(&x->reread, x->records);
-	memset(l, 0, sizeof(*l));
+	return 0;
+}
+
+int mfd_extfrag_flush(struct mfd_extfrag *x, bool all)
+{
+	int err = read_vals(x), flushed = 0;
+
+	if (err)
+		return err;
+	x->vals_fresh = true;
+	for (int cpu = 0; cpu < x->nr_cpus; cpu++) {
+		int r;
+
+		if (!all && !x->vals[cpu].staged)
+			continue;
+		r = flush_cpu(x, cpu);
+		if (r < 0 && !all) {
+			/* An offline CPU (-ENXIO) keeps its events until
+			 * it is back. Counted, logged once per thousand. */
+			if (x->flush_errors++ % 1000 == 0)
+				log_warn("flushing the extfrag events staged "
+					 "on CPU %d failed: %s (%lu so far)",
+					 cpu, strerror(-r), x->flush_errors);
+			continue;
+		}
+		if (r < 0 && r != -ENXIO)
+			return r;
+		if (r == 0)
+			flushed++;
+	}
+	if (flushed)
+		x->vals_fresh = false;
+	return 0;
+}
+
+int mfd_extfrag_read_totals(struct mfd_extfrag *x, struct mfd_extfrag_totals *t)
+{
+	int err;
+
+	if (!x->vals_fresh && (err = read_vals(x)))
+		return err;
+	x->vals_fresh = false;
+	memset(t, 0, sizeof(*t));
 	for (int cpu = 0; cpu < x->nr_cpus; cpu++) {
 		const struct mfd_extfrag_stats *v = &x->vals[cpu];
 
 		for (__u32 s = 0; s < MFD_EXTFRAG_SLOTS; s++) {
-			l->slot[s] += v->slot[s];
-			l->events += v->slot[s];
+			t->slot[s] += v->slot[s];
+			t->events += v->slot[s];
 			/* mfd_extfrag_slot(): low bit = fragmenting */
 			if (s & 1)
-				l->fragmenting += v->slot[s];
+				t->fragmenting += v->slot[s];
 		}
-		l->drops += v->slot[MFD_EXTFRAG_DROPS_SLOT];
+		t->drops += v->slot[MFD_EXTFRAG_DROPS_SLOT];
 	}
-	l->lost_decode = x->bad_records;
-	*t = *l;
+	t->lost_decode = x->bad_records;
 	return 0;
 }
 

@@ -8,6 +8,7 @@
 #ifndef MFD_EXTFRAG_PROBE_H
 #define MFD_EXTFRAG_PROBE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -31,23 +32,33 @@ int mfd_extfrag_open(struct mfd_extfrag **out, const struct mfd_kinfo *k,
 int mfd_extfrag_fd(const struct mfd_extfrag *x);
 /* Drain what is ready without blocking. Returns records consumed or -errno. */
 int mfd_extfrag_consume(struct mfd_extfrag *x);
-/* Sum the per-CPU counters into t: read from the kernel only when ring
- * records arrived since the last read (and once after), otherwise the
- * last sums. 0 or -errno. */
+/*
+ * Send the events staged on each CPU to the ring buffer: read the per-CPU
+ * value, and run the flush program on every CPU that holds staged events
+ * (on every CPU with all, which privilege dropping uses to learn what the
+ * test run needs). Call once per sample, then mfd_extfrag_consume(). A CPU
+ * whose handler was mid-write is flushed next time; a failed run is
+ * counted and logged. 0, or -errno when the map cannot be read.
+ */
+int mfd_extfrag_flush(struct mfd_extfrag *x, bool all);
+/* Sum the per-CPU counters into t (the values mfd_extfrag_flush() read
+ * when it flushed nothing, else read again). 0 or -errno. */
 int mfd_extfrag_read_totals(struct mfd_extfrag *x,
 			    struct mfd_extfrag_totals *t);
 void mfd_extfrag_close(struct mfd_extfrag *x);
 
-/* The handler's wakeup pacing: each CPU wakes the reader after every
- * (mask + 1)-th record of its own, a power of two chosen so that all CPUs
+/* The handler's wakeup pacing: each CPU wakes the reader each time its
+ * count of events written to the ring crosses a multiple of (mask + 1), a power of two chosen so that all CPUs
  * together hold back at most a quarter of the ring (each record takes 8
  * bytes of ring header besides itself); 0 (wake on every record) when the
  * ring is too small for more. Pure. */
 uint64_t mfd_extfrag_wakeup_mask(size_t ring_bytes, int nr_cpus);
 
-/* Validate and copy one ring-buffer record. Pure. 0, or -EINVAL for a
- * record of the wrong size or type tag. */
+/* Validate one ring-buffer record, a batch of 1..MFD_EXTFRAG_STAGE events,
+ * and copy its events into out[cap]. Pure. The number of events, or
+ * -EINVAL for a record whose size is not a whole number of events (or more
+ * than cap) or holding an event with the wrong type tag. */
 int mfd_extfrag_decode(const void *data, size_t size,
-		       struct mfd_extfrag_event *out);
+		       struct mfd_extfrag_event *out, size_t cap);
 
 #endif /* MFD_EXTFRAG_PROBE_H */

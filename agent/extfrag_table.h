@@ -56,7 +56,7 @@ struct mfd_extfrag_totals {
 	uint64_t slot[MFD_EXTFRAG_SLOTS]; /* see mfd_extfrag_slot() */
 	uint64_t events; /* sum of slot[] */
 	uint64_t fragmenting; /* sum of the fragmenting slots */
-	uint64_t drops; /* ring buffer reservations that failed */
+	uint64_t drops; /* records lost: ring full, or mid-flush */
 	uint64_t lost_decode; /* records user space could not decode */
 };
 

@@ -214,10 +214,18 @@ static void sample(struct agent *a)
 	if (replay && a->replay_over)
 		return;
 	if (a->xf) {
+		/* Staged events go to the ring, the ring is drained, then the
+		 * counters are summed: they count every record the table
+		 * holds. */
+		err = mfd_extfrag_flush(a->xf, false);
+		if (err)
+			log_warn("reading staged extfrag events failed: %s",
+				 strerror(-err));
 		mfd_extfrag_consume(a->xf);
-		if (mfd_extfrag_read_totals(a->xf, &a->st.totals))
+		err = mfd_extfrag_read_totals(a->xf, &a->st.totals);
+		if (err)
 			log_warn("reading extfrag counters failed: %s",
-				 strerror(errno));
+				 strerror(-err));
 	}
 	if (a->cp)
 		mfd_compaction_consume(a->cp);
@@ -462,7 +470,8 @@ static int privs_check(void *arg)
 	if (a->col->active == MFD_SOURCE_BPF &&
 	    mfd_zones_snapshot(a->col->zones, a->scratch))
 		return -1;
-	if (a->xf && mfd_extfrag_read_totals(a->xf, &t))
+	if (a->xf && (mfd_extfrag_flush(a->xf, true) ||
+		      mfd_extfrag_read_totals(a->xf, &t)))
 		return -1;
 	return 0;
 }

@@ -1080,8 +1080,8 @@ const struct mfd_metric_desc mfd_metric_catalog[] = {
 	  emit_extfrag_events },
 	{ "mfd.extfrag.ringbuf_drops", "mfd_extfrag_ringbuf_drops_total",
 	  MFD_METRIC_SUM, false, "{record}", "",
-	  "Event records the ring buffer had no room for (counters stay "
-	  "exact)",
+	  "Event records the ring buffer had no room for, or lost to a flush "
+	  "of the same CPU's staged records (counters stay exact)",
 	  emit_ringbuf_drops },
 	{ "mfd.process.extfrag.fragmenting_events",
 	  "mfd_process_extfrag_fragmenting_events_total", MFD_METRIC_SUM, false,

@@ -7,7 +7,8 @@
  * no hash maps. Every event bumps a per-CPU counter slot keyed by
  * (alloc migratetype, fallback migratetype, fragmenting), so rates are exact
  * even when the ring buffer is full; the record itself is best effort and a
- * failed reservation is counted as a drop.
+ * record that cannot be written is counted as a drop. Records are staged
+ * per CPU and go to the ring buffer in batches (bpf/extfrag.h).
  */
 #include "vmlinux_min.h"
 #include <bpf/bpf_helpers.h>
@@ -26,20 +27,18 @@ struct {
 	__uint(max_entries, 256 * 1024); /* resized by user space */
 } events SEC(".maps");
 
-/* Wake the reader after every (wakeup_mask + 1)-th record of a CPU; the
- * agent's timer drains the rest every interval. A wakeup per record is an
- * irq_work self-IPI, which in a VM is a VM exit costing microseconds on
- * the allocation path, and asking the ring how full it is
- * (bpf_ringbuf_query) reads its producer and consumer pages, which cost
- * more than the record on a rare event. The count lives in the per-CPU
- * stats value this handler touches anyway. User space sets the mask so
- * that all CPUs together hold back at most a quarter of the ring. */
+/* Wake the reader when a CPU's count of records written to the ring
+ * crosses a multiple of (wakeup_mask + 1); the agent's timer drains the
+ * rest every interval. A wakeup per record is an irq_work self-IPI, which
+ * in a VM is a VM exit costing microseconds on the allocation path, and
+ * asking the ring how full it is (bpf_ringbuf_query) reads its producer
+ * and consumer pages. The count lives in the per-CPU value this handler
+ * touches anyway. User space sets the mask so that all CPUs together hold
+ * back at most a quarter of the ring. */
 const volatile __u64 wakeup_mask = 255;
 
-/* Exact counters: one value per CPU, so no atomics are needed (the handler
- * cannot nest on a CPU: bpf_prog_active). A plain array indexed by the CPU
- * (mmapable, read without a syscall) was measured too (bench/xfcost.bpf.c
- * "arr"): 3-4 ns cheaper warm, cold results mixed, so not worth a change. */
+/* Exact counters and the staged records: one value per CPU, so no atomics
+ * are needed (the handler cannot nest on a CPU: bpf_prog_active). */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
@@ -47,12 +46,36 @@ struct {
 	__type(value, struct mfd_extfrag_stats);
 } stats SEC(".maps");
 
+/* Keeps the compiler from moving stage[] stores across the busy flag. */
+#define barrier() asm volatile("" ::: "memory")
+
+/* Copy the first n staged events to the ring as one record. */
+static __always_inline void flush(struct mfd_extfrag_stats *st, __u32 n,
+				  bool may_wake)
+{
+	__u64 was = st->slot[MFD_EXTFRAG_RECORDS_SLOT], now = was + n;
+	__u64 flags = BPF_RB_NO_WAKEUP;
+
+	if (n == 0 || n > MFD_EXTFRAG_STAGE) /* for the verifier */
+		return;
+	if (may_wake && ((was ^ now) & ~wakeup_mask))
+		flags = BPF_RB_FORCE_WAKEUP;
+	if (bpf_ringbuf_output(&events, st->stage,
+			       n * sizeof(struct mfd_extfrag_event), flags)) {
+		st->slot[MFD_EXTFRAG_DROPS_SLOT] += n;
+		return;
+	}
+	st->slot[MFD_EXTFRAG_RECORDS_SLOT] = now;
+}
+
 /*
  * Cost (bench/bench_xfcost.c, README "Performance"): the context fields are
- * direct loads (CO-RE relocated through preserve_access_index), pid, tgid,
+ * direct loads (CO-RE relocated through preserve_access_index); pid, tgid,
  * comm and the cgroup id are direct loads from current's task_struct (a
  * BTF pointer: one helper call where there were three, and no string
- * copy). The clock is read: an event's time is part of what it says.
+ * copy). The clock is read: an event's time is part of what it says. The
+ * record goes to the per-CPU stage, not to the ring: on a rare event every
+ * page the handler touches is cold, and the ring's are several.
  */
 SEC("tracepoint/kmem/mm_page_alloc_extfrag")
 int mfd_extfrag(struct trace_event_raw_mm_page_alloc_extfrag *ctx)
@@ -64,8 +87,7 @@ int mfd_extfrag(struct trace_event_raw_mm_page_alloc_extfrag *ctx)
 	struct mfd_extfrag_stats *st;
 	struct mfd_extfrag_event *e;
 	struct task_struct *t;
-	__u32 zero = 0, slot;
-	__u64 n;
+	__u32 zero = 0, slot, n;
 
 	st = bpf_map_lookup_elem(&stats, &zero);
 	if (!st)
@@ -74,12 +96,17 @@ int mfd_extfrag(struct trace_event_raw_mm_page_alloc_extfrag *ctx)
 	if (slot >= MFD_EXTFRAG_SLOTS) /* for the verifier; never true */
 		return 0;
 	st->slot[slot]++;
-
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-	if (!e) {
+	/* A flush run on this CPU (in process context when the agent runs
+	 * on it) was interrupted by this event: the event is counted, its
+	 * record is lost. */
+	if (st->busy) {
 		st->slot[MFD_EXTFRAG_DROPS_SLOT]++;
 		return 0;
 	}
+	st->busy = 1;
+	barrier();
+	n = st->staged & (MFD_EXTFRAG_STAGE - 1);
+	e = &st->stage[n];
 	t = bpf_get_current_task_btf();
 	e->type = MFD_REC_EXTFRAG;
 	e->pid = t->pid;
@@ -102,8 +129,44 @@ int mfd_extfrag(struct trace_event_raw_mm_page_alloc_extfrag *ctx)
 	/* Two 8-byte loads: task->comm is NUL-padded to 16 bytes (as
 	 * bpf_get_current_comm() would copy it); the decoder terminates it. */
 	__builtin_memcpy(e->comm, t->comm, sizeof(e->comm));
-	n = ++st->slot[MFD_EXTFRAG_RECORDS_SLOT];
-	bpf_ringbuf_submit(e, (n & wakeup_mask) ? BPF_RB_NO_WAKEUP :
-						  BPF_RB_FORCE_WAKEUP);
+	if (++n == MFD_EXTFRAG_STAGE) {
+		flush(st, n, true);
+		n = 0;
+	}
+	st->staged = n;
+	barrier();
+	st->busy = 0;
+	return 0;
+}
+
+/*
+ * Send this CPU's partial batch to the ring. Run by the agent every sample
+ * with BPF_PROG_TEST_RUN on each CPU that has staged events (bpf_test_run
+ * BPF_F_TEST_RUN_ON_CPU: an IPI, or with preemption off on the agent's own
+ * CPU), never attached. Returns 1 when it interrupted the handler in the
+ * middle of writing stage[]: the agent tries again next sample.
+ */
+SEC("raw_tp")
+int mfd_extfrag_flush(void *ctx)
+{
+	struct mfd_extfrag_stats *st;
+	__u32 zero = 0, n;
+
+	st = bpf_map_lookup_elem(&stats, &zero);
+	if (!st)
+		return 0;
+	if (st->busy) {
+		st->flush_busy++;
+		return 1;
+	}
+	n = st->staged;
+	if (n == 0)
+		return 0;
+	st->busy = 1;
+	barrier();
+	flush(st, n, false);
+	st->staged = 0;
+	barrier();
+	st->busy = 0;
 	return 0;
 }

@@ -12,18 +12,14 @@
 #define MFD_MAX_MIGRATETYPES 8
 /* Counter slots: [alloc_mt][fallback_mt][fragmenting]. */
 #define MFD_EXTFRAG_SLOTS (MFD_MAX_MIGRATETYPES * MFD_MAX_MIGRATETYPES * 2)
-/* Index into the per-CPU "stats" array for ring buffer drops. */
+/* Index into the per-CPU "stats" array for events whose record was lost:
+ * the ring buffer was full, or the event came while its CPU's stage was
+ * being flushed. */
 #define MFD_EXTFRAG_DROPS_SLOT MFD_EXTFRAG_SLOTS
-/* Records this CPU wrote to the ring buffer: paces the reader's wakeups
+/* Events this CPU wrote to the ring buffer: paces the reader's wakeups
  * without touching the ring's own (cold) position pages. */
 #define MFD_EXTFRAG_RECORDS_SLOT (MFD_EXTFRAG_SLOTS + 1)
 #define MFD_EXTFRAG_STAT_SLOTS (MFD_EXTFRAG_SLOTS + 2)
-
-/* Value of the single-entry per-CPU "stats" map: one lookup syscall
- * returns every slot of every CPU. */
-struct mfd_extfrag_stats {
-	__u64 slot[MFD_EXTFRAG_STAT_SLOTS]; /* events per kind, drops, records */
-};
 
 /* Type tag at the head of every ring-buffer record. */
 enum mfd_rec_type {
@@ -59,6 +55,30 @@ struct mfd_extfrag_event {
 	__u64 cgroup_id; /* cgroup v2 id of the task (0 on cgroup v1 only) */
 	__u64 pfn; /* first pfn of the allocated block */
 	char comm[MFD_TASK_COMM_LEN]; /* task->comm */
+};
+
+/* Events staged per CPU before they go to the ring buffer as one record. */
+#define MFD_EXTFRAG_STAGE 16
+
+/*
+ * Value of the single-entry per-CPU "stats" map: one lookup syscall
+ * returns every CPU's counters and staged events.
+ *
+ * The handler writes each event into stage[] next to the counters it
+ * bumps anyway, and copies the staged batch into the ring buffer as one
+ * record when stage[] is full: the ring's lock, position pages and data
+ * page are touched once per MFD_EXTFRAG_STAGE events instead of once per
+ * event. The agent flushes a partial batch every sample by running
+ * mfd_extfrag_flush on that CPU (BPF_PROG_TEST_RUN), so no event waits
+ * longer than one interval. busy is set while the handler or the flush
+ * writes stage[] on this CPU; the other then keeps out of it.
+ */
+struct mfd_extfrag_stats {
+	__u64 slot[MFD_EXTFRAG_STAT_SLOTS]; /* events per kind, drops, records */
+	__u32 staged; /* events waiting in stage[], 0..MFD_EXTFRAG_STAGE-1 */
+	__u32 busy; /* stage[] is being written on this CPU */
+	__u64 flush_busy; /* flushes that found the handler mid-write */
+	struct mfd_extfrag_event stage[MFD_EXTFRAG_STAGE];
 };
 
 #endif /* MFD_BPF_EXTFRAG_H */

@@ -4,8 +4,8 @@
  * ones it accepts into the bounded per-process table (the -s view).
  *
  * The input is a sequence of records, each one length byte followed by
- * that many bytes, so the fuzzer can reach the one valid size as well as
- * every wrong one. The table is small (16 slots) so eviction and
+ * that many bytes, so the fuzzer can reach the valid sizes (batches of
+ * one to three events fit a length byte) as well as every wrong one. The table is small (16 slots) so eviction and
  * re-seating of probe clusters run constantly; afterwards its invariants
  * are checked: no more entries than slots, every event counted once, and
  * the sorted listing complete and in order.
@@ -20,7 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const struct mfd_proc_stat *sorted[16];
 	struct mfd_extfrag_table t;
-	struct mfd_extfrag_event e;
+	struct mfd_extfrag_event ev[MFD_EXTFRAG_STAGE];
 	uint64_t decoded = 0, sum = 0;
 	size_t pos = 0, n;
 
@@ -31,10 +31,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		if (len > size - pos)
 			len = size - pos;
-		if (mfd_extfrag_decode(data + pos, len, &e) == 0) {
-			if (e.comm[sizeof(e.comm) - 1] != '\0')
+		int n = mfd_extfrag_decode(data + pos, len, ev,
+					   MFD_EXTFRAG_STAGE);
+
+		if (n == 0 || n > MFD_EXTFRAG_STAGE ||
+		    (n > 0 && (size_t)n * sizeof(ev[0]) != len))
+			__builtin_trap();
+		for (int i = 0; i < n; i++) {
+			if (ev[i].comm[sizeof(ev[i].comm) - 1] != '\0')
 				__builtin_trap();
-			mfd_extfrag_table_add(&t, &e);
+			mfd_extfrag_table_add(&t, &ev[i]);
 			decoded++;
 		}
 		pos += len;

@@ -38,7 +38,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const uint8_t *p = data + 4, *end = data + size;
 	struct mfd_extfrag_totals totals = { .events = 0 };
 	struct mfd_extfrag_table t;
-	struct mfd_extfrag_event e;
+	struct mfd_extfrag_event ev[MFD_EXTFRAG_STAGE];
 	struct mfd_parse_error err;
 	struct mfd_view_opts o;
 	struct mfd_view_input in;
@@ -70,14 +70,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		if (len > (size_t)(end - p))
 			len = (size_t)(end - p);
-		if (mfd_extfrag_decode(p, len, &e) == 0) {
-			mfd_extfrag_table_add(&t, &e);
+		int ne = mfd_extfrag_decode(p, len, ev, MFD_EXTFRAG_STAGE);
+
+		for (int i = 0; i < ne; i++) {
+			const struct mfd_extfrag_event *e = &ev[i];
+
+			mfd_extfrag_table_add(&t, e);
 			totals.slot[mfd_extfrag_slot(
-				(unsigned int)e.alloc_migratetype,
-				(unsigned int)e.fallback_migratetype,
-				e.fragmenting)]++;
+				(unsigned int)e->alloc_migratetype,
+				(unsigned int)e->fallback_migratetype,
+				e->fragmenting)]++;
 			totals.events++;
-			totals.fragmenting += e.fragmenting ? 1 : 0;
+			totals.fragmenting += e->fragmenting ? 1 : 0;
 		}
 		p += len;
 	}

@@ -49,4 +49,25 @@ grep -q "mfd-fragment" "$TMP/view" && pass "events attributed to mfd-fragment" |
 # comm and process id come from the kernel's task_struct: the row must
 # carry the pid the shell started (the -s table's COMM PID columns).
 grep -qE "^mfd-fragment +$fpid " "$TMP/view" && pass "row carries the workload's pid $fpid" || fail "no mfd-fragment row with pid $fpid"
+# Records are staged per CPU in the kernel and sent to the ring in batches;
+# each sample flushes what is staged. In the last frame, drawn two samples
+# after the workload ended, the table's COUNT column (second to last; a comm
+# may hold spaces) must add up to the exact counters less the records
+# counted as dropped: nothing left waiting in a stage, nothing delivered
+# twice.
+awk '/^mfd extfrag events \|/ { buf = "" } { buf = buf $0 "\n" } END { printf "%s", buf }' \
+	"$TMP/view" >"$TMP/last"
+events=$(grep -oE '^[0-9]+ events since start' "$TMP/last" | grep -oE '^[0-9]+' || echo -1)
+dropped=$(grep -oE '[0-9]+ dropped' "$TMP/last" | grep -oE '^[0-9]+' || echo -1)
+rows=$(awk '/^COMM / { t = 1; next } t && NF == 0 { t = 0 } t { s += $(NF - 1) } END { print s + 0 }' "$TMP/last")
+nrows=$(awk '/^COMM / { t = 1; next } t && NF == 0 { t = 0 } t { n++ } END { print n + 0 }' "$TMP/last")
+if [ "$nrows" -ge 20 ]; then
+	# The view shows the top 20 processes: with more, the sum is short.
+	echo "note: $nrows processes in the table, more may be cut; sum not compared"
+elif [ "$events" -gt 0 ] && [ "$dropped" -ge 0 ] && [ "$rows" -eq $((events - dropped)) ]; then
+	pass "the table holds every record: $rows = $events events - $dropped dropped"
+else
+	fail "table rows add up to $rows, counters say $events events - $dropped dropped"
+	cat "$TMP/last" >&2
+fi
 finish

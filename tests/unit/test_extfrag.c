@@ -46,10 +46,51 @@ static void test_decode_accepts_exact_record(void **state)
 
 	(void)state;
 	memset(in.comm, 'x', sizeof(in.comm)); /* no NUL from the kernel */
-	assert_int_equal(mfd_extfrag_decode(&in, sizeof(in), &out), 0);
+	assert_int_equal(mfd_extfrag_decode(&in, sizeof(in), &out, 1), 1);
 	assert_int_equal(out.tgid, 7);
 	assert_int_equal(out.pfn, in.pfn);
 	assert_int_equal(out.comm[sizeof(out.comm) - 1], '\0');
+}
+
+/* A record is a batch of 1..MFD_EXTFRAG_STAGE events, as the handler and
+ * the flush program write them (bpf/extfrag.bpf.c): every length decodes
+ * to its events, in order, each terminated. */
+static void test_decode_batches(void **state)
+{
+	struct mfd_extfrag_event in[MFD_EXTFRAG_STAGE],
+		out[MFD_EXTFRAG_STAGE + 1];
+
+	(void)state;
+	for (uint32_t i = 0; i < MFD_EXTFRAG_STAGE; i++) {
+		in[i] = make_event(100 + i, i);
+		memset(in[i].comm, 'a' + (char)i, sizeof(in[i].comm));
+	}
+	for (size_t n = 1; n <= MFD_EXTFRAG_STAGE; n++) {
+		memset(out, 0xee, sizeof(out));
+		assert_int_equal(mfd_extfrag_decode(in, n * sizeof(in[0]), out,
+						    MFD_EXTFRAG_STAGE),
+				 (int)n);
+		for (size_t i = 0; i < n; i++) {
+			assert_int_equal(out[i].tgid, 100 + i);
+			assert_int_equal(out[i].pfn, in[i].pfn);
+			assert_int_equal(out[i].comm[0], 'a' + (char)i);
+			assert_int_equal(out[i].comm[sizeof(out[i].comm) - 1],
+					 '\0');
+		}
+		/* nothing written past the batch */
+		assert_int_equal(((unsigned char *)&out[n])[0], 0xee);
+		/* a batch larger than the room given is refused whole */
+		if (n > 1)
+			assert_int_equal(mfd_extfrag_decode(in,
+							    n * sizeof(in[0]),
+							    out, n - 1),
+					 -EINVAL);
+	}
+	/* one bad type tag anywhere refuses the whole record */
+	in[MFD_EXTFRAG_STAGE - 1].type = MFD_REC_COMPACT_STALL;
+	assert_int_equal(mfd_extfrag_decode(in, sizeof(in), out,
+					    MFD_EXTFRAG_STAGE),
+			 -EINVAL);
 }
 
 /* For every ring size and CPU count: a power of two per CPU, the whole
@@ -79,14 +120,16 @@ static void test_decode_rejects_bad_records(void **state)
 	char big[sizeof(in) + 8] = { 0 };
 
 	(void)state;
-	assert_int_equal(mfd_extfrag_decode(NULL, 0, &out), -EINVAL);
-	assert_int_equal(mfd_extfrag_decode(&in, 3, &out), -EINVAL);
-	assert_int_equal(mfd_extfrag_decode(&in, sizeof(in) - 1, &out),
+	assert_int_equal(mfd_extfrag_decode(NULL, 0, &out, 1), -EINVAL);
+	assert_int_equal(mfd_extfrag_decode(&in, 0, &out, 1), -EINVAL);
+	assert_int_equal(mfd_extfrag_decode(&in, 3, &out, 1), -EINVAL);
+	assert_int_equal(mfd_extfrag_decode(&in, sizeof(in) - 1, &out, 1),
 			 -EINVAL);
 	memcpy(big, &in, sizeof(in));
-	assert_int_equal(mfd_extfrag_decode(big, sizeof(big), &out), -EINVAL);
+	assert_int_equal(mfd_extfrag_decode(big, sizeof(big), &out, 1),
+			 -EINVAL);
 	in.type = 99;
-	assert_int_equal(mfd_extfrag_decode(&in, sizeof(in), &out), -EINVAL);
+	assert_int_equal(mfd_extfrag_decode(&in, sizeof(in), &out, 1), -EINVAL);
 }
 
 static void test_slots_are_distinct_and_in_range(void **state)
@@ -194,6 +237,7 @@ int main(void)
 		cmocka_unit_test(test_decode_accepts_exact_record),
 		cmocka_unit_test(test_decode_rejects_bad_records),
 		cmocka_unit_test(test_wakeup_mask_bounds),
+		cmocka_unit_test(test_decode_batches),
 		cmocka_unit_test(test_slots_are_distinct_and_in_range),
 		cmocka_unit_test(test_table_counts_match_recount),
 		cmocka_unit_test(test_table_is_bounded),
