@@ -4,6 +4,7 @@
  * bench/xfcost.bpf.c, side by side on the same events.
  *
  * Usage (root): bench_xfcost REPEATS -- WORKLOAD [ARGS...]
+ *   XFCOST_ONLY=a,b,...  measure only these variants (and the floor)
  *
  * Per repeat: attach the empty "floor" handler first, then every variant in
  * an order rotated by one each repeat, run WORKLOAD to completion while
@@ -42,7 +43,7 @@
 #define MAX_PROGS 16
 #define MAX_REPEATS 64
 
-#define KEEP 4096 /* records kept per repeat for the field cross-check */
+#define KEEP 65536 /* records kept per repeat for the field cross-check */
 
 struct variant {
 	struct bpf_program *prog;
@@ -60,21 +61,45 @@ static int on_record(void *ctx, void *data, size_t size)
 {
 	struct variant *v = ctx;
 
-	v->records++;
-	if (size == sizeof(*v->kept) && v->kept && v->nkept < KEEP)
-		memcpy(&v->kept[v->nkept++], data, size);
+	/* A record holds one event, or a batch of them (xf_stage). */
+	for (size_t off = 0; off + sizeof(*v->kept) <= size;
+	     off += sizeof(*v->kept)) {
+		v->records++;
+		if (v->kept && v->nkept < KEEP)
+			memcpy(&v->kept[v->nkept++], (char *)data + off,
+			       sizeof(*v->kept));
+	}
 	return 0;
 }
 
-/* The i-th record of two rings fed by the same events describes the same
- * event: count the records whose task fields differ from the reference's
- * (the helper-based handler). */
-static unsigned long long mismatches(const struct variant *ref,
-				     const struct variant *v)
+static int cmp_event(const void *pa, const void *pb)
+{
+	const struct mfd_extfrag_event *a = pa, *b = pb;
+
+	if (a->pfn != b->pfn)
+		return a->pfn < b->pfn ? -1 : 1;
+	if (a->tgid != b->tgid)
+		return a->tgid < b->tgid ? -1 : 1;
+	if (a->pid != b->pid)
+		return a->pid < b->pid ? -1 : 1;
+	return memcmp(a->comm, b->comm, sizeof(a->comm));
+}
+
+/* Two rings fed by the same events hold the same records, though not in
+ * the same order (mfd's come in per-CPU batches): sort both and count the
+ * records whose task fields differ from the reference's (the helper-based
+ * handler). */
+static unsigned long long mismatches(struct variant *ref, struct variant *v)
 {
 	unsigned long long bad = 0;
 	size_t n = ref->nkept < v->nkept ? ref->nkept : v->nkept;
 
+	/* A repeat with more records than kept: the two kept sets need not
+	 * be the same events. */
+	if (ref->nkept == KEEP || v->nkept == KEEP)
+		return 0;
+	qsort(ref->kept, ref->nkept, sizeof(*ref->kept), cmp_event);
+	qsort(v->kept, v->nkept, sizeof(*v->kept), cmp_event);
 	for (size_t i = 0; i < n; i++) {
 		const struct mfd_extfrag_event *a = &ref->kept[i],
 					       *b = &v->kept[i];
@@ -96,6 +121,21 @@ static unsigned long long mismatches(const struct variant *ref,
 		}
 	}
 	return bad;
+}
+
+/* Send the events mfd's handler staged on every CPU to its ring, as the
+ * agent does each sample (agent/extfrag_probe.c). */
+static void flush_mfd(struct extfrag_bpf *mfd)
+{
+	int fd = bpf_program__fd(mfd->progs.mfd_extfrag_flush);
+	int ncpu = libbpf_num_possible_cpus();
+
+	for (int cpu = 0; cpu < ncpu; cpu++) {
+		LIBBPF_OPTS(bpf_test_run_opts, opts, .cpu = (__u32)cpu,
+			    .flags = BPF_F_TEST_RUN_ON_CPU);
+
+		bpf_prog_test_run_opts(fd, &opts); /* offline: nothing */
+	}
 }
 
 static int prog_stats(struct bpf_program *p, __u64 *ns, __u64 *cnt)
@@ -124,25 +164,30 @@ static double median(double *v, int n)
 	return n ? v[n / 2] : 0;
 }
 
-/* Sum of the drop slot over CPUs of a stats map, or 0 without one. */
+/* Sum of the drop slot over CPUs of a stats map, or 0 without one. Every
+ * value starts with struct mfd_extfrag_stats (xf_stage's holds more). */
 static unsigned long long map_drops(struct bpf_map *m)
 {
 	int ncpu = libbpf_num_possible_cpus();
-	struct mfd_extfrag_stats *v;
 	unsigned long long d = 0;
+	size_t vsz;
 	__u32 key = 0;
+	char *v;
 
 	if (!m || ncpu <= 0)
 		return 0;
-	v = calloc((size_t)ncpu, sizeof(*v));
+	vsz = (bpf_map__value_size(m) + 7) & ~(size_t)7;
+	v = calloc((size_t)ncpu, vsz);
 	if (v && bpf_map__type(m) == BPF_MAP_TYPE_ARRAY) {
 		/* "arr": one entry per CPU */
 		for (key = 0; key < (__u32)ncpu; key++)
 			if (!bpf_map_lookup_elem(bpf_map__fd(m), &key, v))
-				d += v->slot[MFD_EXTFRAG_DROPS_SLOT];
+				d += ((struct mfd_extfrag_stats *)v)
+					     ->slot[MFD_EXTFRAG_DROPS_SLOT];
 	} else if (v && !bpf_map_lookup_elem(bpf_map__fd(m), &key, v)) {
 		for (int c = 0; c < ncpu; c++)
-			d += v[c].slot[MFD_EXTFRAG_DROPS_SLOT];
+			d += ((struct mfd_extfrag_stats *)(v + (size_t)c * vsz))
+				     ->slot[MFD_EXTFRAG_DROPS_SLOT];
 	}
 	free(v);
 	return d;
@@ -213,8 +258,16 @@ int main(int argc, char **argv)
 	{
 		char name[64];
 
+		const char *only = getenv("XFCOST_ONLY");
+
 		if (nv == MAX_PROGS)
 			break;
+		/* XFCOST_ONLY=a,b,...: measure only these (and the floor). */
+		if (only && strcmp(bpf_program__name(p), "xf_floor") &&
+		    !strstr(only, bpf_program__name(p) + 3)) {
+			bpf_program__set_autoattach(p, false);
+			continue;
+		}
 		vs[nv].prog = p;
 		vs[nv].name = bpf_program__name(p);
 		if (!strcmp(vs[nv].name, "xf_floor"))
@@ -279,6 +332,7 @@ int main(int argc, char **argv)
 			bpf_link__destroy(vs[i].link);
 			vs[i].link = NULL;
 		}
+		flush_mfd(mfd);
 		ring_buffer__consume(rb);
 		for (int i = 0; i < nv; i++) {
 			__u64 ns1, c1;
@@ -293,7 +347,7 @@ int main(int argc, char **argv)
 			}
 		}
 		for (int i = 0; i < nv; i++)
-			if (vs[i].kept && i != ref_i)
+			if (ref_i >= 0 && vs[i].kept && i != ref_i)
 				vs[i].mismatch +=
 					mismatches(&vs[ref_i], &vs[i]);
 		fprintf(stderr, "repeat %d/%d: %llu events, ns/event:", r + 1,

@@ -32,13 +32,13 @@ RUNS=${MFD_BENCH_XF_RUNS:-13}
 grep '^repeat' "$TMP/xf.err" >&2 || true
 
 declare -A what=(
-	[mfd]="**bpf/extfrag.bpf.c as shipped**: per-CPU counters, ring record, task fields loaded from current, clock read, wakeup every N records per CPU"
+	[mfd]="**bpf/extfrag.bpf.c as shipped**: per-CPU counters, the record staged next to them, task fields loaded from current, clock read; a batch of 16 to the ring in one copy"
 	[floor]="empty handler, always attached first"
 	[empty]="empty handler in the rotation (what running first costs)"
 	[counters]="exact per-kind counters only (per-CPU map)"
 	[cur]="the earlier handler: helpers for pid/comm/cgroup/ktime, bpf_ringbuf_query wakeup"
 	[nowake]="cur without the wakeup query (reader never woken: drops)"
-	[lean]="task fields as direct loads, ktime, counted wakeups"
+	[lean]="the handler shipped before staging: a ring record per event, task fields as direct loads, ktime, counted wakeups"
 	[nots]="lean without the clock read"
 	[ro]="nots reading pageblock_order and the wakeup mask from .rodata"
 	[nocg]="nots without the cgroup id (its mismatches show the cross-check bites)"
