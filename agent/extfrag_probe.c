@@ -107,6 +107,28 @@ uint64_t mfd_extfrag_wakeup_mask(size_t ring_bytes, int nr_cpus)
 	return n - 1;
 }
 
+int mfd_extfrag_init_stats(int map_fd, int nr_cpus, int pageblock_order,
+			   uint64_t wakeup_mask)
+{
+	struct mfd_extfrag_stats *v;
+	__u32 key = 0;
+	int err = 0;
+
+	if (nr_cpus < 1 || pageblock_order < 1)
+		return -EINVAL;
+	v = calloc((size_t)nr_cpus, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	for (int cpu = 0; cpu < nr_cpus; cpu++) {
+		v[cpu].pageblock_order = pageblock_order;
+		v[cpu].wakeup_mask = wakeup_mask;
+	}
+	if (bpf_map_update_elem(map_fd, &key, v, BPF_ANY))
+		err = -errno;
+	free(v);
+	return err;
+}
+
 int mfd_extfrag_open(struct mfd_extfrag **out, const struct mfd_kinfo *k,
 		     size_t ringbuf_bytes, mfd_extfrag_event_fn fn, void *arg,
 		     char *why, size_t why_len)
@@ -146,9 +168,6 @@ int mfd_extfrag_open(struct mfd_extfrag **out, const struct mfd_kinfo *k,
 	}
 	/* Never attached: the agent runs it on a CPU, see mfd_extfrag_flush(). */
 	bpf_program__set_autoattach(x->skel->progs.mfd_extfrag_flush, false);
-	x->skel->rodata->pageblock_order = k->pageblock_order;
-	x->skel->rodata->wakeup_mask = mfd_extfrag_wakeup_mask(
-		round_ringbuf(ringbuf_bytes), x->nr_cpus);
 	err = bpf_map__set_max_entries(x->skel->maps.events,
 				       (__u32)round_ringbuf(ringbuf_bytes));
 	if (err) {
@@ -160,6 +179,17 @@ int mfd_extfrag_open(struct mfd_extfrag **out, const struct mfd_kinfo *k,
 	if (err) {
 		snprintf(why, why_len,
 			 "loading the extfrag BPF program failed: %s",
+			 strerror(-err));
+		goto cleanup;
+	}
+	err = mfd_extfrag_init_stats(
+		bpf_map__fd(x->skel->maps.stats), x->nr_cpus,
+		k->pageblock_order,
+		mfd_extfrag_wakeup_mask(round_ringbuf(ringbuf_bytes),
+					x->nr_cpus));
+	if (err) {
+		snprintf(why, why_len,
+			 "setting up the extfrag counters failed: %s",
 			 strerror(-err));
 		goto cleanup;
 	}

@@ -28,6 +28,11 @@ typedef void (*mfd_extfrag_event_fn)(const struct mfd_extfrag_event *e,
 int mfd_extfrag_open(struct mfd_extfrag **out, const struct mfd_kinfo *k,
 		     size_t ringbuf_bytes, mfd_extfrag_event_fn fn, void *arg,
 		     char *why, size_t why_len);
+/* Write the handler's parameters into every CPU's value of the stats map
+ * (bpf/extfrag.h), zeroing the rest: before the handler is attached.
+ * 0 or -errno (-EINVAL for no CPUs or a pageblock_order below 1). */
+int mfd_extfrag_init_stats(int map_fd, int nr_cpus, int pageblock_order,
+			   uint64_t wakeup_mask);
 /* The ring buffer's epoll fd, for the event loop. */
 int mfd_extfrag_fd(const struct mfd_extfrag *x);
 /* Drain what is ready without blocking. Returns records consumed or -errno. */

@@ -17,25 +17,18 @@
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
-/* pageblock_order of the running kernel, set by user space before load.
- * The tracepoint's own "fragmenting" is computed the same way
- * (include/trace/events/kmem.h: fallback_order < pageblock_order). */
-const volatile __s32 pageblock_order = 9;
-
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 256 * 1024); /* resized by user space */
 } events SEC(".maps");
 
-/* Wake the reader when a CPU's count of records written to the ring
- * crosses a multiple of (wakeup_mask + 1); the agent's timer drains the
- * rest every interval. A wakeup per record is an irq_work self-IPI, which
- * in a VM is a VM exit costing microseconds on the allocation path, and
- * asking the ring how full it is (bpf_ringbuf_query) reads its producer
- * and consumer pages. The count lives in the per-CPU value this handler
- * touches anyway. User space sets the mask so that all CPUs together hold
- * back at most a quarter of the ring. */
-const volatile __u64 wakeup_mask = 255;
+/* Wakeups: the reader is woken when a CPU's count of records written to
+ * the ring crosses a multiple of (st->wakeup_mask + 1); the agent's timer
+ * drains the rest every interval. A wakeup per record is an irq_work
+ * self-IPI, which in a VM is a VM exit costing microseconds on the
+ * allocation path, and asking the ring how full it is (bpf_ringbuf_query)
+ * reads its producer and consumer pages. User space sets the mask so that
+ * all CPUs together hold back at most a quarter of the ring. */
 
 /* Exact counters and the staged records: one value per CPU, so no atomics
  * are needed (the handler cannot nest on a CPU: bpf_prog_active). */
@@ -58,7 +51,7 @@ static __always_inline void flush(struct mfd_extfrag_stats *st, __u32 n,
 
 	if (n == 0 || n > MFD_EXTFRAG_STAGE) /* for the verifier */
 		return;
-	if (may_wake && ((was ^ now) & ~wakeup_mask))
+	if (may_wake && ((was ^ now) & ~st->wakeup_mask))
 		flags = BPF_RB_FORCE_WAKEUP;
 	if (bpf_ringbuf_output(&events, st->stage,
 			       n * sizeof(struct mfd_extfrag_event), flags)) {
@@ -83,15 +76,17 @@ int mfd_extfrag(struct trace_event_raw_mm_page_alloc_extfrag *ctx)
 	int fallback_order = ctx->fallback_order;
 	int alloc_mt = ctx->alloc_migratetype;
 	int fallback_mt = ctx->fallback_migratetype;
-	int fragmenting = fallback_order < pageblock_order;
 	struct mfd_extfrag_stats *st;
 	struct mfd_extfrag_event *e;
 	struct task_struct *t;
 	__u32 zero = 0, slot, n;
+	int fragmenting;
 
 	st = bpf_map_lookup_elem(&stats, &zero);
 	if (!st)
 		return 0;
+	/* As the tracepoint's own "fragmenting" (include/trace/events/kmem.h). */
+	fragmenting = fallback_order < st->pageblock_order;
 	slot = mfd_extfrag_slot(alloc_mt, fallback_mt, fragmenting);
 	if (slot >= MFD_EXTFRAG_SLOTS) /* for the verifier; never true */
 		return 0;

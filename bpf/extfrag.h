@@ -75,8 +75,14 @@ struct mfd_extfrag_event {
  */
 struct mfd_extfrag_stats {
 	__u64 slot[MFD_EXTFRAG_STAT_SLOTS]; /* events per kind, drops, records */
+	/* Set by user space in every CPU's value before the handler is
+	 * attached: read next to staged and busy, they cost no page of
+	 * their own (a .rodata read is one more cold page per event). */
+	__u64 wakeup_mask; /* see bpf/extfrag.bpf.c */
+	__s32 pageblock_order; /* of the running kernel */
 	__u32 staged; /* events waiting in stage[], 0..MFD_EXTFRAG_STAGE-1 */
 	__u32 busy; /* stage[] is being written on this CPU */
+	__u32 pad;
 	__u64 flush_busy; /* flushes that found the handler mid-write */
 	struct mfd_extfrag_event stage[MFD_EXTFRAG_STAGE];
 };

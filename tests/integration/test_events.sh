@@ -30,6 +30,7 @@ wait "$fpid" || true
 echo 0 >"$I/tracing_on"
 echo 0 >"$I/events/kmem/mm_page_alloc_extfrag/enable"
 seen=$(grep -c "mm_page_alloc_extfrag" "$I/trace" || true)
+seen_frag=$(grep -c "mm_page_alloc_extfrag.* fragmenting=1" "$I/trace" || true)
 sleep 2.5 # two more frames
 kill -TERM "$apid" 2>/dev/null || true
 wait "$apid" || true
@@ -45,6 +46,14 @@ pass "tracefs saw $seen extfrag events"
 # The totals line of the last frame: "events N" (exact, per-CPU counters).
 total=$(grep -oE 'events[ :=]+[0-9]+' "$TMP/view" | tail -1 | grep -oE '[0-9]+$' || echo 0)
 [ "${total:-0}" -ge "$seen" ] && pass "agent counted $total >= tracefs $seen" || fail "agent counted ${total:-0} < tracefs $seen"
+# The kernel prints its own "fragmenting" (fallback_order < pageblock_order);
+# the handler computes it from the pageblock_order user space gave it.
+frag=$(grep -oE '[0-9]+ fragmenting' "$TMP/view" | tail -1 | grep -oE '^[0-9]+' || echo 0)
+if [ "${frag:-0}" -ge "$seen_frag" ] && [ $((total - frag)) -ge $((seen - seen_frag)) ]; then
+	pass "fragmenting $frag >= tracefs $seen_frag, others $((total - frag)) >= $((seen - seen_frag))"
+else
+	fail "fragmenting split $frag / $((total - frag)) against tracefs $seen_frag / $((seen - seen_frag))"
+fi
 grep -q "mfd-fragment" "$TMP/view" && pass "events attributed to mfd-fragment" || fail "mfd-fragment not in the -s table"
 # comm and process id come from the kernel's task_struct: the row must
 # carry the pid the shell started (the -s table's COMM PID columns).
