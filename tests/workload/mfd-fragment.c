@@ -62,6 +62,7 @@ struct opts {
 	bool hold_set; /* --hold or --seconds given explicitly */
 	bool loop; /* pt: munmap and map again until --seconds elapse */
 	bool thp_off; /* MADV_NOHUGEPAGE before touching */
+	uint64_t free_every; /* frag: free one page in this many (default 2) */
 	bool write; /* pt: write instead of read (adds movable data pages) */
 };
 
@@ -106,7 +107,8 @@ static double now_s(void)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: " PROG " frag [--mib N] [--hold S] [--thp-off]\n"
+		"Usage: " PROG
+		" frag [--mib N] [--hold S] [--thp-off] [--free-every N]\n"
 		"       " PROG
 		" pt   [--gib N] [--seconds S] [--loop] [--write]\n"
 		"       " PROG " both [frag and pt options]\n"
@@ -114,11 +116,17 @@ static void usage(FILE *f)
 		"Make physical memory fragmentation happen on demand.\n"
 		"\n"
 		"  frag  map N MiB (default %d), touch every page, free every other\n"
-		"        4 KiB page, then hold (default: until SIGINT/SIGTERM)\n"
+		"        4 KiB page (or one in N), then hold (default: until\n"
+		"        SIGINT/SIGTERM)\n"
 		"  pt    page-table pressure: map N GiB (default %d) MAP_NORESERVE\n"
 		"        and fault one page every 2 MiB; page tables are unmovable\n"
 		"        and trigger kmem:mm_page_alloc_extfrag\n"
 		"  both  frag, then pt, then hold\n"
+		"\n"
+		"A storm of extfrag events (hundreds of thousands here): 'both'\n"
+		"with --mib close to MemAvailable and --free-every 4. No pageblock\n"
+		"is left free enough to be claimed whole, so every page table\n"
+		"page steals a page from a Movable block.\n"
 		"\n"
 		"  -m, --mib N      frag: size of the mapping in MiB\n"
 		"  -g, --gib N      pt: size of the sparse mapping in GiB (default:\n"
@@ -130,6 +138,7 @@ static void usage(FILE *f)
 		"  -l, --loop       pt: munmap and repeat until --seconds elapse\n"
 		"  -w, --write      pt: write-fault (adds a data page per fault)\n"
 		"                   instead of read-faulting the shared zero page\n"
+		"  -e, --free-every N  frag: free one page in N (2-1024, default 2)\n"
 		"  -t, --thp-off    frag: MADV_NOHUGEPAGE first, so the free pattern\n"
 		"                   splits blocks even with THP set to always\n"
 		"  -h, --help       show this help\n"
@@ -190,6 +199,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		{ "loop", no_argument, NULL, 'l' },
 		{ "write", no_argument, NULL, 'w' },
 		{ "thp-off", no_argument, NULL, 't' },
+		{ "free-every", required_argument, NULL, 'e' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -233,13 +243,18 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	snprintf(prog_mode, sizeof(prog_mode), PROG " %s", mode);
 	argv[1] = prog_mode;
 	optind = 1;
-	while ((c = getopt_long(argc - 1, argv + 1, "m:g:H:s:lwth", longopts,
+	while ((c = getopt_long(argc - 1, argv + 1, "m:g:H:s:lwte:h", longopts,
 				NULL)) != -1) {
 		int err = 0;
 
 		switch (c) {
 		case 'm':
 			err = parse_u64("mib", optarg, 1, max_mib, &o->mib);
+			seen_frag = true;
+			break;
+		case 'e':
+			err = parse_u64("free-every", optarg, 2, 1024,
+					&o->free_every);
 			seen_frag = true;
 			break;
 		case 'g':
@@ -411,11 +426,15 @@ static int do_frag(const struct opts *o, struct stats *st, char **mapp,
 		return 0;
 
 	/*
-	 * Free the odd pages. Pages faulted in sequence mostly come from the
-	 * same split high-order block, so an odd page's buddy is the even page
-	 * next to it, which stays allocated and keeps the hole at order 0.
+	 * Free the last page of every free_every (the odd pages by default).
+	 * Pages faulted in sequence mostly come from the same split
+	 * high-order block, so a freed page's buddy is the page next to it,
+	 * which stays allocated and keeps the hole at order 0. A pageblock
+	 * at least half free can be claimed whole by another migratetype
+	 * (try_to_claim_block() in mm/page_alloc.c); a quarter free cannot,
+	 * and a fallback then steals page by page.
 	 */
-	for (i = 1; i < npages && !stop; i += 2) {
+	for (i = o->free_every - 1; i < npages && !stop; i += o->free_every) {
 		if (madvise(p + i * page_size, page_size, MADV_DONTNEED)) {
 			fprintf(stderr, PROG ": frag: MADV_DONTNEED: %s\n",
 				strerror(errno));
@@ -423,8 +442,9 @@ static int do_frag(const struct opts *o, struct stats *st, char **mapp,
 		}
 		st->freed++;
 	}
-	fprintf(stderr, PROG ": frag: freed %" PRIu64 " pages (every other)\n",
-		st->freed);
+	fprintf(stderr,
+		PROG ": frag: freed %" PRIu64 " pages (1 in %" PRIu64 ")\n",
+		st->freed, o->free_every);
 	return 0;
 }
 
@@ -620,7 +640,7 @@ static int do_pt(const struct opts *o, struct stats *st, char **mapp,
 
 int main(int argc, char **argv)
 {
-	struct opts o = { .mib = DEFAULT_FRAG_MIB };
+	struct opts o = { .mib = DEFAULT_FRAG_MIB, .free_every = 2 };
 	struct stats st = { 0 };
 	char *frag_map = NULL, *pt_map = NULL;
 	size_t frag_len = 0, pt_len = 0;
