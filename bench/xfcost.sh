@@ -6,11 +6,13 @@
 # plug-in: prints a markdown table. Root only.
 #
 # Usage: bench/xfcost.sh [BUILD_DIR]
-#   MFD_BENCH_XF_WORKLOAD  the event source (default: mfd-fragment pt, a
-#                          trickle of cold events, then frag, a storm of
-#                          warm ones)
-#   MFD_BENCH_XF_RUNS      repeats (default 13: each of the 12 rotated
-#                          variants goes first once)
+#   MFD_BENCH_XF_WORKLOAD  one event source instead of the two default
+#                          runs: mfd-fragment pt (a trickle of cold
+#                          events), then bench/storm.sh (a storm of warm
+#                          ones)
+#   MFD_BENCH_XF_RUNS      repeats of the first (default 13: each of the
+#                          12 rotated variants goes first once)
+#   MFD_BENCH_XF_STORM_RUNS  repeats of the storm (default 3, ~1 min each)
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")/.."
 BUILD=${1:-build}
@@ -19,16 +21,23 @@ BUILD=${1:-build}
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 
-# Default: page-table pressure (a trickle of cold events), then a 6 GiB
-# fill-and-free that storms once page tables hold much of the memory.
-default="$BUILD/mfd-fragment pt --seconds 4 --loop; $BUILD/mfd-fragment frag --mib 6144 --hold 0 --thp-off"
+# Two event sources, measured apart: page-table pressure gives a trickle
+# of cold events (each meets cold caches and TLB), bench/storm.sh a storm
+# of warm ones.
+COLD="$BUILD/mfd-fragment pt --seconds 4 --loop"
+STORM="bench/storm.sh $BUILD"
+RUNS=${MFD_BENCH_XF_RUNS:-13}
+STORM_RUNS=${MFD_BENCH_XF_STORM_RUNS:-3}
 if [ -n "${MFD_BENCH_XF_WORKLOAD:-}" ]; then
 	read -r -a workload <<<"$MFD_BENCH_XF_WORKLOAD"
+	"$BUILD/bench/bench_xfcost" "$RUNS" -- "${workload[@]}" 2>"$TMP/xf.err" >"$TMP/cold" || true
+	: >"$TMP/storm"
 else
-	workload=(bash -c "$default")
+	read -r -a workload <<<"$COLD"
+	"$BUILD/bench/bench_xfcost" "$RUNS" -- "${workload[@]}" 2>"$TMP/xf.err" >"$TMP/cold" || true
+	grep '^repeat' "$TMP/xf.err" >&2 || true
+	"$BUILD/bench/bench_xfcost" "$STORM_RUNS" -- bench/storm.sh "$BUILD" 2>"$TMP/xf.err" >"$TMP/storm" || true
 fi
-RUNS=${MFD_BENCH_XF_RUNS:-13}
-"$BUILD/bench/bench_xfcost" "$RUNS" -- "${workload[@]}" 2>"$TMP/xf.err" >"$TMP/xf" || true
 grep '^repeat' "$TMP/xf.err" >&2 || true
 
 declare -A what=(
@@ -46,10 +55,21 @@ declare -A what=(
 	[gcount]="counters only, in a global array indexed by CPU"
 	[lru]="no records: per-tgid tallies in an LRU hash"
 )
-echo "Extfrag handler variants attached together after an empty handler, order rotated per repeat ($RUNS repeats); workload \`${MFD_BENCH_XF_WORKLOAD:-mfd-fragment pt, then frag --mib 6144}\`. ns/event per repeat min / median / max, and the mean over all events."
+table() {
+	echo "| variant | what it does | events | ns/event min / median / max | mean ns/event | median × floor | records / drops | field mismatches vs cur |"
+	echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
+	awk '$1 != "variant" && NF == 10' "$1" | while read -r v ev mn md mx mean xf rec dr mm; do
+		echo "| $v | ${what[$v]:-} | $ev | $mn / $md / $mx | $mean | $xf | $rec / $dr | $mm |"
+	done
+}
+echo "Extfrag handler variants attached together after an empty handler, order rotated per repeat. ns/event per repeat min / median / max, and the mean over all events."
 echo
-echo "| variant | what it does | events | ns/event min / median / max | mean ns/event | median × floor | records / drops | field mismatches vs cur |"
-echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
-awk '$1 != "variant" && NF == 10' "$TMP/xf" | while read -r v ev mn md mx mean xf rec dr mm; do
-	echo "| $v | ${what[$v]:-} | $ev | $mn / $md / $mx | $mean | $xf | $rec / $dr | $mm |"
-done
+echo "Cold: a trickle of events, \`${MFD_BENCH_XF_WORKLOAD:-$COLD}\` ($RUNS repeats):"
+echo
+table "$TMP/cold"
+if [ -s "$TMP/storm" ]; then
+	echo
+	echo "Warm: a storm of events, \`$STORM\` ($STORM_RUNS repeats):"
+	echo
+	table "$TMP/storm"
+fi
