@@ -16,6 +16,7 @@
 #include "extfrag.skel.h"
 #include "extfrag_probe.h"
 #include "log.h"
+#include "reread.h"
 
 struct mfd_extfrag {
 	struct extfrag_bpf *skel;
@@ -27,8 +28,26 @@ struct mfd_extfrag {
 	int flush_fd; /* mfd_extfrag_flush, run with BPF_PROG_TEST_RUN */
 	unsigned long flush_errors; /* test runs that failed */
 	struct mfd_extfrag_stats *vals; /* one per CPU, for lookups */
-	bool vals_fresh; /* vals were read by the flush and nothing moved */
+	/* Copying every CPU's value costs a syscall and 2.2 KiB per CPU;
+	 * it is read when ring records arrived since the last read (and
+	 * once after: reread.h), and otherwise at most once a second,
+	 * which is when staged events are found and flushed. */
+	uint64_t records; /* ring records drained, decodable or not */
+	struct mfd_reread reread;
+	uint64_t read_ns; /* CLOCK_MONOTONIC of the last read */
+	struct mfd_extfrag_totals last; /* sums of the last read */
 };
+
+/* A CPU's staged events reach the ring within this, plus one interval. */
+#define MFD_EXTFRAG_READ_EVERY_NS 1000000000ull
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
 
 int mfd_extfrag_decode(const void *data, size_t size,
 		       struct mfd_extfrag_event *out, size_t cap)
@@ -58,9 +77,9 @@ static int on_record(void *ctx, void *data, size_t size)
 {
 	struct mfd_extfrag_event ev[MFD_EXTFRAG_STAGE];
 	struct mfd_extfrag *x = ctx;
-	struct timespec ts;
 	int n;
 
+	x->records++;
 	n = mfd_extfrag_decode(data, size, ev, MFD_EXTFRAG_STAGE);
 	if (n < 0) {
 		/* Counted, logged once per thousand: never fatal. */
@@ -73,11 +92,8 @@ static int on_record(void *ctx, void *data, size_t size)
 	for (int i = 0; i < n; i++) {
 		/* A record without a time (none is expected) gets its
 		 * drain time. */
-		if (!ev[i].ts_ns) {
-			clock_gettime(CLOCK_MONOTONIC, &ts);
-			ev[i].ts_ns = (__u64)ts.tv_sec * 1000000000ull +
-				      (__u64)ts.tv_nsec;
-		}
+		if (!ev[i].ts_ns)
+			ev[i].ts_ns = mono_ns();
 		if (x->fn)
 			x->fn(&ev[i], x->arg);
 	}
@@ -166,7 +182,7 @@ int mfd_extfrag_open(struct mfd_extfrag **out, const struct mfd_kinfo *k,
 			 strerror(-err));
 		goto cleanup;
 	}
-	/* Never attached: the agent runs it on a CPU, see mfd_extfrag_flush(). */
+	/* Never attached: the agent runs it on a CPU, see mfd_extfrag_collect(). */
 	bpf_program__set_autoattach(x->skel->progs.mfd_extfrag_flush, false);
 	err = bpf_map__set_max_entries(x->skel->maps.events,
 				       (__u32)round_ringbuf(ringbuf_bytes));
@@ -242,24 +258,45 @@ static int flush_cpu(struct mfd_extfrag *x, int cpu)
 	return opts.retval ? 1 : 0;
 }
 
+/* Copy every CPU's value and sum the counters into x->last. */
 static int read_vals(struct mfd_extfrag *x)
 {
+	struct mfd_extfrag_totals *t = &x->last;
 	__u32 key = 0;
 
 	/* One syscall: the single per-CPU value holds every slot. */
 	if (bpf_map_lookup_elem(bpf_map__fd(x->skel->maps.stats), &key,
 				x->vals))
 		return -errno;
+	memset(t, 0, sizeof(*t));
+	for (int cpu = 0; cpu < x->nr_cpus; cpu++) {
+		const struct mfd_extfrag_stats *v = &x->vals[cpu];
+
+		for (__u32 s = 0; s < MFD_EXTFRAG_SLOTS; s++) {
+			t->slot[s] += v->slot[s];
+			t->events += v->slot[s];
+			/* mfd_extfrag_slot(): low bit = fragmenting */
+			if (s & 1)
+				t->fragmenting += v->slot[s];
+		}
+		t->drops += v->slot[MFD_EXTFRAG_DROPS_SLOT];
+	}
 	return 0;
 }
 
-int mfd_extfrag_flush(struct mfd_extfrag *x, bool all)
+int mfd_extfrag_collect(struct mfd_extfrag *x, bool all)
 {
-	int err = read_vals(x), flushed = 0;
+	uint64_t now = mono_ns();
+	int err;
 
+	if (!all && !mfd_reread_due(&x->reread, x->records) &&
+	    now - x->read_ns < MFD_EXTFRAG_READ_EVERY_NS)
+		return 0;
+	err = read_vals(x);
 	if (err)
 		return err;
-	x->vals_fresh = true;
+	mfd_reread_done(&x->reread, x->records);
+	x->read_ns = now;
 	for (int cpu = 0; cpu < x->nr_cpus; cpu++) {
 		int r;
 
@@ -277,36 +314,15 @@ int mfd_extfrag_flush(struct mfd_extfrag *x, bool all)
 		}
 		if (r < 0 && r != -ENXIO)
 			return r;
-		if (r == 0)
-			flushed++;
 	}
-	if (flushed)
-		x->vals_fresh = false;
 	return 0;
 }
 
-int mfd_extfrag_read_totals(struct mfd_extfrag *x, struct mfd_extfrag_totals *t)
+void mfd_extfrag_read_totals(const struct mfd_extfrag *x,
+			     struct mfd_extfrag_totals *t)
 {
-	int err;
-
-	if (!x->vals_fresh && (err = read_vals(x)))
-		return err;
-	x->vals_fresh = false;
-	memset(t, 0, sizeof(*t));
-	for (int cpu = 0; cpu < x->nr_cpus; cpu++) {
-		const struct mfd_extfrag_stats *v = &x->vals[cpu];
-
-		for (__u32 s = 0; s < MFD_EXTFRAG_SLOTS; s++) {
-			t->slot[s] += v->slot[s];
-			t->events += v->slot[s];
-			/* mfd_extfrag_slot(): low bit = fragmenting */
-			if (s & 1)
-				t->fragmenting += v->slot[s];
-		}
-		t->drops += v->slot[MFD_EXTFRAG_DROPS_SLOT];
-	}
+	*t = x->last;
 	t->lost_decode = x->bad_records;
-	return 0;
 }
 
 void mfd_extfrag_close(struct mfd_extfrag *x)

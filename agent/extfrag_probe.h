@@ -38,18 +38,19 @@ int mfd_extfrag_fd(const struct mfd_extfrag *x);
 /* Drain what is ready without blocking. Returns records consumed or -errno. */
 int mfd_extfrag_consume(struct mfd_extfrag *x);
 /*
- * Send the events staged on each CPU to the ring buffer: read the per-CPU
- * value, and run the flush program on every CPU that holds staged events
- * (on every CPU with all, which privilege dropping uses to learn what the
- * test run needs). Call once per sample, then mfd_extfrag_consume(). A CPU
- * whose handler was mid-write is flushed next time; a failed run is
- * counted and logged. 0, or -errno when the map cannot be read.
+ * Read every CPU's counters and send its staged events to the ring buffer
+ * (the flush program run on each CPU holding some), then call
+ * mfd_extfrag_consume(). The map is read when ring records arrived since
+ * the last read (and once after), else at most once a second; all reads
+ * and runs it on every CPU now, which privilege dropping uses to learn
+ * what both need. A CPU whose handler was mid-write is flushed next time;
+ * a failed run is counted and logged. 0, or -errno when the map cannot be
+ * read.
  */
-int mfd_extfrag_flush(struct mfd_extfrag *x, bool all);
-/* Sum the per-CPU counters into t (the values mfd_extfrag_flush() read
- * when it flushed nothing, else read again). 0 or -errno. */
-int mfd_extfrag_read_totals(struct mfd_extfrag *x,
-			    struct mfd_extfrag_totals *t);
+int mfd_extfrag_collect(struct mfd_extfrag *x, bool all);
+/* The counters' sums as of the last read, and the undecodable records. */
+void mfd_extfrag_read_totals(const struct mfd_extfrag *x,
+			     struct mfd_extfrag_totals *t);
 void mfd_extfrag_close(struct mfd_extfrag *x);
 
 /* The handler's wakeup pacing: each CPU wakes the reader each time its

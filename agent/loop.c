@@ -214,18 +214,15 @@ static void sample(struct agent *a)
 	if (replay && a->replay_over)
 		return;
 	if (a->xf) {
-		/* Staged events go to the ring, the ring is drained, then the
-		 * counters are summed: they count every record the table
-		 * holds. */
-		err = mfd_extfrag_flush(a->xf, false);
-		if (err)
-			log_warn("reading staged extfrag events failed: %s",
-				 strerror(-err));
-		mfd_extfrag_consume(a->xf);
-		err = mfd_extfrag_read_totals(a->xf, &a->st.totals);
+		/* The counters are read and staged events sent to the ring,
+		 * then the ring is drained: the counters count every record
+		 * the table holds. */
+		err = mfd_extfrag_collect(a->xf, false);
 		if (err)
 			log_warn("reading extfrag counters failed: %s",
 				 strerror(-err));
+		mfd_extfrag_consume(a->xf);
+		mfd_extfrag_read_totals(a->xf, &a->st.totals);
 	}
 	if (a->cp)
 		mfd_compaction_consume(a->cp);
@@ -465,13 +462,11 @@ static void on_deadline(evutil_socket_t fd, short what, void *arg)
 static int privs_check(void *arg)
 {
 	struct agent *a = arg;
-	struct mfd_extfrag_totals t;
 
 	if (a->col->active == MFD_SOURCE_BPF &&
 	    mfd_zones_snapshot(a->col->zones, a->scratch))
 		return -1;
-	if (a->xf && (mfd_extfrag_flush(a->xf, true) ||
-		      mfd_extfrag_read_totals(a->xf, &t)))
+	if (a->xf && mfd_extfrag_collect(a->xf, true))
 		return -1;
 	return 0;
 }

@@ -163,7 +163,7 @@ for id in $prog_ids; do
 	bpftool prog show id "$id" --json 2>/dev/null | python3 -c '
 import json, sys
 p = json.load(sys.stdin)
-print(p.get("name", "?"), p.get("type", "?"), p.get("run_time_ns", 0), p.get("run_cnt", 0))' >>"$TMP/progs"
+print(p.get("name", "?"), p.get("type", "?"), p.get("run_time_ns", 0), p.get("run_cnt", 0), p.get("id", 0))' >>"$TMP/progs"
 done
 read -r _ _ fl_ns fl_cnt < <(bpftool prog show name mfd_floor --json 2>/dev/null | python3 -c '
 import json, sys
@@ -178,7 +178,7 @@ import json, sys
 p = json.load(sys.stdin)
 print(p.get("run_time_ns", 0), p.get("run_cnt", 0))' || echo "0 0"
 }
-xf_id=$(for id in $prog_ids; do bpftool prog show id "$id" --json 2>/dev/null | grep -q '"name":"mfd_extfrag"' && echo "$id"; done | head -1)
+xf_id=$(awk '$1 == "mfd_extfrag" { print $5 }' "$TMP/progs" | head -1)
 fl_id=$(bpftool prog show name mfd_floor --json 2>/dev/null | python3 -c '
 import json, sys
 p = json.load(sys.stdin)
@@ -358,7 +358,7 @@ cpu_model=$(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo)
 	echo "| steady-state anonymous RSS, the process's own memory (MiB) | $(awk -v a="$ag_anon" 'BEGIN{printf "%.1f", a/1024}') | node_exporter: $(awk -v a="$ne_anon" 'BEGIN{printf "%.1f", a/1024}') | 1/$(ratio "$ne_anon" "$ag_anon") | |"
 	echo "| pages faulted per second (wall) by bench_alloc, agent running with defaults vs not, interleaved | $aon_min / $aon_med / $aon_max | agent off: $aoff_min / $aoff_med / $aoff_max | slowdown per pair $slow_min / **$slow_med** / $slow_max % | ≤ 1% slower (issue 5) |"
 	echo "| the same, pages per CPU-second of bench_alloc (handlers in its context count, neighbours on a busy machine do not) | $con_min / $con_med / $con_max | agent off: $coff_min / $coff_med / $coff_max | slowdown per pair $cslow_min / **$cslow_med** / $cslow_max % | ≤ 1% slower (issue 5) |"
-	while read -r name type ns cnt; do
+	while read -r name type ns cnt _; do
 		per=$((cnt > 0 ? ns / cnt : 0))
 		if [ "$name" = mfd_zones_snapshot ]; then
 			echo "| BPF ns per run of the zone walk, $name ($type, run once per sample with BPF_PROG_TEST_RUN; bpf_stats, $cnt runs) | $per | | | ≤ 10 µs per sample in all (issue 2) |"
