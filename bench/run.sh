@@ -319,12 +319,13 @@ fi
 # --- plug-ins ----------------------------------------------------------------
 # bench/run.d/*.sh add rows to the main table; every other bench/*.sh (the
 # exporter and signal branches' own benchmarks, called as SCRIPT BUILD_DIR)
-# adds its markdown table as a section under it.
+# adds its markdown table as a section under it: its lines that start with
+# "|", and "#### " headings between tables. (bench/storm.sh is a workload.)
 stop_pid "$rcv"
 SECTIONS=$TMP/sections
 : >"$SECTIONS"
 for p in bench/run.d/*.sh bench/*.sh; do
-	case "$p" in bench/run.sh | bench/soak.sh) continue ;; esac
+	case "$p" in bench/run.sh | bench/soak.sh | bench/storm.sh) continue ;; esac
 	[ -f "$p" ] || continue
 	echo "== plug-in $p"
 	prc=0
@@ -339,7 +340,7 @@ for p in bench/run.d/*.sh bench/*.sh; do
 	bench/run.d/*) grep '^| ' "$TMP/plugin.out" >>"$ROWS" || true ;;
 	*)
 		if grep -q '^|' "$TMP/plugin.out"; then
-			{ echo; echo "From \`$p\`:"; echo; grep '^|' "$TMP/plugin.out"; } >>"$SECTIONS"
+			{ echo; echo "From \`$p\`:"; echo; awk '/^\|/ { print; next } /^#### / { print ""; print; print "" }' "$TMP/plugin.out"; } >>"$SECTIONS"
 		fi
 		;;
 	esac

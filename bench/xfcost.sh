@@ -64,12 +64,12 @@ table() {
 }
 echo "Extfrag handler variants attached together after an empty handler, order rotated per repeat. ns/event per repeat min / median / max, and the mean over all events."
 echo
-echo "Cold: a trickle of events, \`${MFD_BENCH_XF_WORKLOAD:-$COLD}\` ($RUNS repeats):"
+echo "#### Cold: a trickle of events, \`${MFD_BENCH_XF_WORKLOAD:-$COLD}\` ($RUNS repeats)"
 echo
 table "$TMP/cold"
 if [ -s "$TMP/storm" ]; then
 	echo
-	echo "Warm: a storm of events, \`$STORM\` ($STORM_RUNS repeats):"
+	echo "#### Warm: a storm of events, \`$STORM\` ($STORM_RUNS repeats)"
 	echo
 	table "$TMP/storm"
 fi
