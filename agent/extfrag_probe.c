@@ -182,7 +182,7 @@ int mfd_extfrag_open(struct mfd_extfrag **out, const struct mfd_kinfo *k,
 			 strerror(-err));
 		goto cleanup;
 	}
-	/* Never attached: the agent runs it on a CPU, see mfd_extfrag_collect(). */
+	/* Never attached: run on a CPU by mfd_extfrag_collect(). */
 	bpf_program__set_autoattach(x->skel->progs.mfd_extfrag_flush, false);
 	err = bpf_map__set_max_entries(x->skel->maps.events,
 				       (__u32)round_ringbuf(ringbuf_bytes));

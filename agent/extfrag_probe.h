@@ -54,10 +54,11 @@ void mfd_extfrag_read_totals(const struct mfd_extfrag *x,
 void mfd_extfrag_close(struct mfd_extfrag *x);
 
 /* The handler's wakeup pacing: each CPU wakes the reader each time its
- * count of events written to the ring crosses a multiple of (mask + 1), a power of two chosen so that all CPUs
- * together hold back at most a quarter of the ring (each record takes 8
- * bytes of ring header besides itself); 0 (wake on every record) when the
- * ring is too small for more. Pure. */
+ * count of events written to the ring crosses a multiple of (mask + 1), a
+ * power of two chosen so that all CPUs together hold back at most a
+ * quarter of the ring (counting 8 bytes of ring header per event, more
+ * than a batch needs); 0 (wake on every batch) when the ring is too small
+ * for more. Pure. */
 uint64_t mfd_extfrag_wakeup_mask(size_t ring_bytes, int nr_cpus);
 
 /* Validate one ring-buffer record, a batch of 1..MFD_EXTFRAG_STAGE events,
