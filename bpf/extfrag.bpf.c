@@ -22,14 +22,6 @@ struct {
 	__uint(max_entries, 256 * 1024); /* resized by user space */
 } events SEC(".maps");
 
-/* Wakeups: the reader is woken when a CPU's count of records written to
- * the ring crosses a multiple of (st->wakeup_mask + 1); the agent's timer
- * drains the rest every interval. A wakeup per record is an irq_work
- * self-IPI, which in a VM is a VM exit costing microseconds on the
- * allocation path, and asking the ring how full it is (bpf_ringbuf_query)
- * reads its producer and consumer pages. User space sets the mask so that
- * all CPUs together hold back at most a quarter of the ring. */
-
 /* Exact counters and the staged records: one value per CPU, so no atomics
  * are needed (the handler cannot nest on a CPU: bpf_prog_active). */
 struct {
@@ -42,7 +34,16 @@ struct {
 /* Keeps the compiler from moving stage[] stores across the busy flag. */
 #define barrier() asm volatile("" ::: "memory")
 
-/* Copy the first n staged events to the ring as one record. */
+/*
+ * Copy the first n staged events to the ring as one record. The reader is
+ * woken when this CPU's count of events written to the ring crosses a
+ * multiple of (st->wakeup_mask + 1); the agent drains the rest every
+ * interval. A wakeup per record is an irq_work self-IPI, which in a VM is
+ * a VM exit costing microseconds on the allocation path, and asking the
+ * ring how full it is (bpf_ringbuf_query) reads its producer and consumer
+ * pages. User space sets the mask so that all CPUs together hold back at
+ * most a quarter of the ring.
+ */
 static __always_inline void flush(struct mfd_extfrag_stats *st, __u32 n,
 				  bool may_wake)
 {
