@@ -7,7 +7,9 @@
 # free enough to be claimed whole, and holds it. Then mfd-fragment pt maps
 # page tables past the free Unmovable pool and the whole blocks left free,
 # sized from /proc/pagetypeinfo after frag has run: each page-table page
-# beyond those steals one page. Root (/proc/pagetypeinfo).
+# beyond those steals one page. Whether it storms depends on the state of
+# memory: a large free Unmovable pool left by earlier runs has been seen
+# to absorb it. Root (/proc/pagetypeinfo).
 set -euo pipefail
 BUILD=${1:-build}
 FRAG="$BUILD/mfd-fragment"
@@ -32,13 +34,12 @@ until grep -q "frag: freed" "$out"; do
 	sleep 0.2
 done
 # Page tables for the free Unmovable pool, for the 1280 MiB left free
-# (whole free blocks, claimed one event per block), and then for up to
-# single-page steals, the storm: 60 % of the holes.
+# (whole free blocks, claimed one event per block), and then for 60 % of
+# the holes: the single-page steals that make the storm.
 pool=$(awk '$1 == "Node" && $6 == "Unmovable" {
 	for (i = 7; i <= NF; i++) { c = $i; sub(/^>/, "", c); s += c * 2 ^ (i - 7) }
 } END { printf "%d", s }' /proc/pagetypeinfo)
 steal=$((mib / 4 * 256 * 6 / 10))
-
 gib=$(((pool + 1280 * 256 + steal) / 512 + 1))
 echo "storm: $mib MiB touched, $pool free Unmovable pages, mapping $gib GiB" >&2
 "$FRAG" pt --gib "$gib" --hold 0
