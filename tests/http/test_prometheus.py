@@ -115,6 +115,26 @@ scrape_configs:
                              "--web.listen-address", f"127.0.0.1:{PROM}",
                              "--log.level", "warn"], stdout=plog, stderr=plog)
 
+    # The server on PROM must be this test's: a Prometheus left over from
+    # an interrupted run holds the port, ours exits, and the stale one
+    # would answer every query about targets that no longer exist.
+    def flags():
+        try:
+            st, _, body = get(f"http://127.0.0.1:{PROM}/api/v1/status/flags", timeout=2)
+        except OSError:
+            return None
+        return json.loads(body)["data"] if st == 200 else None
+    wait_until(lambda: prom.poll() is not None or flags() is not None, 30, 0.2)
+    f = flags() or {}
+    mine = os.path.join(tmp, "prometheus.yml")
+    if not ok(prom.poll() is None and f.get("config.file") == mine,
+              f"the Prometheus on port {PROM} is this test's (config {f.get('config.file')!r}, "
+              f"ours {'running' if prom.poll() is None else 'exited'})"):
+        plog.flush()
+        with open(os.path.join(tmp, "prometheus.log")) as lf:
+            print(lf.read()[-800:])
+        finish()
+
     def two_scrapes():
         try:
             r = query('count_over_time(up[1m])')
