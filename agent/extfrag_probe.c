@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -17,6 +16,7 @@
 #include "extfrag_probe.h"
 #include "log.h"
 #include "reread.h"
+#include "state.h" /* mfd_now_mono_ns(), mfd_due() */
 
 struct mfd_extfrag {
 	struct extfrag_bpf *skel;
@@ -40,14 +40,6 @@ struct mfd_extfrag {
 
 /* A CPU's staged events reach the ring within this, plus one interval. */
 #define MFD_EXTFRAG_READ_EVERY_NS 1000000000ull
-
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 int mfd_extfrag_decode(const void *data, size_t size,
 		       struct mfd_extfrag_event *out, size_t cap)
@@ -93,7 +85,7 @@ static int on_record(void *ctx, void *data, size_t size)
 		/* A record without a time (none is expected) gets its
 		 * drain time. */
 		if (!ev[i].ts_ns)
-			ev[i].ts_ns = mono_ns();
+			ev[i].ts_ns = mfd_now_mono_ns();
 		if (x->fn)
 			x->fn(&ev[i], x->arg);
 	}
@@ -286,17 +278,16 @@ static int read_vals(struct mfd_extfrag *x)
 
 int mfd_extfrag_collect(struct mfd_extfrag *x, bool all)
 {
-	uint64_t now = mono_ns();
 	int err;
 
 	if (!all && !mfd_reread_due(&x->reread, x->records) &&
-	    now - x->read_ns < MFD_EXTFRAG_READ_EVERY_NS)
+	    !mfd_due(&x->read_ns, MFD_EXTFRAG_READ_EVERY_NS))
 		return 0;
 	err = read_vals(x);
 	if (err)
 		return err;
 	mfd_reread_done(&x->reread, x->records);
-	x->read_ns = now;
+	x->read_ns = mfd_now_mono_ns(); /* a read for records restarts it */
 	for (int cpu = 0; cpu < x->nr_cpus; cpu++) {
 		int r;
 

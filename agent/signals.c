@@ -189,19 +189,6 @@ void mfd_signals_drain_kmsg(struct mfd_signals *s)
 	}
 }
 
-/* Whether a reading taken every period is due now (1% slack, so a tick
- * that lands just before the period does not double it); *last is set
- * when it is. The first call is always due. */
-static bool due(uint64_t *last, uint64_t period)
-{
-	uint64_t now = mfd_now_mono_ns();
-
-	if (*last && now - *last < period - period / 100)
-		return false;
-	*last = now ? now : 1;
-	return true;
-}
-
 void mfd_signals_sample(struct mfd_signals *s, struct mfd_compaction *c,
 			const char *proc_dir, const struct mfd_snapshot *snap)
 {
@@ -224,7 +211,7 @@ void mfd_signals_sample(struct mfd_signals *s, struct mfd_compaction *c,
 	 * was a fifth of the agent's CPU at 100 samples/s, and its values
 	 * are cumulative counters, which a second's lag leaves exact. At
 	 * the default 2 s interval every sample reads it. */
-	if (due(&s->vm_last_mono_ns, VMSTAT_PERIOD_NS)) {
+	if (mfd_due(&s->vm_last_mono_ns, VMSTAT_PERIOD_NS)) {
 		err = mfd_vmstat_read(&s->vmstat_file, proc_dir, &s->vm, &perr);
 		if (err) {
 			if (!s->vm_logged)
@@ -239,12 +226,12 @@ void mfd_signals_sample(struct mfd_signals *s, struct mfd_compaction *c,
 			 * 30 opens on this kernel): read them at most every
 			 * MTHP_PERIOD_NS, keeping the last values in between
 			 * (vmstat parsing leaves them alone). */
-			if (due(&s->mthp_last_mono_ns, MTHP_PERIOD_NS))
+			if (mfd_due(&s->mthp_last_mono_ns, MTHP_PERIOD_NS))
 				mfd_mthp_read(THP_DIR, &s->vm);
 		}
 	}
 	if (s->pt && s->pt_interval > 0 &&
-	    due(&s->pt_last_mono_ns, (uint64_t)(s->pt_interval * 1e9))) {
+	    mfd_due(&s->pt_last_mono_ns, (uint64_t)(s->pt_interval * 1e9))) {
 		err = mfd_pagetypeinfo_read(proc_dir, s->pt, &perr);
 		if (err) {
 			if (!s->pt_logged)
@@ -259,7 +246,7 @@ void mfd_signals_sample(struct mfd_signals *s, struct mfd_compaction *c,
 		}
 	}
 	/* A sysctl an operator changes by hand: every 10 s is enough. */
-	if (due(&s->proactive_last_mono_ns, PROACTIVE_PERIOD_NS))
+	if (mfd_due(&s->proactive_last_mono_ns, PROACTIVE_PERIOD_NS))
 		s->proactiveness =
 			read_proactiveness(&s->proactive_file, proc_dir);
 	s->have_scores = false;

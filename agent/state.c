@@ -47,6 +47,16 @@ uint64_t mfd_now_mono_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+bool mfd_due(uint64_t *last, uint64_t period)
+{
+	uint64_t now = mfd_now_mono_ns();
+
+	if (*last && now - *last < period - period / 100)
+		return false;
+	*last = now ? now : 1;
+	return true;
+}
+
 void mfd_histogram_init(struct mfd_histogram *h, const double *bounds,
 			unsigned int nbounds)
 {

@@ -142,5 +142,9 @@ uint64_t mfd_state_unix_ns(const struct mfd_state *st, uint64_t mono_ns);
 
 uint64_t mfd_now_unix_ns(void);
 uint64_t mfd_now_mono_ns(void);
+/* Whether a reading taken every period (ns) is due now (1% slack, so a
+ * tick that lands just before the period does not double it); *last, a
+ * CLOCK_MONOTONIC time, is set when it is. The first call is always due. */
+bool mfd_due(uint64_t *last, uint64_t period);
 
 #endif /* MFD_STATE_H */
