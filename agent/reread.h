@@ -3,13 +3,13 @@
  * reread.h - when to copy per-CPU kernel counters again.
  *
  * Copying a per-CPU map costs a syscall and value_size * nr_cpus bytes,
- * every sample, although the counters move only with rare events. A
- * probe has a mark that moves whenever its counters may have: for
- * compaction, a generation its handlers bump. (The extfrag map is read
- * every sample anyway: it tells which CPUs hold staged events.) The map
- * is read when the mark moved, and
- * once more after (settle), for a counter store that became visible
- * after the mark on a weakly ordered CPU.
+ * every sample, although the counters move only with rare events. Each
+ * probe has a mark that moves whenever its counters may have: a
+ * generation its handlers bump (compaction), or the count of ring records
+ * drained (extfrag, which also reads once a second to find events still
+ * staged per CPU). The map is read when the mark moved, and once more
+ * after (settle), for a counter store that became visible after the mark
+ * on a weakly ordered CPU.
  */
 #ifndef MFD_REREAD_H
 #define MFD_REREAD_H

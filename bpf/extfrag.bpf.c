@@ -136,11 +136,12 @@ int mfd_extfrag(struct trace_event_raw_mm_page_alloc_extfrag *ctx)
 }
 
 /*
- * Send this CPU's partial batch to the ring. Run by the agent every sample
- * with BPF_PROG_TEST_RUN on each CPU that has staged events (bpf_test_run
- * BPF_F_TEST_RUN_ON_CPU: an IPI, or with preemption off on the agent's own
- * CPU), never attached. Returns 1 when it interrupted the handler in the
- * middle of writing stage[]: the agent tries again next sample.
+ * Send this CPU's partial batch to the ring. Run by the agent with
+ * BPF_PROG_TEST_RUN on each CPU that has staged events when it reads the
+ * stats map (BPF_F_TEST_RUN_ON_CPU: an IPI, or with preemption off on the
+ * agent's own CPU), never attached. Returns 1 when it interrupted the
+ * handler in the middle of writing stage[]: the agent tries again at its
+ * next read.
  */
 SEC("raw_tp")
 int mfd_extfrag_flush(void *ctx)
@@ -151,10 +152,8 @@ int mfd_extfrag_flush(void *ctx)
 	st = bpf_map_lookup_elem(&stats, &zero);
 	if (!st)
 		return 0;
-	if (st->busy) {
-		st->flush_busy++;
+	if (st->busy)
 		return 1;
-	}
 	n = st->staged;
 	if (n == 0)
 		return 0;

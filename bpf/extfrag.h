@@ -68,10 +68,11 @@ struct mfd_extfrag_event {
  * bumps anyway, and copies the staged batch into the ring buffer as one
  * record when stage[] is full: the ring's lock, position pages and data
  * page are touched once per MFD_EXTFRAG_STAGE events instead of once per
- * event. The agent flushes a partial batch every sample by running
- * mfd_extfrag_flush on that CPU (BPF_PROG_TEST_RUN), so no event waits
- * longer than one interval. busy is set while the handler or the flush
- * writes stage[] on this CPU; the other then keeps out of it.
+ * event. The agent flushes a partial batch by running mfd_extfrag_flush
+ * on that CPU (BPF_PROG_TEST_RUN) when it reads this map: when ring
+ * records arrived, else once a second (agent/extfrag_probe.c). busy is
+ * set while the handler or the flush writes stage[] on this CPU; the
+ * other then keeps out of it.
  */
 struct mfd_extfrag_stats {
 	__u64 slot[MFD_EXTFRAG_STAT_SLOTS]; /* events per kind, drops, records */
@@ -83,7 +84,6 @@ struct mfd_extfrag_stats {
 	__u32 staged; /* events waiting in stage[], 0..MFD_EXTFRAG_STAGE-1 */
 	__u32 busy; /* stage[] is being written on this CPU */
 	__u32 pad;
-	__u64 flush_busy; /* flushes that found the handler mid-write */
 	struct mfd_extfrag_event stage[MFD_EXTFRAG_STAGE];
 };
 

@@ -5,10 +5,11 @@
  *
  * The input is a sequence of records, each one length byte followed by
  * that many bytes, so the fuzzer can reach the valid sizes (batches of
- * one to three events fit a length byte) as well as every wrong one. The table is small (16 slots) so eviction and
- * re-seating of probe clusters run constantly; afterwards its invariants
- * are checked: no more entries than slots, every event counted once, and
- * the sorted listing complete and in order.
+ * one to three events fit a length byte) as well as every wrong one. The
+ * table is small (16 slots) so eviction and re-seating of probe clusters
+ * run constantly; afterwards its invariants are checked: no more entries
+ * than slots, every event counted once, and the sorted listing complete
+ * and in order.
  */
 #include <stdint.h>
 #include <string.h>
