@@ -68,8 +68,8 @@ awk '/^mfd extfrag events \|/ { buf = "" } { buf = buf $0 "\n" } END { printf "%
 	"$TMP/view" >"$TMP/last"
 events=$(grep -oE '^[0-9]+ events since start' "$TMP/last" | grep -oE '^[0-9]+' || echo -1)
 dropped=$(grep -oE '[0-9]+ dropped' "$TMP/last" | grep -oE '^[0-9]+' || echo -1)
-rows=$(awk '/^COMM / { t = 1; next } t && NF == 0 { t = 0 } t { s += $(NF - 1) } END { print s + 0 }' "$TMP/last")
-nrows=$(awk '/^COMM / { t = 1; next } t && NF == 0 { t = 0 } t { n++ } END { print n + 0 }' "$TMP/last")
+read -r rows nrows < <(awk '/^COMM / { t = 1; next } t && NF == 0 { t = 0 }
+	t { s += $(NF - 1); n++ } END { print s + 0, n + 0 }' "$TMP/last")
 if [ "$nrows" -ge 20 ]; then
 	# The view shows the top 20 processes: with more, the sum is short.
 	echo "note: $nrows processes in the table, more may be cut; sum not compared"
