@@ -189,9 +189,17 @@ if [ -n "$xf_id" ] && [ -n "$fl_id" ]; then
 	read -r x0_ns x0_cnt < <(prog_ns_cnt "$xf_id")
 	read -r f0_ns f0_cnt < <(prog_ns_cnt "$fl_id")
 	d0=$(curl -sf "http://127.0.0.1:$P_HTTP/metrics" | awk '/^mfd_extfrag_ringbuf_drops_total/ { print $2 }')
-	bench/storm.sh "$BUILD" >/dev/null 2>&1 || true
-	sleep 1 # a last sample drains the ring
-	read -r x1_ns x1_cnt < <(prog_ns_cnt "$xf_id")
+	# storm.sh sizes its page tables from the state of memory and keeps
+	# kcompactd from undoing its holes (tests/workload/README.md); should a
+	# run still not storm, it is repeated, up to three runs in all, until
+	# one made 20,000 events. Every run's events are counted.
+	st_tries=0
+	for st_tries in 1 2 3; do
+		bench/storm.sh "$BUILD" >/dev/null 2>&1 || true
+		sleep 1 # a last sample drains the ring
+		read -r x1_ns x1_cnt < <(prog_ns_cnt "$xf_id")
+		[ $((x1_cnt - x0_cnt)) -ge 20000 ] && break
+	done
 	read -r f1_ns f1_cnt < <(prog_ns_cnt "$fl_id")
 	d1=$(curl -sf "http://127.0.0.1:$P_HTTP/metrics" | awk '/^mfd_extfrag_ringbuf_drops_total/ { print $2 }')
 	st_cnt=$((x1_cnt - x0_cnt))
@@ -200,7 +208,7 @@ if [ -n "$xf_id" ] && [ -n "$fl_id" ]; then
 		st_fl_per=$(((f1_ns - f0_ns) / (f1_cnt - f0_cnt > 0 ? f1_cnt - f0_cnt : 1)))
 		st_drops=$((${d1:-0} - ${d0:-0}))
 	fi
-	echo "storm: $st_cnt events, mfd_extfrag ${st_per:-?} ns/event, floor ${st_fl_per:-?}, records dropped ${st_drops:-?}"
+	echo "storm: $st_cnt events in $st_tries runs, mfd_extfrag ${st_per:-?} ns/event, floor ${st_fl_per:-?}, records dropped ${st_drops:-?}"
 fi
 stop_pid "$fl"
 stop_pid "$AG"
@@ -368,7 +376,7 @@ cpu_model=$(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo)
 		elif [ "$name" = mfd_extfrag ]; then
 			echo "| BPF ns per event, $name ($type; bpf_stats, $cnt events), cold: a trickle from \`mfd-fragment pt\`, vs an empty handler attached before it, same events | $per | empty handler: $fl_per ($fl_cnt events) | $(ratio "$per" "$fl_per")× the floor | ≤ 300 ns (issue 2) |"
 			if [ "$st_cnt" -gt 0 ]; then
-				echo "| BPF ns per event, $name, on \`bench/storm.sh\` ($st_cnt events, a storm only when the state of memory allows, see tests/workload/README.md; $st_drops records dropped by a full ring, counters exact), vs the same empty handler | $st_per | empty handler: $st_fl_per | $(ratio "$st_per" "$st_fl_per")× the floor | ≤ 300 ns (issue 2) |"
+				echo "| BPF ns per event, $name, on \`bench/storm.sh\` ($st_cnt events in $st_tries runs, repeated, up to three runs, until one storms: tests/workload/README.md; $st_drops records dropped by a full ring, counters exact), vs the same empty handler | $st_per | empty handler: $st_fl_per | $(ratio "$st_per" "$st_fl_per")× the floor | ≤ 300 ns (issue 2) |"
 			else
 				echo "| BPF ns per event, $name: \`bench/storm.sh\` made no extfrag event in this run | | | | ≤ 300 ns (issue 2) |"
 			fi

@@ -5,11 +5,16 @@
 # (tests/workload/README.md). mfd-fragment frag touches all but 1280 MiB of
 # the available memory and frees one page in four, so that no pageblock is
 # free enough to be claimed whole, and holds it. Then mfd-fragment pt maps
-# page tables past the free Unmovable pool and the whole blocks left free,
-# sized from /proc/pagetypeinfo after frag has run: each page-table page
-# beyond those steals one page. Whether it storms depends on the state of
-# memory: a large free Unmovable pool left by earlier runs has been seen
-# to absorb it. Root (/proc/pagetypeinfo).
+# page tables past what Unmovable allocations take without stealing single
+# pages, sized from /proc/pagetypeinfo after frag has run: the free
+# Unmovable pool, and every free block of a pageblock or more (claimed
+# whole, one event per block, first in the Normal zone and then in DMA32,
+# as ALLOC_NOFRAGMENT prefers). Each page-table page beyond those steals
+# one page from a hole. Proactive compaction is off meanwhile
+# (vm.compaction_proactiveness, restored on exit): kcompactd otherwise
+# migrates frag's pages to merge the holes into whole free blocks, and
+# the page tables then claim those instead of storming. Root
+# (/proc/pagetypeinfo, the sysctl).
 set -euo pipefail
 BUILD=${1:-build}
 FRAG="$BUILD/mfd-fragment"
@@ -21,11 +26,18 @@ if [ "$mib" -lt 1024 ]; then
 fi
 out=$(mktemp)
 fpid=
+pro=/proc/sys/vm/compaction_proactiveness
+pro_was=
 cleanup() {
 	[ -n "$fpid" ] && kill "$fpid" 2>/dev/null && wait "$fpid" 2>/dev/null
+	[ -n "$pro_was" ] && echo "$pro_was" >"$pro"
 	rm -f "$out"
 }
 trap cleanup EXIT
+if [ -w "$pro" ]; then
+	pro_was=$(cat "$pro")
+	echo 0 >"$pro"
+fi
 "$FRAG" frag --mib "$mib" --free-every 4 --thp-off >"$out" 2>&1 &
 fpid=$!
 # frag prints "freed N pages" once the holes are made, then holds.
@@ -33,13 +45,23 @@ until grep -q "frag: freed" "$out"; do
 	kill -0 "$fpid" 2>/dev/null || { cat "$out" >&2; exit 1; }
 	sleep 0.2
 done
-# Page tables for the free Unmovable pool, for the 1280 MiB left free
-# (whole free blocks, claimed one event per block), and then for 60 % of
-# the holes: the single-page steals that make the storm.
-pool=$(awk '$1 == "Node" && $6 == "Unmovable" {
-	for (i = 7; i <= NF; i++) { c = $i; sub(/^>/, "", c); s += c * 2 ^ (i - 7) }
-} END { printf "%d", s }' /proc/pagetypeinfo)
-steal=$((mib / 4 * 256 * 6 / 10))
-gib=$(((pool + 1280 * 256 + steal) / 512 + 1))
-echo "storm: $mib MiB touched, $pool free Unmovable pages, mapping $gib GiB" >&2
+# Page tables for the free Unmovable pool, for every free Movable or
+# Reclaimable block of a pageblock or more (the types an Unmovable
+# allocation falls back to), and then for 60 % of the holes:
+# the single-page steals that make the storm. (frag's own count of holes:
+# /proc/pagetypeinfo prints >100000 past six digits.)
+holes=$(sed -n 's/.*frag: freed \([0-9]*\) pages.*/\1/p' "$out")
+read -r pool whole < <(awk '
+/^Page block order:/ { pbo = $4 }
+$1 == "Node" && $5 == "type" {
+	for (i = 7; i <= NF; i++) {
+		c = $i; sub(/^>/, "", c); o = i - 7
+		if ($6 == "Unmovable") pool += c * 2 ^ o
+		else if (o >= pbo && ($6 == "Movable" || $6 == "Reclaimable"))
+			whole += c * 2 ^ o
+	}
+} END { printf "%d %d\n", pool, whole }' /proc/pagetypeinfo)
+steal=$((${holes:-0} * 6 / 10))
+gib=$(((pool + whole + steal) / 512 + 1))
+echo "storm: $mib MiB touched, $holes holes, $pool free Unmovable pages, $whole pages in free pageblocks, mapping $gib GiB" >&2
 "$FRAG" pt --gib "$gib" --hold 0

@@ -69,7 +69,7 @@ echo
 table "$TMP/cold"
 if [ -s "$TMP/storm" ]; then
 	echo
-	echo "#### \`$STORM\` ($STORM_RUNS repeats): a storm of warm events when the state of memory allows (tests/workload/README.md)"
+	echo "#### \`$STORM\` ($STORM_RUNS repeats): a storm of warm events (tests/workload/README.md)"
 	echo
 	table "$TMP/storm"
 fi
