@@ -53,7 +53,7 @@ struct variant {
 	struct bpf_map *stats; /* per-CPU struct mfd_extfrag_stats, or NULL */
 	double per[MAX_REPEATS]; /* ns/event of each repeat */
 	int nper;
-	unsigned long long events, records, run_ns, mismatch;
+	unsigned long long events, records, run_ns, mismatch, compared;
 	struct mfd_extfrag_event *kept; /* this repeat's records */
 	size_t nkept;
 };
@@ -96,9 +96,11 @@ static unsigned long long mismatches(struct variant *ref, struct variant *v)
 	size_t n = ref->nkept < v->nkept ? ref->nkept : v->nkept;
 
 	/* A repeat with more records than kept: the two kept sets need not
-	 * be the same events. */
+	 * be the same events, so none of them is compared (v->compared says
+	 * how many were). */
 	if (ref->nkept == KEEP || v->nkept == KEEP)
 		return 0;
+	v->compared += n;
 	qsort(ref->kept, ref->nkept, sizeof(*ref->kept), cmp_event);
 	qsort(v->kept, v->nkept, sizeof(*v->kept), cmp_event);
 	for (size_t i = 0; i < n; i++) {
@@ -381,15 +383,20 @@ int main(int argc, char **argv)
 			struct variant *v = &vs[i];
 			double med = median(v->per, v->nper);
 
+			char mis[48] = "-"; /* no record compared */
+
+			if (v->compared)
+				snprintf(mis, sizeof(mis), "%llu/%llu",
+					 v->mismatch, v->compared);
 			printf("%-9s %8llu %7.0f %7.0f %7.0f %7.0f %7.2f "
-			       "%8llu %7llu %8llu\n",
+			       "%8llu %7llu %8s\n",
 			       v->name + 3, v->events, v->nper ? v->per[0] : 0,
 			       med, v->nper ? v->per[v->nper - 1] : 0,
 			       v->events ?
 				       (double)v->run_ns / (double)v->events :
 				       0,
 			       fmed > 0 ? med / fmed : 0, v->records,
-			       map_drops(v->stats), v->mismatch);
+			       map_drops(v->stats), mis);
 		}
 	}
 	rc = 0;

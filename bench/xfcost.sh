@@ -56,7 +56,7 @@ declare -A what=(
 	[lru]="no records: per-tgid tallies in an LRU hash"
 )
 table() {
-	echo "| variant | what it does | events | ns/event min / median / max | mean ns/event | median × floor | records / drops | field mismatches vs cur |"
+	echo "| variant | what it does | events | ns/event min / median / max | mean ns/event | median × floor | records / drops | records whose task fields differ from cur's / records compared (-: none; a repeat of over 65,536 records is not compared) |"
 	echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
 	awk '$1 != "variant" && NF == 10' "$1" | while read -r v ev mn md mx mean xf rec dr mm; do
 		echo "| $v | ${what[$v]:-} | $ev | $mn / $md / $mx | $mean | $xf | $rec / $dr | $mm |"
