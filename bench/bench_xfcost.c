@@ -382,7 +382,6 @@ int main(int argc, char **argv)
 		for (int i = 0; i < nv; i++) {
 			struct variant *v = &vs[i];
 			double med = median(v->per, v->nper);
-
 			char mis[48] = "-"; /* no record compared */
 
 			if (v->compared)

@@ -29,8 +29,8 @@ fpid=
 pro=/proc/sys/vm/compaction_proactiveness
 pro_was=
 cleanup() {
-	[ -n "$fpid" ] && kill "$fpid" 2>/dev/null && wait "$fpid" 2>/dev/null
-	[ -n "$pro_was" ] && echo "$pro_was" >"$pro"
+	if [ -n "$pro_was" ]; then echo "$pro_was" >"$pro" || true; fi
+	if [ -n "$fpid" ]; then kill "$fpid" 2>/dev/null && wait "$fpid" 2>/dev/null || true; fi
 	rm -f "$out"
 }
 trap cleanup EXIT
