@@ -4,13 +4,12 @@
 # bench/storm.sh [BUILD_DIR] - a storm of kmem:mm_page_alloc_extfrag events
 # (tests/workload/README.md). mfd-fragment frag touches all but 1280 MiB of
 # the available memory and frees one page in four, so that no pageblock is
-# free enough to be claimed whole, and holds it. Then mfd-fragment pt maps
-# page tables past what Unmovable allocations take without stealing single
-# pages, sized from /proc/pagetypeinfo after frag has run: the free
-# Unmovable pool, and every free block of a pageblock or more (claimed
-# whole, one event per block, first in the Normal zone and then in DMA32,
-# as ALLOC_NOFRAGMENT prefers). Each page-table page beyond those steals
-# one page from a hole. Proactive compaction is off meanwhile
+# free enough to be claimed whole, and holds it. Then mfd-fragment pt
+# --steal maps page tables past what Unmovable allocations take without
+# stealing single pages (its pt_auto_gib(): the free Unmovable pool, and
+# every free block of a pageblock or more, claimed whole, one event per
+# block, in DMA32 too, as ALLOC_NOFRAGMENT prefers). Each page-table page
+# beyond those steals one page from a hole. Proactive compaction is off meanwhile
 # (vm.compaction_proactiveness, restored on exit): kcompactd otherwise
 # migrates frag's pages to merge the holes into whole free blocks, and
 # the page tables then claim those instead of storming. Root
@@ -45,23 +44,10 @@ until grep -q "frag: freed" "$out"; do
 	kill -0 "$fpid" 2>/dev/null || { cat "$out" >&2; exit 1; }
 	sleep 0.2
 done
-# Page tables for the free Unmovable pool, for every free Movable or
-# Reclaimable block of a pageblock or more (the types an Unmovable
-# allocation falls back to), and then for 60 % of the holes:
-# the single-page steals that make the storm. (frag's own count of holes:
-# /proc/pagetypeinfo prints >100000 past six digits.)
+# pt --steal sizes its page tables from /proc/pagetypeinfo: the free
+# Unmovable pool, every free block of a pageblock or more, and then 60 % of
+# the holes, the single-page steals that make the storm. (frag's own count
+# of holes: /proc/pagetypeinfo prints >100000 past six digits.)
 holes=$(sed -n 's/.*frag: freed \([0-9]*\) pages.*/\1/p' "$out")
-read -r pool whole < <(awk '
-/^Page block order:/ { pbo = $4 }
-$1 == "Node" && $5 == "type" {
-	for (i = 7; i <= NF; i++) {
-		c = $i; sub(/^>/, "", c); o = i - 7
-		if ($6 == "Unmovable") pool += c * 2 ^ o
-		else if (o >= pbo && ($6 == "Movable" || $6 == "Reclaimable"))
-			whole += c * 2 ^ o
-	}
-} END { printf "%d %d\n", pool, whole }' /proc/pagetypeinfo)
-steal=$((${holes:-0} * 6 / 10))
-gib=$(((pool + whole + steal) / 512 + 1))
-echo "storm: $mib MiB touched, $holes holes, $pool free Unmovable pages, $whole pages in free pageblocks, mapping $gib GiB" >&2
-"$FRAG" pt --gib "$gib" --hold 0
+echo "storm: $mib MiB touched, ${holes:-0} holes" >&2
+"$FRAG" pt --steal $((${holes:-0} * 6 / 10)) --hold 0

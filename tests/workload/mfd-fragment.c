@@ -22,6 +22,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -57,6 +58,8 @@ struct opts {
 	enum mode mode;
 	uint64_t mib; /* frag: size of the mapping, MiB */
 	uint64_t gib; /* pt: size of the sparse mapping, GiB; 0: auto */
+	uint64_t steal; /* pt --steal: pages to steal past the free blocks */
+	bool steal_set; /* --steal given: auto size for a storm */
 	uint64_t hold; /* seconds to hold at the end, or HOLD_FOREVER */
 	uint64_t seconds; /* pt --loop: seconds to keep looping */
 	bool hold_set; /* --hold or --seconds given explicitly */
@@ -110,7 +113,7 @@ static void usage(FILE *f)
 		"Usage: " PROG
 		" frag [--mib N] [--hold S] [--thp-off] [--free-every N]\n"
 		"       " PROG
-		" pt   [--gib N] [--seconds S] [--loop] [--write]\n"
+		" pt   [--gib N | --steal N] [--seconds S] [--loop] [--write]\n"
 		"       " PROG " both [frag and pt options]\n"
 		"\n"
 		"Make physical memory fragmentation happen on demand.\n"
@@ -123,15 +126,19 @@ static void usage(FILE *f)
 		"        and trigger kmem:mm_page_alloc_extfrag\n"
 		"  both  frag, then pt, then hold\n"
 		"\n"
-		"A storm of extfrag events (hundreds of thousands here): 'both'\n"
-		"with --mib close to MemAvailable and --free-every 4. No pageblock\n"
-		"is left free enough to be claimed whole, so every page table\n"
-		"page steals a page from a Movable block.\n"
+		"A storm of extfrag events (hundreds of thousands here): frag with\n"
+		"--mib close to MemAvailable and --free-every 4, held, leaves no\n"
+		"pageblock free enough to be claimed whole; pt --steal N then\n"
+		"steals N pages one at a time. Proactive compaction must be off\n"
+		"meanwhile (bench/storm.sh does all of it).\n"
 		"\n"
 		"  -m, --mib N      frag: size of the mapping in MiB\n"
 		"  -g, --gib N      pt: size of the sparse mapping in GiB (default:\n"
 		"                   enough page tables to exhaust the free\n"
 		"                   Unmovable pages in /proc/pagetypeinfo, >= %d)\n"
+		"  -S, --steal N    pt: size the mapping past the free Unmovable\n"
+		"                   pages and every free Movable or Reclaimable\n"
+		"                   pageblock, by N pages stolen singly\n"
 		"  -H, --hold S     seconds to hold the memory at the end (0: exit)\n"
 		"  -s, --seconds S  pt: with --loop, loop for S seconds (default %d);\n"
 		"                   without, hold the mapping for S seconds\n"
@@ -200,6 +207,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		{ "write", no_argument, NULL, 'w' },
 		{ "thp-off", no_argument, NULL, 't' },
 		{ "free-every", required_argument, NULL, 'e' },
+		{ "steal", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -243,8 +251,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	snprintf(prog_mode, sizeof(prog_mode), PROG " %s", mode);
 	argv[1] = prog_mode;
 	optind = 1;
-	while ((c = getopt_long(argc - 1, argv + 1, "m:g:H:s:lwte:h", longopts,
-				NULL)) != -1) {
+	while ((c = getopt_long(argc - 1, argv + 1, "m:g:H:s:lwte:S:h",
+				longopts, NULL)) != -1) {
 		int err = 0;
 
 		switch (c) {
@@ -259,6 +267,13 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			break;
 		case 'g':
 			err = parse_u64("gib", optarg, 1, max_gib, &o->gib);
+			seen_pt = true;
+			break;
+		case 'S':
+			/* Pages: bounded like --gib's pages of page tables. */
+			err = parse_u64("steal", optarg, 0,
+					max_gib * PT_PAGES_PER_GIB, &o->steal);
+			o->steal_set = true;
 			seen_pt = true;
 			break;
 		case 'H':
@@ -304,6 +319,12 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		fprintf(stderr, PROG ": option not valid for mode '%s'\n",
 			mode);
 		fprintf(stderr, "Try '" PROG " -h'.\n");
+		return -EINVAL;
+	}
+	if (o->gib && o->steal_set) {
+		fprintf(stderr,
+			PROG ": --gib and --steal both size the mapping: give "
+			     "one\n");
 		return -EINVAL;
 	}
 
@@ -449,38 +470,55 @@ static int do_frag(const struct opts *o, struct stats *st, char **mapp,
 }
 
 /*
- * Free pages on the Unmovable free lists of every zone, from
- * /proc/pagetypeinfo (root only; format from mm/vmstat.c,
- * pagetypeinfo_showfree_print). Returns -1 when it cannot be read.
+ * Free pages from /proc/pagetypeinfo (root only; format from mm/vmstat.c,
+ * pagetypeinfo_showfree_print), every zone: *pool, on the Unmovable free
+ * lists; *blocks, in free blocks of a pageblock or more on the Movable and
+ * Reclaimable lists, the types an Unmovable allocation falls back to, which
+ * it claims whole. A count of 100000 or more prints as ">100000" and is
+ * taken as 100000. Returns -1 when the file cannot be read.
  */
-static long long unmovable_free_pages(void)
+static int pagetype_free(long long *pool, long long *blocks)
 {
 	FILE *f = fopen("/proc/pagetypeinfo", "r");
-	long long total = -1, count;
+	int order, n, pageblock_order = INT_MAX;
+	bool seen = false, unmovable, fallback;
 	char line[512], *p;
-	int order, n;
+	long long count;
 
 	if (!f)
 		return -1;
+	*pool = *blocks = 0;
 	/* "Node    0, zone   Normal, type    Unmovable     12      7 ..." */
 	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "Page block order: %d", &order) == 1) {
+			pageblock_order = order;
+			continue;
+		}
 		p = strstr(line, ", type ");
 		if (!p)
 			continue;
 		p += strlen(", type ");
 		p += strspn(p, " ");
-		if (strncmp(p, "Unmovable ", strlen("Unmovable ")))
-			continue;
-		p += strlen("Unmovable ");
-		if (total < 0)
-			total = 0;
-		for (order = 0; sscanf(p, "%lld%n", &count, &n) == 1; order++) {
-			total += count << order;
+		unmovable = !strncmp(p, "Unmovable ", strlen("Unmovable "));
+		fallback = !strncmp(p, "Movable ", strlen("Movable ")) ||
+			   !strncmp(p, "Reclaimable ", strlen("Reclaimable "));
+		seen = true;
+		p += strcspn(p, " ");
+		for (order = 0;; order++) {
+			p += strspn(p, " ");
+			if (*p == '>')
+				p++;
+			if (sscanf(p, "%lld%n", &count, &n) != 1)
+				break;
 			p += n;
+			if (unmovable)
+				*pool += count << order;
+			else if (fallback && order >= pageblock_order)
+				*blocks += count << order;
 		}
 	}
 	fclose(f);
-	return total;
+	return seen ? 0 : -1;
 }
 
 /*
@@ -509,61 +547,75 @@ static long long pcp_pages(void)
  * which is what fires mm_page_alloc_extfrag. A fixed size stops working once
  * an earlier run has grown the pool (freed page tables stay in Unmovable
  * blocks; two back-to-back 256 GiB passes here gave 106 events, then 0).
+ *
+ * With --steal N, for a storm (bench/storm.sh): page tables for the pool,
+ * for every free Movable or Reclaimable block of a pageblock or more (each
+ * claimed whole, one event per block: Normal-zone allocations carry
+ * ALLOC_NOFRAGMENT and claim such blocks in DMA32 too before they steal
+ * single pages), and then for N pages, each stolen singly when no block is
+ * free enough to be claimed.
  */
-static uint64_t pt_auto_gib(void)
+static uint64_t pt_auto_gib(const struct opts *o)
 {
 	struct timespec settle = { .tv_nsec = 300 * 1000 * 1000 };
-	long long pool = unmovable_free_pages(), again;
+	long long pool, blocks, pool2, blocks2;
 	long avail = sysconf(_SC_AVPHYS_PAGES);
 	uint64_t want, cap, gib;
 
-	if (pool < 0)
+	if (pagetype_free(&pool, &blocks) < 0)
 		return DEFAULT_PT_GIB;
 	/*
 	 * Page tables of a process that just exited (an earlier run) are
 	 * freed after an RCU grace period, so right after it the pool reads
 	 * low (measured: 847 pages, then 94600 a second later, and that
 	 * run's 256 GiB pass fired no event). Read again after a pause and
-	 * keep the larger value.
+	 * keep the larger values.
 	 */
 	nanosleep(&settle, NULL);
-	again = unmovable_free_pages();
-	if (again > pool)
-		pool = again;
+	if (pagetype_free(&pool2, &blocks2) == 0) {
+		if (pool2 > pool)
+			pool = pool2;
+		if (blocks2 > blocks)
+			blocks = blocks2;
+	}
 	pool += pcp_pages();
-	/*
-	 * A fixed margin of 128 pageblocks (256 MiB): whatever is stolen stays
-	 * Unmovable, so a proportional margin would grow the pool
-	 * geometrically over repeated runs (measured: 87k to 263k pages in
-	 * five runs with +25 %); a fixed one grows it linearly at worst.
-	 */
-	want = (uint64_t)pool + PT_MARGIN_PAGES;
-	/* Never let page tables take more than half of the free memory. */
-	cap = avail > 0 ? (uint64_t)avail / 2 : want;
+	if (o->steal_set) {
+		want = (uint64_t)pool + (uint64_t)blocks + o->steal;
+		/* Page tables cannot take more than the free memory. */
+		cap = avail > 0 ? (uint64_t)avail : want;
+	} else {
+		/*
+		 * A fixed margin of 128 pageblocks (256 MiB): whatever is
+		 * stolen stays Unmovable, so a proportional margin would grow
+		 * the pool geometrically over repeated runs (measured: 87k to
+		 * 263k pages in five runs with +25 %); a fixed one grows it
+		 * linearly at worst.
+		 */
+		want = (uint64_t)pool + PT_MARGIN_PAGES;
+		/* Never let page tables take more than half of the free memory. */
+		cap = avail > 0 ? (uint64_t)avail / 2 : want;
+	}
 	if (want > cap) {
 		fprintf(stderr,
-			PROG
-			": pt: %lld free Unmovable pages exceed half the "
-			"free memory; capping, extfrag events may not show\n",
-			pool);
+			PROG ": pt: %" PRIu64 " pages of page tables wanted, "
+			     "more than %s; capping%s\n",
+			want,
+			o->steal_set ? "the free memory" :
+				       "half the free memory",
+			o->steal_set ? "" : ", extfrag events may not show");
 		want = cap;
 	}
 	gib = (want + PT_PAGES_PER_GIB - 1) / PT_PAGES_PER_GIB;
 	if (gib < DEFAULT_PT_GIB)
 		gib = DEFAULT_PT_GIB;
 	fprintf(stderr,
-		PROG
-		": pt: %lld free Unmovable + per-cpu pages, mapping %" PRIu64
-		" GiB\n",
-		pool, gib);
+		PROG ": pt: %lld free Unmovable + per-cpu pages, %lld in free "
+		     "pageblocks, %" PRIu64 " to steal; mapping %" PRIu64
+		     " GiB\n",
+		pool, blocks, o->steal_set ? o->steal : 0, gib);
 	return gib;
 }
 
-/*
- * One pass of page-table pressure over a fresh sparse mapping. *mapp is set
- * while mapped, so a signal between passes still leaves cleanup to the
- * caller. Returns 0 or -errno.
- */
 static int pt_pass(const struct opts *o, uint64_t gib, struct stats *st,
 		   char **mapp, size_t *lenp)
 {
@@ -618,7 +670,7 @@ static int do_pt(const struct opts *o, struct stats *st, char **mapp,
 	 * on later passes here (70 to 223 in 10 s), as the host reclaims
 	 * free memory and the pool shrinks between passes.
 	 */
-	gib = o->gib ? o->gib : pt_auto_gib();
+	gib = o->gib ? o->gib : pt_auto_gib(o);
 	do {
 		err = pt_pass(o, gib, st, mapp, lenp);
 		if (err)
