@@ -5,7 +5,6 @@
 #
 # Usage (root): bench/run.sh [BUILD_DIR]        (default: build)
 #   MFD_BENCH_RUNS=7      repeats of every measurement (min / median / max)
-#   MFD_BENCH_README=0    write bench/results/latest.md only, leave README.md
 #
 # Every figure is set against a peer or a baseline measured in this same
 # run, with min / median / max over MFD_BENCH_RUNS repeats, the machine and
@@ -27,9 +26,10 @@
 #   bench/*.sh        (but run.sh and soak.sh) the markdown table it prints
 #                     becomes its own section under the main table.
 #
-# Writes bench/results/latest.md and replaces the README's performance table
-# between <!-- BENCH:BEGIN --> and <!-- BENCH:END -->. Timing is never part
-# of the pass/fail test suite. Ports: 9490-9494 (MFD_BENCH_PORT_BASE).
+# Writes bench/results/latest.md, the one place the numbers live
+# (docs/performance.md explains them and links there). Paths in it are
+# relative to the repository: no path of the machine that ran it. Timing is
+# never part of the pass/fail test suite. Ports: 9490-9494 (MFD_BENCH_PORT_BASE).
 set -euo pipefail
 SRC=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 cd "$SRC"
@@ -396,16 +396,3 @@ cpu_model=$(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo)
 } >"$OUT"
 cat "$OUT"
 
-[ "${MFD_BENCH_README:-1}" = 0 ] && exit 0
-# Splice into the README between the markers.
-python3 - "$OUT" <<'PY'
-import sys, re
-table = open(sys.argv[1]).read().strip()
-readme = open("README.md").read()
-new, n = re.subn(r"(<!-- BENCH:BEGIN -->\n).*?(<!-- BENCH:END -->)",
-                 lambda m: m.group(1) + table + "\n" + m.group(2), readme, flags=re.S)
-if n != 1:
-    sys.exit("README.md: BENCH markers not found")
-open("README.md", "w").write(new)
-PY
-echo "README.md updated"

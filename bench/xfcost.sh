@@ -25,7 +25,18 @@ trap 'rm -rf "$TMP"' EXIT
 # of cold events (each meets cold caches and TLB), bench/storm.sh a storm
 # of warm ones.
 COLD="$BUILD/mfd-fragment pt --seconds 4 --loop"
-STORM="bench/storm.sh $BUILD"
+# What the table says was run: the same commands with the build directory
+# relative to the repository (bench/run.sh passes an absolute one), so the
+# committed results carry no path of the machine that made them.
+SHOWN=$BUILD
+case "$BUILD" in
+"$PWD"/*) SHOWN=${BUILD#"$PWD"/} ;;
+/*) SHOWN=BUILD_DIR ;;
+esac
+COLD_SHOWN="$SHOWN/mfd-fragment pt --seconds 4 --loop"
+STORM_SHOWN="bench/storm.sh $SHOWN"
+WORKLOAD_SHOWN=${MFD_BENCH_XF_WORKLOAD:-}
+WORKLOAD_SHOWN=${WORKLOAD_SHOWN//"$PWD"\//}
 RUNS=${MFD_BENCH_XF_RUNS:-13}
 STORM_RUNS=${MFD_BENCH_XF_STORM_RUNS:-3}
 if [ -n "${MFD_BENCH_XF_WORKLOAD:-}" ]; then
@@ -64,12 +75,12 @@ table() {
 }
 echo "Extfrag handler variants attached together after an empty handler, order rotated per repeat. ns/event per repeat min / median / max, and the mean over all events."
 echo
-echo "#### Cold: a trickle of events, \`${MFD_BENCH_XF_WORKLOAD:-$COLD}\` ($RUNS repeats)"
+echo "#### Cold: a trickle of events, \`${WORKLOAD_SHOWN:-$COLD_SHOWN}\` ($RUNS repeats)"
 echo
 table "$TMP/cold"
 if [ -s "$TMP/storm" ]; then
 	echo
-	echo "#### \`$STORM\` ($STORM_RUNS repeats): a storm of warm events (tests/workload/README.md)"
+	echo "#### \`$STORM_SHOWN\` ($STORM_RUNS repeats): a storm of warm events (tests/workload/README.md)"
 	echo
 	table "$TMP/storm"
 fi
