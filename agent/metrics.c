@@ -5,9 +5,10 @@
  *
  * Names follow the OpenTelemetry rules: our own "mfd." namespace, units in
  * UCUM, counts in curly-brace annotations, durations in seconds. The
- * Prometheus names are the same metrics as Prometheus spells them (base
- * units, "_total" on counters, "_seconds" on durations).
+ * Prometheus names are derived from them (mfd_metrics_prom_name()).
  */
+#include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -1010,201 +1011,178 @@ static int emit_kmsg_dropped(const struct mfd_metric_desc *d,
 #define ORDER_ATTRS "numa.node, zone, order"
 
 const struct mfd_metric_desc mfd_metric_catalog[] = {
-	{ "mfd.zone.order.free_blocks", "mfd_zone_order_free_blocks",
-	  MFD_METRIC_GAUGE, false, "{block}", ORDER_ATTRS,
+	{ "mfd.zone.order.free_blocks", MFD_METRIC_GAUGE, false, "{block}",
+	  ORDER_ATTRS,
 	  "Free blocks of exactly this order (free_area[order].nr_free)",
 	  emit_free_blocks },
-	{ "mfd.zone.order.suitable_blocks", "mfd_zone_order_suitable_blocks",
-	  MFD_METRIC_GAUGE, false, "{block}", ORDER_ATTRS,
+	{ "mfd.zone.order.suitable_blocks", MFD_METRIC_GAUGE, false, "{block}",
+	  ORDER_ATTRS,
 	  "Free memory usable by a request of this order, counted in blocks "
 	  "of this order",
 	  emit_suitable_blocks },
-	{ "mfd.zone.order.unusable_index", "mfd_zone_order_unusable_index",
-	  MFD_METRIC_GAUGE, true, "1", ORDER_ATTRS,
+	{ "mfd.zone.order.unusable_index", MFD_METRIC_GAUGE, true, "1",
+	  ORDER_ATTRS,
 	  "Fraction of free memory unusable for this order "
 	  "(debugfs extfrag/unusable_index)",
 	  emit_unusable },
-	{ "mfd.zone.order.extfrag_index", "mfd_zone_order_extfrag_index",
-	  MFD_METRIC_GAUGE, true, "1", ORDER_ATTRS,
+	{ "mfd.zone.order.extfrag_index", MFD_METRIC_GAUGE, true, "1",
+	  ORDER_ATTRS,
 	  "Kernel fragmentation index for this order: towards 0 a failure "
 	  "would be lack of memory, towards 1 fragmentation, -1 the "
 	  "allocation would succeed (debugfs extfrag/extfrag_index)",
 	  emit_extfrag_index },
-	{ "mfd.zone.free_pages", "mfd_zone_free_pages", MFD_METRIC_GAUGE, false,
-	  "{page}", ZONE_ATTRS, "Free pages in the zone (NR_FREE_PAGES)",
-	  emit_zone_free },
-	{ "mfd.zone.managed_pages", "mfd_zone_managed_pages", MFD_METRIC_GAUGE,
-	  false, "{page}", ZONE_ATTRS, "Pages managed by the buddy allocator",
+	{ "mfd.zone.free_pages", MFD_METRIC_GAUGE, false, "{page}", ZONE_ATTRS,
+	  "Free pages in the zone (NR_FREE_PAGES)", emit_zone_free },
+	{ "mfd.zone.managed_pages", MFD_METRIC_GAUGE, false, "{page}",
+	  ZONE_ATTRS, "Pages managed by the buddy allocator",
 	  emit_zone_managed },
-	{ "mfd.zone.present_pages", "mfd_zone_present_pages", MFD_METRIC_GAUGE,
-	  false, "{page}", ZONE_ATTRS, "Physical pages present in the zone",
-	  emit_zone_present },
-	{ "mfd.zone.spanned_pages", "mfd_zone_spanned_pages", MFD_METRIC_GAUGE,
-	  false, "{page}", ZONE_ATTRS,
-	  "Page frames the zone spans, holes included", emit_zone_spanned },
-	{ "mfd.zone.start_pfn", "mfd_zone_start_pfn", MFD_METRIC_GAUGE, false,
-	  "{pfn}", ZONE_ATTRS, "First page frame number of the zone",
-	  emit_zone_start },
-	{ "mfd.zone.index", "mfd_zone_index", MFD_METRIC_GAUGE, false, "1",
-	  ZONE_ATTRS,
+	{ "mfd.zone.present_pages", MFD_METRIC_GAUGE, false, "{page}",
+	  ZONE_ATTRS, "Physical pages present in the zone", emit_zone_present },
+	{ "mfd.zone.spanned_pages", MFD_METRIC_GAUGE, false, "{page}",
+	  ZONE_ATTRS, "Page frames the zone spans, holes included",
+	  emit_zone_spanned },
+	{ "mfd.zone.start_pfn", MFD_METRIC_GAUGE, false, "{pfn}", ZONE_ATTRS,
+	  "First page frame number of the zone", emit_zone_start },
+	{ "mfd.zone.index", MFD_METRIC_GAUGE, false, "{index}", ZONE_ATTRS,
 	  "Position of the zone in its node's node_zones[] (ZONE_DMA is 0)",
 	  emit_zone_index },
-	{ "mfd.node.start_pfn", "mfd_node_start_pfn", MFD_METRIC_GAUGE, false,
-	  "{pfn}", "numa.node",
+	{ "mfd.node.start_pfn", MFD_METRIC_GAUGE, false, "{pfn}", "numa.node",
 	  "First page frame number of the node (pglist_data; BPF source only)",
 	  emit_node_start },
-	{ "mfd.node.present_pages", "mfd_node_present_pages", MFD_METRIC_GAUGE,
-	  false, "{page}", "numa.node",
+	{ "mfd.node.present_pages", MFD_METRIC_GAUGE, false, "{page}",
+	  "numa.node",
 	  "Physical pages present on the node (pglist_data; BPF source only)",
 	  emit_node_present },
-	{ "mfd.node.spanned_pages", "mfd_node_spanned_pages", MFD_METRIC_GAUGE,
-	  false, "{page}", "numa.node",
+	{ "mfd.node.spanned_pages", MFD_METRIC_GAUGE, false, "{page}",
+	  "numa.node",
 	  "Page frames the node spans, holes included (pglist_data; BPF "
 	  "source only)",
 	  emit_node_spanned },
-	{ "mfd.zone.watermark_pages", "mfd_zone_watermark_pages",
-	  MFD_METRIC_GAUGE, false, "{page}", ZONE_ATTRS ", watermark",
+	{ "mfd.zone.watermark_pages", MFD_METRIC_GAUGE, false, "{page}",
+	  ZONE_ATTRS ", watermark",
 	  "Zone watermark (min, low, high include the boost; boost alone)",
 	  emit_watermarks },
-	{ "mfd.zone.reserved_highatomic_pages",
-	  "mfd_zone_reserved_highatomic_pages", MFD_METRIC_GAUGE, false,
+	{ "mfd.zone.reserved_highatomic_pages", MFD_METRIC_GAUGE, false,
 	  "{page}", ZONE_ATTRS,
 	  "Pages reserved for high-order atomic "
 	  "allocations",
 	  emit_zone_highatomic },
-	{ "mfd.extfrag.events", "mfd_extfrag_events_total", MFD_METRIC_SUM,
-	  false, "{event}",
+	{ "mfd.extfrag.events", MFD_METRIC_SUM, false, "{event}",
 	  "alloc_migratetype, fallback_migratetype, fragmenting",
 	  "External-fragmentation fallbacks (kmem:mm_page_alloc_extfrag), "
 	  "counted exactly in the kernel",
 	  emit_extfrag_events },
-	{ "mfd.extfrag.ringbuf_drops", "mfd_extfrag_ringbuf_drops_total",
-	  MFD_METRIC_SUM, false, "{record}", "",
+	{ "mfd.extfrag.ringbuf_drops", MFD_METRIC_SUM, false, "{record}", "",
 	  "Event records the ring buffer had no room for, or lost to a flush "
 	  "of the same CPU's staged records (counters stay exact)",
 	  emit_ringbuf_drops },
-	{ "mfd.process.extfrag.fragmenting_events",
-	  "mfd_process_extfrag_fragmenting_events_total", MFD_METRIC_SUM, false,
+	{ "mfd.process.extfrag.fragmenting_events", MFD_METRIC_SUM, false,
 	  "{event}",
 	  "process.pid, process.executable.name, k8s.pod.uid, container.id, "
 	  "k8s.pod.qos",
 	  "Fragmenting fallbacks caused by each of the top 20 processes "
 	  "(k8s.* and container.id only for tasks in a pod)",
 	  emit_proc_events },
-	{ "mfd.compaction.stall.duration",
-	  "mfd_compaction_stall_duration_seconds", MFD_METRIC_HISTOGRAM, true,
-	  "s", "order",
+	{ "mfd.compaction.stall.duration", MFD_METRIC_HISTOGRAM, true, "s",
+	  "order",
 	  "Direct compaction stalls: try_to_compact_pages() to its last zone "
 	  "result, log2 buckets aggregated in the kernel",
 	  emit_compact_stall_hist },
-	{ "mfd.compaction.stalls", "mfd_compaction_stalls_total",
-	  MFD_METRIC_SUM, false, "{stall}", "order, outcome",
+	{ "mfd.compaction.stalls", MFD_METRIC_SUM, false, "{stall}",
+	  "order, outcome",
 	  "Direct compaction stalls by the kernel's compact_result (highest "
 	  "over the zones tried)",
 	  emit_compact_outcomes },
-	{ "mfd.reclaim.stall.duration", "mfd_reclaim_stall_duration_seconds",
-	  MFD_METRIC_HISTOGRAM, true, "s", "order",
+	{ "mfd.reclaim.stall.duration", MFD_METRIC_HISTOGRAM, true, "s",
+	  "order",
 	  "Direct reclaim stalls (mm_vmscan_direct_reclaim_begin to end)",
 	  emit_reclaim_stall_hist },
-	{ "mfd.reclaim.reclaimed_pages", "mfd_reclaim_reclaimed_pages_total",
-	  MFD_METRIC_SUM, false, "{page}", "order",
-	  "Pages freed by direct reclaim, by the order that stalled",
+	{ "mfd.reclaim.reclaimed_pages", MFD_METRIC_SUM, false, "{page}",
+	  "order", "Pages freed by direct reclaim, by the order that stalled",
 	  emit_reclaimed },
-	{ "mfd.kcompactd.wakeups", "mfd_kcompactd_wakeups_total",
-	  MFD_METRIC_SUM, false, "{wakeup}", "numa.node, order",
+	{ "mfd.kcompactd.wakeups", MFD_METRIC_SUM, false, "{wakeup}",
+	  "numa.node, order",
 	  "kcompactd wake-ups (mm_compaction_kcompactd_wake)",
 	  emit_kcompactd_wakes },
-	{ "mfd.kswapd.wakeups", "mfd_kswapd_wakeups_total", MFD_METRIC_SUM,
-	  false, "{wakeup}", "numa.node, order",
-	  "kswapd wake-ups (mm_vmscan_kswapd_wake)", emit_kswapd_wakes },
-	{ "mfd.page_alloc.failures", "mfd_page_alloc_failures_total",
-	  MFD_METRIC_SUM, false, "{allocation}", "order",
+	{ "mfd.kswapd.wakeups", MFD_METRIC_SUM, false, "{wakeup}",
+	  "numa.node, order", "kswapd wake-ups (mm_vmscan_kswapd_wake)",
+	  emit_kswapd_wakes },
+	{ "mfd.page_alloc.failures", MFD_METRIC_SUM, false, "{allocation}",
+	  "order",
 	  "Failed page allocations (kmem:mm_page_alloc with pfn -1; only "
 	  "with --alloc-fail-counter)",
 	  emit_alloc_failures },
-	{ "mfd.kernel_log.alloc_failures",
-	  "mfd_kernel_log_alloc_failures_total", MFD_METRIC_SUM, false,
-	  "{report}", "order",
+	{ "mfd.kernel_log.alloc_failures", MFD_METRIC_SUM, false, "{report}",
+	  "order",
 	  "\"page allocation failure: order:N\" reports in the kernel log "
 	  "since the agent started",
 	  emit_kmsg_failures },
-	{ "mfd.process.kernel_log.alloc_failures",
-	  "mfd_process_kernel_log_alloc_failures_total", MFD_METRIC_SUM, false,
+	{ "mfd.process.kernel_log.alloc_failures", MFD_METRIC_SUM, false,
 	  "{report}", "process.executable.name, order",
 	  "Allocation failure reports per process name and order (first 32 "
 	  "pairs)",
 	  emit_kmsg_proc_failures },
-	{ "mfd.kernel_log.dropped_records",
-	  "mfd_kernel_log_dropped_records_total", MFD_METRIC_SUM, false,
-	  "{record}", "reason",
+	{ "mfd.kernel_log.dropped_records", MFD_METRIC_SUM, false, "{record}",
+	  "reason",
 	  "Kernel log records overwritten before the agent read them, or "
 	  "malformed",
 	  emit_kmsg_dropped },
-	{ "mfd.stall.tracking_drops", "mfd_stall_tracking_drops_total",
-	  MFD_METRIC_SUM, false, "{event}", "reason",
-	  "Stall events not tracked or records not delivered",
+	{ "mfd.stall.tracking_drops", MFD_METRIC_SUM, false, "{event}",
+	  "reason", "Stall events not tracked or records not delivered",
 	  emit_stall_drops },
-	{ "mfd.vmstat", "mfd_vmstat_total", MFD_METRIC_SUM, false, "{event}",
-	  "counter",
+	{ "mfd.vmstat", MFD_METRIC_SUM, false, "{event}", "counter",
 	  "Compaction, THP, migration and allocstall counters from "
 	  "/proc/vmstat (cumulative since boot; absent when the kernel lacks "
 	  "them)",
 	  emit_vmstat },
-	{ "mfd.thp.mthp", "mfd_thp_mthp_total", MFD_METRIC_SUM, false,
-	  "{event}", "hugepage.size, counter",
+	{ "mfd.thp.mthp", MFD_METRIC_SUM, false, "{event}",
+	  "hugepage.size, counter",
 	  "Per-size mTHP anon fault counters "
 	  "(transparent_hugepage/hugepages-*/stats)",
 	  emit_mthp },
-	{ "mfd.zone.migratetype.free_blocks",
-	  "mfd_zone_migratetype_free_blocks", MFD_METRIC_GAUGE, false,
+	{ "mfd.zone.migratetype.free_blocks", MFD_METRIC_GAUGE, false,
 	  "{block}", "numa.node, zone, migratetype, order, capped",
 	  "Free blocks per migratetype and order from /proc/pagetypeinfo "
 	  "(--pagetypeinfo-interval); capped=true: the kernel stopped "
 	  "counting at 100000, a lower bound",
 	  emit_mt_free },
-	{ "mfd.zone.migratetype.pageblocks", "mfd_zone_migratetype_pageblocks",
-	  MFD_METRIC_GAUGE, false, "{pageblock}",
-	  "numa.node, zone, migratetype",
+	{ "mfd.zone.migratetype.pageblocks", MFD_METRIC_GAUGE, false,
+	  "{pageblock}", "numa.node, zone, migratetype",
 	  "Pageblocks each migratetype owns (/proc/pagetypeinfo)",
 	  emit_mt_blocks },
-	{ "mfd.zone.fragmentation_score", "mfd_zone_fragmentation_score",
-	  MFD_METRIC_GAUGE, false, "1", ZONE_ATTRS,
+	{ "mfd.zone.fragmentation_score", MFD_METRIC_GAUGE, false, "{score}",
+	  ZONE_ATTRS,
 	  "Proactive-compaction score of the zone, 0..100 "
 	  "(fragmentation_score_zone())",
 	  emit_zone_score },
-	{ "mfd.node.fragmentation_score", "mfd_node_fragmentation_score",
-	  MFD_METRIC_GAUGE, false, "1", "numa.node",
+	{ "mfd.node.fragmentation_score", MFD_METRIC_GAUGE, false, "{score}",
+	  "numa.node",
 	  "Proactive-compaction score of the node, 0..100 "
 	  "(fragmentation_score_node())",
 	  emit_node_score },
-	{ "mfd.compaction.proactive_threshold",
-	  "mfd_compaction_proactive_threshold", MFD_METRIC_GAUGE, false, "1",
-	  "threshold",
+	{ "mfd.compaction.proactive_threshold", MFD_METRIC_GAUGE, false,
+	  "{score}", "threshold",
 	  "Node score above which kcompactd compacts proactively (high) and "
 	  "at which it stops (low), from vm.compaction_proactiveness",
 	  emit_score_wmark },
-	{ "mfd.agent.collection.duration",
-	  "mfd_agent_collection_duration_seconds", MFD_METRIC_HISTOGRAM, true,
-	  "s", "source", "Time one zone snapshot took", emit_collect_duration },
-	{ "mfd.agent.samples", "mfd_agent_samples_total", MFD_METRIC_SUM, false,
-	  "{sample}", "outcome", "Zone snapshots taken (ok, failed)",
-	  emit_samples },
-	{ "mfd.agent.export.requests", "mfd_agent_export_requests_total",
-	  MFD_METRIC_SUM, false, "{request}", "exporter, outcome",
+	{ "mfd.agent.collection.duration", MFD_METRIC_HISTOGRAM, true, "s",
+	  "source", "Time one zone snapshot took", emit_collect_duration },
+	{ "mfd.agent.samples", MFD_METRIC_SUM, false, "{sample}", "outcome",
+	  "Zone snapshots taken (ok, failed)", emit_samples },
+	{ "mfd.agent.export.requests", MFD_METRIC_SUM, false, "{request}",
+	  "exporter, outcome",
 	  "Export requests sent, finally failed, and retried",
 	  emit_export_requests },
-	{ "mfd.agent.export.dropped_points",
-	  "mfd_agent_export_dropped_points_total", MFD_METRIC_SUM, false,
-	  "{point}", "exporter, reason",
+	{ "mfd.agent.export.dropped_points", MFD_METRIC_SUM, false, "{point}",
+	  "exporter, reason",
 	  "Points or records an exporter "
 	  "dropped, by reason",
 	  emit_export_dropped },
-	{ "mfd.agent.export.queue_depth", "mfd_agent_export_queue_depth",
-	  MFD_METRIC_GAUGE, false, "{batch}", "exporter",
-	  "Batches waiting in memory", emit_export_queue_depth },
-	{ "mfd.agent.export.spool_size", "mfd_agent_export_spool_bytes",
-	  MFD_METRIC_GAUGE, false, "By", "exporter",
-	  "Bytes held in the on-disk spool", emit_export_spool_bytes },
+	{ "mfd.agent.export.queue_depth", MFD_METRIC_GAUGE, false, "{batch}",
+	  "exporter", "Batches waiting in memory", emit_export_queue_depth },
+	{ "mfd.agent.export.spool_size", MFD_METRIC_GAUGE, false, "By",
+	  "exporter", "Bytes held in the on-disk spool",
+	  emit_export_spool_bytes },
 };
 
 const unsigned int mfd_metric_catalog_len =
@@ -1231,5 +1209,189 @@ const char *mfd_metrics_prom_label(const char *key, char *buf, unsigned int len)
 	for (i = 0; key[i] && i + 1 < len; i++)
 		buf[i] = (key[i] == '.' || key[i] == '-') ? '_' : key[i];
 	buf[i] = '\0';
+	return buf;
+}
+
+/* --- OpenTelemetry to Prometheus names ------------------------------------*/
+
+#define PROM_MAX_TOKENS 32
+#define PROM_TOKEN_LEN 64
+
+struct prom_tokens {
+	unsigned int n;
+	char t[PROM_MAX_TOKENS][PROM_TOKEN_LEN];
+	bool overflow;
+};
+
+/* Append the runs of ASCII letters and digits of s[0..len) as tokens. */
+static void prom_split(struct prom_tokens *tk, const char *s, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		size_t b, n;
+
+		while (i < len && !isalnum((unsigned char)s[i]))
+			i++;
+		b = i;
+		while (i < len && isalnum((unsigned char)s[i]))
+			i++;
+		n = i - b;
+		if (!n)
+			continue;
+		if (tk->n == PROM_MAX_TOKENS || n >= PROM_TOKEN_LEN) {
+			tk->overflow = true;
+			return;
+		}
+		memcpy(tk->t[tk->n], s + b, n);
+		tk->t[tk->n++][n] = '\0';
+	}
+}
+
+static bool prom_has(const struct prom_tokens *tk, const char *v)
+{
+	for (unsigned int i = 0; i < tk->n; i++)
+		if (!strcmp(tk->t[i], v))
+			return true;
+	return false;
+}
+
+static void prom_push(struct prom_tokens *tk, const char *v)
+{
+	if (tk->n == PROM_MAX_TOKENS || strlen(v) >= PROM_TOKEN_LEN) {
+		tk->overflow = true;
+		return;
+	}
+	snprintf(tk->t[tk->n++], PROM_TOKEN_LEN, "%s", v);
+}
+
+/* Remove every token equal to v, then append v ("total", "ratio"). */
+static void prom_move_last(struct prom_tokens *tk, const char *v)
+{
+	unsigned int j = 0;
+
+	for (unsigned int i = 0; i < tk->n; i++)
+		if (strcmp(tk->t[i], v))
+			memmove(tk->t[j++], tk->t[i], PROM_TOKEN_LEN);
+	tk->n = j;
+	prom_push(tk, v);
+}
+
+/* The trimmed unit part s[0..len) as Prometheus spells it, cleaned to
+ * [A-Za-z0-9_] ("" for blank, annotations and "1"). */
+static void prom_unit(const char *s, size_t len, bool per, char *out,
+		      size_t outlen)
+{
+	static const char *const main_map[][2] = {
+		{ "d", "days" },
+		{ "h", "hours" },
+		{ "min", "minutes" },
+		{ "s", "seconds" },
+		{ "ms", "milliseconds" },
+		{ "us", "microseconds" },
+		{ "ns", "nanoseconds" },
+		{ "By", "bytes" },
+		{ "KiBy", "kibibytes" },
+		{ "MiBy", "mebibytes" },
+		{ "GiBy", "gibibytes" },
+		{ "TiBy", "tibibytes" },
+		{ "KBy", "kilobytes" },
+		{ "MBy", "megabytes" },
+		{ "GBy", "gigabytes" },
+		{ "TBy", "terabytes" },
+		{ "m", "meters" },
+		{ "V", "volts" },
+		{ "A", "amperes" },
+		{ "J", "joules" },
+		{ "W", "watts" },
+		{ "g", "grams" },
+		{ "Cel", "celsius" },
+		{ "Hz", "hertz" },
+		{ "1", "" },
+		{ "%", "percent" },
+	};
+	static const char *const per_map[][2] = {
+		{ "s", "second" }, { "m", "minute" }, { "h", "hour" },
+		{ "d", "day" },	   { "w", "week" },   { "mo", "month" },
+		{ "y", "year" },
+	};
+	const char *const(*map)[2] = per ? per_map : main_map;
+	size_t nmap = per ? sizeof(per_map) / sizeof(per_map[0]) :
+			    sizeof(main_map) / sizeof(main_map[0]);
+	struct prom_tokens tk = { 0 };
+	size_t o = 0;
+
+	out[0] = '\0';
+	while (len && isspace((unsigned char)*s))
+		s++, len--;
+	while (len && isspace((unsigned char)s[len - 1]))
+		len--;
+	if (!len || memchr(s, '{', len) || memchr(s, '}', len))
+		return;
+	for (size_t i = 0; i < nmap; i++)
+		if (strlen(map[i][0]) == len && !memcmp(map[i][0], s, len)) {
+			s = map[i][1];
+			len = strlen(s);
+			break;
+		}
+	prom_split(&tk, s, len);
+	for (unsigned int i = 0; i < tk.n && !tk.overflow; i++)
+		o += (size_t)snprintf(out + o, o < outlen ? outlen - o : 0,
+				      "%s%s", i ? "_" : "", tk.t[i]);
+	if (o >= outlen || tk.overflow)
+		out[0] = '\0';
+}
+
+int mfd_metrics_prom_name(const char *name, const char *unit,
+			  enum mfd_metric_kind kind, char *buf, size_t len)
+{
+	struct prom_tokens tk = { 0 };
+	const char *slash = unit ? strchr(unit, '/') : NULL;
+	char u[PROM_TOKEN_LEN];
+	size_t o = 0;
+
+	if (!len)
+		return -ENAMETOOLONG;
+	buf[0] = '\0';
+	prom_split(&tk, name, strlen(name));
+	if (unit) {
+		prom_unit(unit, slash ? (size_t)(slash - unit) : strlen(unit),
+			  false, u, sizeof(u));
+		if (u[0] && !prom_has(&tk, u))
+			prom_push(&tk, u);
+		if (slash) {
+			prom_unit(slash + 1, strlen(slash + 1), true, u,
+				  sizeof(u));
+			if (u[0] && !prom_has(&tk, u)) {
+				prom_push(&tk, "per");
+				prom_push(&tk, u);
+			}
+		}
+	}
+	if (kind == MFD_METRIC_SUM) /* every sum here is monotonic */
+		prom_move_last(&tk, "total");
+	if (kind == MFD_METRIC_GAUGE && unit && !strcmp(unit, "1"))
+		prom_move_last(&tk, "ratio");
+	if (tk.overflow)
+		return -ENAMETOOLONG;
+	if (tk.n && isdigit((unsigned char)tk.t[0][0]))
+		o += (size_t)snprintf(buf, len, "_");
+	for (unsigned int i = 0; i < tk.n; i++)
+		o += (size_t)snprintf(buf + (o < len ? o : len),
+				      o < len ? len - o : 0, "%s%s",
+				      i ? "_" : "", tk.t[i]);
+	if (o >= len) {
+		buf[0] = '\0';
+		return -ENAMETOOLONG;
+	}
+	return (int)o;
+}
+
+const char *mfd_metric_prom(const struct mfd_metric_desc *d, char *buf,
+			    size_t len)
+{
+	if (mfd_metrics_prom_name(d->name, d->unit, d->kind, buf, len) < 0 &&
+	    len)
+		buf[0] = '\0';
 	return buf;
 }

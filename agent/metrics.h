@@ -2,17 +2,21 @@
 /*
  * metrics.h - the one catalogue of metrics every exporter publishes.
  *
- * Each row of mfd_metric_catalog[] names a metric once (OTel name,
- * Prometheus name, kind, unit, attributes, meaning) and points at the
+ * Each row of mfd_metric_catalog[] names a metric once (OTel name, kind,
+ * unit, attributes, meaning) and points at the
  * function that derives its points from struct mfd_state. OTLP,
  * Prometheus, StatsD and recordings all walk the same points with
- * mfd_metrics_walk(), so they cannot disagree, and the README's metric
- * table is this table.
+ * mfd_metrics_walk(), so they cannot disagree, and the generated metric
+ * reference (docs/) is this table. The Prometheus name is not written
+ * down anywhere: mfd_metrics_prom_name() derives it from (name, unit,
+ * kind) by the OpenTelemetry-to-Prometheus rules, so /metrics and a
+ * Collector's prometheusremotewrite produce the same series.
  */
 #ifndef MFD_METRICS_H
 #define MFD_METRICS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "state.h"
@@ -58,7 +62,6 @@ typedef int (*mfd_point_fn)(const struct mfd_point *p, void *arg);
 
 struct mfd_metric_desc {
 	const char *name; /* OTel name, "mfd.zone.order.free_blocks" */
-	const char *prom; /* Prometheus name, suffixes included */
 	enum mfd_metric_kind kind;
 	bool is_double; /* points carry doubles (indices, seconds) */
 	const char *unit; /* UCUM ("{block}", "{page}", "1", "s", "By") */
@@ -82,6 +85,31 @@ int mfd_metrics_walk(const struct mfd_state *st, mfd_point_fn fn, void *arg);
  */
 void mfd_metrics_k8s_attrs(struct mfd_point *p, const struct mfd_state *st,
 			   uint64_t cgroup_id, uint32_t tgid);
+
+/*
+ * The Prometheus metric name the OpenTelemetry "Prometheus and OpenMetrics
+ * Compatibility" rules give an OTLP metric of this name, UCUM unit and
+ * kind (the Collector's pkg/translator/prometheus normalizeName, which
+ * prometheusremotewrite, the prometheus exporter and VictoriaMetrics'
+ * -opentelemetry.usePrometheusNaming apply):
+ *   - the name is cut into runs of ASCII letters and digits, joined by '_';
+ *   - the unit's main part (before '/') is mapped ("s" -> "seconds",
+ *     "By" -> "bytes", "1" -> nothing, others kept, cleaned the same way)
+ *     and appended unless blank, in {braces} or already a name token;
+ *     a per-unit (after '/') appends "per_<unit>" ("s" -> "second");
+ *   - monotonic sums end in "total", gauges of unit exactly "1" in
+ *     "ratio" (moved to the end when already present);
+ *   - a leading digit gets a '_' prefix.
+ * Writes the NUL-terminated name into buf. Returns its length, or
+ * -ENAMETOOLONG when it does not fit (buf then holds "").
+ */
+int mfd_metrics_prom_name(const char *name, const char *unit,
+			  enum mfd_metric_kind kind, char *buf, size_t len);
+
+/* mfd_metrics_prom_name() of a catalogue row (every row fits 128 bytes;
+ * a unit test checks it). */
+const char *mfd_metric_prom(const struct mfd_metric_desc *d, char *buf,
+			    size_t len);
 
 /* Prometheus label name for an OTel attribute key ("numa.node" ->
  * "numa_node"), written into buf. */

@@ -8,7 +8,11 @@
  * and the OpenMetrics 1.0 specification: label values escape backslash,
  * double quote and newline; histogram buckets are cumulative with an le
  * label ending in "+Inf"; OpenMetrics counter families drop the "_total"
- * their samples carry.
+ * their samples carry. Metric names come from mfd_metrics_prom_name(), the
+ * OpenTelemetry-to-Prometheus translation, so a Prometheus scraping this
+ * and a Collector forwarding our OTLP store the same series. Every family
+ * of the catalogue is declared (HELP and TYPE) on every scrape, with or
+ * without points, so a dashboard finds each name from the first scrape.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -24,6 +28,7 @@ struct render {
 	FILE *f;
 	bool om;
 	const struct mfd_metric_desc *cur; /* family whose header is out */
+	char name[128]; /* cur's Prometheus name, suffixes included */
 };
 
 const char *mfd_prom_float(double v, char *buf, size_t len)
@@ -63,14 +68,14 @@ static void put_escaped(FILE *f, const char *s, bool help)
 }
 
 /* The family name: OpenMetrics counters are named without "_total". */
-static void family_name(const struct mfd_metric_desc *d, bool om, char *buf,
-			size_t len)
+static void family_name(const struct mfd_metric_desc *d, const char *prom,
+			bool om, char *buf, size_t len)
 {
-	size_t n = strlen(d->prom);
+	size_t n = strlen(prom);
 
-	snprintf(buf, len, "%s", d->prom);
+	snprintf(buf, len, "%s", prom);
 	if (om && d->kind == MFD_METRIC_SUM && n > 6 &&
-	    strcmp(d->prom + n - 6, "_total") == 0 && n - 6 < len)
+	    strcmp(prom + n - 6, "_total") == 0 && n - 6 < len)
 		buf[n - 6] = '\0';
 }
 
@@ -104,7 +109,8 @@ static void header(struct render *r, const struct mfd_metric_desc *d)
 	char fam[128];
 	const char *unit;
 
-	family_name(d, r->om, fam, sizeof(fam));
+	mfd_metric_prom(d, r->name, sizeof(r->name));
+	family_name(d, r->name, r->om, fam, sizeof(fam));
 	fprintf(r->f, "# HELP %s ", fam);
 	/* OpenMetrics escapes HELP like a label value. */
 	put_escaped(r->f, d->help, !r->om);
@@ -153,7 +159,7 @@ static void labels(FILE *f, const struct mfd_point *p, const char *extra_key,
 static void histogram(struct render *r, const struct mfd_point *p)
 {
 	const struct mfd_histogram *h = p->hist;
-	const char *name = p->desc->prom;
+	const char *name = r->name;
 	uint64_t cum = 0;
 	char le[40], v[40];
 
@@ -187,7 +193,7 @@ static int on_point(const struct mfd_point *p, void *arg)
 			histogram(r, p);
 		return 0;
 	}
-	fputs(p->desc->prom, r->f);
+	fputs(r->name, r->f);
 	labels(r->f, p, NULL, NULL);
 	if (p->is_double)
 		fprintf(r->f, " %s\n", mfd_prom_float(p->d, v, sizeof(v)));
@@ -208,7 +214,12 @@ int mfd_prom_render(const struct mfd_state *st, bool openmetrics, char **out,
 	r.f = open_memstream(&buf, &n);
 	if (!r.f)
 		return -ENOMEM;
-	mfd_metrics_walk(st, on_point, &r);
+	for (unsigned int i = 0; i < mfd_metric_catalog_len; i++) {
+		const struct mfd_metric_desc *d = &mfd_metric_catalog[i];
+
+		header(&r, d);
+		d->emit(d, st, on_point, &r);
+	}
 	if (openmetrics)
 		fputs("# EOF\n", r.f);
 	if (ferror(r.f)) {

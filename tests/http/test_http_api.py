@@ -58,8 +58,8 @@ try:
             for o in z["orders"]:
                 k = (n["node"], z["zone"], o["order"])
                 want[("mfd_zone_order_free_blocks",) + k] = o["free_blocks"]
-                want[("mfd_zone_order_unusable_index",) + k] = o["unusable_index"]
-                want[("mfd_zone_order_extfrag_index",) + k] = o["extfrag_index"]
+                want[("mfd_zone_order_unusable_index_ratio",) + k] = o["unusable_index"]
+                want[("mfd_zone_order_extfrag_index_ratio",) + k] = o["extfrag_index"]
     bad = [k for k in want if series.get(k) != want[k]]
     ok(want and not bad, f"{len(want)} free-block/index series equal --once json" +
        (f"; differ: {bad[:3]}" if bad else ""))

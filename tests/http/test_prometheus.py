@@ -161,7 +161,7 @@ scrape_configs:
 
     # 2. indices for every order
     nr = static_snap["nr_orders"]
-    for metric in ("mfd_zone_order_unusable_index", "mfd_zone_order_extfrag_index"):
+    for metric in ("mfd_zone_order_unusable_index_ratio", "mfd_zone_order_extfrag_index_ratio"):
         got = by_labels(query(metric + '{job="static"}'))
         zones = {(k[0], k[1]) for k in b}
         missing = [(n, z, str(o)) for n, z in zones for o in range(nr) if (n, z, str(o)) not in got]

@@ -1,12 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * gen_metric_table.c - print the README's metric reference table from the
- * one catalogue (agent/metrics.c), so the documentation cannot drift:
- * the test "doc/metric_table" compares it with the README.
+ * gen_metric_table.c - print the metric reference table from the one
+ * catalogue (agent/metrics.c), so the documentation cannot drift: the
+ * test "doc/metric_table" compares it with the table between the
+ * METRICS markers of the reference document.
  *
- *   gen_metric_table            print the table
- *   gen_metric_table README.md  exit 1 when the README's table differs
+ *   gen_metric_table        print the table
+ *   gen_metric_table FILE   exit 1 when FILE's table differs
+ *
+ * The Prometheus name and labels are the ones mfd_metrics_prom_name()
+ * and mfd_metrics_prom_label() derive, i.e. what /metrics serves and what
+ * a Collector's prometheusremotewrite (or VictoriaMetrics with
+ * -opentelemetry.usePrometheusNaming) stores for the OTLP metric.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,23 +29,54 @@ static const char *kind_name(enum mfd_metric_kind k)
 	case MFD_METRIC_GAUGE:
 		return "gauge";
 	case MFD_METRIC_SUM:
-		return "sum (cumulative, monotonic)";
+		return "sum (cumulative, monotonic) / counter";
 	case MFD_METRIC_HISTOGRAM:
 		return "histogram (cumulative)";
 	}
 	return "?";
 }
 
+/* "numa.node, zone" -> "`numa_node`, `zone`" */
+static void prom_labels(FILE *out, const char *attrs, bool hist)
+{
+	char key[64], lab[64];
+	const char *p = attrs;
+	bool any = false;
+
+	while (p && *p) {
+		size_t n = strcspn(p, ",");
+		size_t b = strspn(p, " ");
+
+		if (n > b && n - b < sizeof(key)) {
+			memcpy(key, p + b, n - b);
+			key[n - b] = '\0';
+			fprintf(out, "%s`%s`", any ? ", " : "",
+				mfd_metrics_prom_label(key, lab, sizeof(lab)));
+			any = true;
+		}
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	if (hist)
+		fprintf(out, "%s`le` (`_bucket`)", any ? ", " : "");
+	else if (!any)
+		fputs("—", out);
+}
+
 static void table(FILE *out)
 {
-	fprintf(out, "| OTel name | Prometheus name | type | unit | attributes "
-		     "| meaning |\n| --- | --- | --- | --- | --- | --- |\n");
+	fprintf(out, "| OTLP name | unit | type | Prometheus name | labels | "
+		     "meaning |\n| --- | --- | --- | --- | --- | --- |\n");
 	for (unsigned int i = 0; i < mfd_metric_catalog_len; i++) {
 		const struct mfd_metric_desc *d = &mfd_metric_catalog[i];
+		char prom[128];
 
-		fprintf(out, "| `%s` | `%s` | %s | `%s` | %s | %s |\n", d->name,
-			d->prom, kind_name(d->kind), d->unit,
-			d->attrs && *d->attrs ? d->attrs : "—", d->help);
+		fprintf(out, "| `%s` | `%s` | %s | `%s` | ", d->name, d->unit,
+			kind_name(d->kind),
+			mfd_metric_prom(d, prom, sizeof(prom)));
+		prom_labels(out, d->attrs, d->kind == MFD_METRIC_HISTOGRAM);
+		fprintf(out, " | %s |\n", d->help);
 	}
 }
 
