@@ -2,8 +2,8 @@
 /*
  * format.h - machine-readable snapshot encodings (--once --format json|csv).
  *
- * The JSON schema is an interface other tools depend on (README: "JSON
- * schema"); fields may be added, never renamed.
+ * The JSON schema is an interface other tools depend on (docs/http.md: "JSON
+ * snapshot"); fields may be added, never renamed.
  */
 #ifndef MFD_FORMAT_H
 #define MFD_FORMAT_H

@@ -161,18 +161,6 @@ echo "soak: receiver saw ${posts:-0} POSTs; agent warnings: $(wc -l <"$TMP/agent
 	echo "$verdict"
 } >"$OUT/soak.md"
 
-# The default output is the README's: put the summary between its markers.
-if [ "$OUT" -ef "$SRC/bench/results" ]; then
-	python3 - "$OUT/soak.md" "$SRC/README.md" <<'PY' || echo "soak: README.md not updated"
-import re, sys
-text = open(sys.argv[1]).read().strip()
-readme = open(sys.argv[2]).read()
-new, n = re.subn(r"(<!-- SOAK:BEGIN -->\n).*?(<!-- SOAK:END -->)",
-                 lambda m: m.group(1) + text + "\n" + m.group(2), readme, flags=re.S)
-if n == 1:
-    open(sys.argv[2], "w").write(new)
-PY
-fi
 if command -v gnuplot >/dev/null; then
 	gnuplot <<GP || echo "soak: gnuplot failed; the CSV is still in $CSV"
 set terminal svg size 900,640 dynamic font "sans,11"

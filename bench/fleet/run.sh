@@ -10,7 +10,7 @@
 # and K8S_NODE_NAME = node-<i>. After a warm-up it measures, over SECONDS
 # (default 60): requests/s and bytes/s at the receiver, bytes per node per
 # export interval, the receiver's CPU, and the agents' total CPU and RSS.
-# README "Fleet scale" extrapolates these per-node figures to 10,000 nodes.
+# docs/deployment.md, "Fleet scale", extrapolates these per-node figures to 10,000 nodes.
 #
 # Environment: MFD_AGENT (build/mfd-agent), INTERVAL (sample interval, 10),
 # EXPORT (OTLP export interval, 60), PORT (9489), OUT (results JSON file).

@@ -5,7 +5,7 @@ should have sent.
 
 Gauges: the expected names and values come from the agent's own
 `--once --format json` over the same procfs fixture (and so from the
-fixture files), named by the rules in the README, not by the encoder.
+fixture files), named by the rules in docs/statsd.md, not by the encoder.
 Counters: the daemon sums the deltas it received, so each must equal the
 agent's cumulative value at its last send. Those are derived from the
 wire capture (tee.py): one batch per sample, so samples.ok and

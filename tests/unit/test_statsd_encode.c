@@ -6,7 +6,7 @@
  * under the MTU, and the address parser.
  *
  * The reference daemon's view of the same bytes is tested in
- * tests/statsd/; here the expected strings follow the README's naming
+ * tests/statsd/; here the expected strings follow docs/statsd.md's naming
  * rules.
  */
 #include <errno.h>
