@@ -5,6 +5,7 @@
  */
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -16,6 +17,22 @@ static enum mfd_log_level cur_level = MFD_LOG_INFO;
 static enum mfd_log_format cur_format = MFD_LOG_FORMAT_TEXT;
 static mfd_log_sink_fn sink_fn;
 static void *sink_arg;
+
+/* The last message, for the suppression of identical runs. */
+static struct {
+	bool valid;
+	enum mfd_log_level level;
+	char component[32];
+	char text[1024];
+	struct timespec start; /* window start */
+	unsigned int printed; /* copies printed in this window */
+	unsigned long suppressed; /* copies dropped since the last printed */
+} rep;
+
+static struct mfd_log_ratelimit *rl_sites; /* every log_*_rl() site used */
+static unsigned int rl_pending; /* sites with a count to print */
+static void (*clock_fn)(struct timespec *ts);
+static bool atexit_done;
 
 static const char *const level_names[] = {
 	[MFD_LOG_ERROR] = "error",
@@ -125,25 +142,31 @@ void mfd_log_format_line(char *buf, size_t len, enum mfd_log_format format,
 			 format == MFD_LOG_FORMAT_JSON ? "...\"}" : "...\"");
 }
 
-void mfd_vlog(enum mfd_log_level level, const char *component, const char *fmt,
-	      va_list ap)
+static void monotonic_now(struct timespec *ts)
 {
-	char msg[1024], line[1400];
-	struct timespec ts;
-	size_t n;
+	if (clock_fn)
+		clock_fn(ts);
+	else
+		clock_gettime(CLOCK_MONOTONIC, ts);
+}
 
-	if (level > MFD_LOG_DEBUG)
-		level = MFD_LOG_DEBUG;
-	if (level > cur_level)
-		return;
+static bool window_over(const struct timespec *start,
+			const struct timespec *now)
+{
+	time_t d = now->tv_sec - start->tv_sec;
+
+	return d > MFD_LOG_RL_INTERVAL_S ||
+	       (d == MFD_LOG_RL_INTERVAL_S && now->tv_nsec >= start->tv_nsec);
+}
+
+/* Print one finished message: the sink if any, else stderr. */
+static void emit(enum mfd_log_level level, const char *component,
+		 const char *msg)
+{
+	char line[1400];
+	struct timespec ts;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	/* One message, one line: strip trailing newlines (libbpf adds them). */
-	n = strlen(msg);
-	while (n > 0 && msg[n - 1] == '\n')
-		msg[--n] = '\0';
-
 	if (sink_fn) {
 		mfd_log_format_line(line, sizeof(line), MFD_LOG_FORMAT_TEXT,
 				    &ts, level, component, msg);
@@ -153,6 +176,220 @@ void mfd_vlog(enum mfd_log_level level, const char *component, const char *fmt,
 				    component, msg);
 		fprintf(stderr, "%s\n", line);
 	}
+}
+
+/* Print msg standing for itself and n suppressed calls before it. */
+static void emit_counted(enum mfd_log_level level, const char *component,
+			 const char *msg, unsigned long n)
+{
+	char buf[1100];
+	char tail[48];
+	size_t room;
+
+	if (!n) {
+		emit(level, component, msg);
+		return;
+	}
+	snprintf(tail, sizeof(tail), " (%lu more suppressed)", n);
+	room = sizeof(buf) - strlen(tail) - 1;
+	snprintf(buf, sizeof(buf), "%.*s%s", (int)room, msg, tail);
+	emit(level, component, buf);
+}
+
+/* Print the count of an identical run that ended; the line shown is one
+ * of the suppressed copies, so it stands for n - 1 more. */
+static void flush_rep(void)
+{
+	if (!rep.suppressed)
+		return;
+	emit_counted(rep.level, rep.component, rep.text, rep.suppressed - 1);
+	rep.suppressed = 0;
+}
+
+static void flush_site(struct mfd_log_ratelimit *rl, const struct timespec *now)
+{
+	if (!rl->suppressed)
+		return;
+	flush_rep();
+	emit_counted(rl->level, rl->component, rl->last, rl->suppressed - 1);
+	rl->suppressed = 0;
+	rl->start = *now;
+	rl->printed = 1;
+	rl_pending--;
+}
+
+void mfd_log_flush_suppressed(int force)
+{
+	struct timespec now;
+
+	monotonic_now(&now);
+	if (rep.suppressed && (force || window_over(&rep.start, &now))) {
+		flush_rep();
+		rep.start = now;
+		rep.printed = 1;
+	}
+	if (!rl_pending)
+		return;
+	for (struct mfd_log_ratelimit *rl = rl_sites; rl; rl = rl->next)
+		if (rl->suppressed && (force || window_over(&rl->start, &now)))
+			flush_site(rl, &now);
+}
+
+/* At exit, print what is still pending, on stderr: a sink may be gone. */
+static void flush_at_exit(void)
+{
+	sink_fn = NULL;
+	mfd_log_flush_suppressed(1);
+}
+
+static void register_atexit(void)
+{
+	if (!atexit_done) {
+		atexit_done = true;
+		atexit(flush_at_exit);
+	}
+}
+
+/* Print msg unless it is one more copy of the line before it past the
+ * window's budget. */
+static void log_msg(enum mfd_log_level level, const char *component,
+		    const char *msg)
+{
+	struct timespec now;
+
+	monotonic_now(&now);
+	if (rl_pending)
+		mfd_log_flush_suppressed(0);
+	if (rep.valid && rep.level == level &&
+	    !strncmp(rep.component, component, sizeof(rep.component) - 1) &&
+	    !strcmp(rep.text, msg)) {
+		if (window_over(&rep.start, &now)) {
+			unsigned long n = rep.suppressed;
+
+			rep.suppressed = 0;
+			rep.start = now;
+			rep.printed = 1;
+			emit_counted(level, component, msg, n);
+		} else if (rep.printed < MFD_LOG_RL_BURST) {
+			rep.printed++;
+			emit(level, component, msg);
+		} else {
+			rep.suppressed++;
+			register_atexit();
+		}
+		return;
+	}
+	flush_rep();
+	rep.valid = true;
+	rep.level = level;
+	snprintf(rep.component, sizeof(rep.component), "%s", component);
+	snprintf(rep.text, sizeof(rep.text), "%s", msg);
+	rep.start = now;
+	rep.printed = 1;
+	rep.suppressed = 0;
+	emit(level, component, msg);
+}
+
+/* Format a message into buf as one line: no trailing newlines (libbpf
+ * adds them). */
+static void format_msg(char *buf, size_t len, const char *fmt, va_list ap)
+{
+	size_t n;
+
+	vsnprintf(buf, len, fmt, ap);
+	n = strlen(buf);
+	while (n > 0 && buf[n - 1] == '\n')
+		buf[--n] = '\0';
+}
+
+void mfd_vlog(enum mfd_log_level level, const char *component, const char *fmt,
+	      va_list ap)
+{
+	char msg[1024];
+
+	if (level > MFD_LOG_DEBUG)
+		level = MFD_LOG_DEBUG;
+	if (level > cur_level)
+		return;
+	format_msg(msg, sizeof(msg), fmt, ap);
+	log_msg(level, component, msg);
+}
+
+void mfd_log_rl(struct mfd_log_ratelimit *rl, enum mfd_log_level level,
+		const char *component, const char *fmt, ...)
+{
+	struct timespec now;
+	unsigned long n = 0;
+	char msg[1024];
+	va_list ap;
+
+	if (level > MFD_LOG_DEBUG)
+		level = MFD_LOG_DEBUG;
+	if (level > cur_level)
+		return;
+	monotonic_now(&now);
+	if (!rl->registered) {
+		rl->registered = 1;
+		rl->next = rl_sites;
+		rl_sites = rl;
+		rl->start = now;
+		rl->printed = 0;
+		rl->suppressed = 0;
+	}
+	if (window_over(&rl->start, &now)) {
+		n = rl->suppressed;
+		if (n)
+			rl_pending--;
+		rl->suppressed = 0;
+		rl->start = now;
+		rl->printed = 0;
+	} else if (rl->printed >= MFD_LOG_RL_BURST) {
+		/* Keep the first dropped text: formatting every dropped
+		 * call would cost a flood more than it saves. */
+		if (!rl->suppressed++) {
+			va_start(ap, fmt);
+			format_msg(rl->last, sizeof(rl->last), fmt, ap);
+			va_end(ap);
+			rl->level = level;
+			rl->component = component;
+			rl_pending++;
+			register_atexit();
+		}
+		return;
+	}
+	rl->printed++;
+	va_start(ap, fmt);
+	format_msg(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (n) {
+		flush_rep();
+		rep.valid = false;
+		emit_counted(level, component, msg, n);
+		return;
+	}
+	log_msg(level, component, msg);
+}
+
+void mfd_log_set_clock(void (*now)(struct timespec *ts))
+{
+	clock_fn = now;
+}
+
+void mfd_log_ratelimit_reset(void)
+{
+	struct mfd_log_ratelimit *rl = rl_sites;
+
+	while (rl) {
+		struct mfd_log_ratelimit *next = rl->next;
+
+		rl->registered = 0;
+		rl->suppressed = 0;
+		rl->next = NULL;
+		rl = next;
+	}
+	rl_sites = NULL;
+	rl_pending = 0;
+	memset(&rep, 0, sizeof(rep));
 }
 
 void mfd_log(enum mfd_log_level level, const char *component, const char *fmt,

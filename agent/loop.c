@@ -250,6 +250,8 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
+	/* Counts of suppressed log lines whose window ended. */
+	mfd_log_flush_suppressed(0);
 	sample(a);
 	if (a->col->active == MFD_SOURCE_REPLAY && !a->replay_over) {
 		/* A replay keeps the recorded pace, gap by gap. */
@@ -673,6 +675,8 @@ cleanup:
 		if (evs[i])
 			event_free(evs[i]);
 	mfd_exporters_destroy(a.exporters);
+	/* Exporters' exit messages are out; now every pending count. */
+	mfd_log_flush_suppressed(1);
 	mfd_extfrag_close(a.xf);
 	mfd_compaction_close(a.cp);
 	mfd_cgroup_attr_free(a.st.cgattr);
