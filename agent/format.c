@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
+#include <strings.h>
 
 #include "cgroup_attr.h"
 
@@ -84,7 +85,144 @@ fail:
 	return NULL;
 }
 
+static bool node_wanted(const struct mfd_format_opts *o, uint32_t node)
+{
+	return !o || o->node < 0 || (uint32_t)o->node == node;
+}
+
+static bool zone_wanted(const struct mfd_format_opts *o,
+			const struct mfd_zone *z)
+{
+	if (!node_wanted(o, z->node))
+		return false;
+	return !o || !o->zone || !*o->zone || !strcasecmp(o->zone, z->name);
+}
+
+/* -m: the /proc part of the compaction view. Counters the kernel lacks
+ * are absent, never 0, as in /metrics. */
+static json_t *signals_to_json(const struct mfd_snapshot *snap,
+			       const struct mfd_format_opts *o)
+{
+	const struct mfd_signals *s = o->signals;
+	const struct mfd_frag_scores *fs = &s->scores;
+	json_t *c = json_object(), *vm = json_object(), *as = json_object();
+	json_t *mthp = json_array(), *sc = json_object();
+	json_t *zs = json_array(), *ns = json_array();
+	int err = 0;
+
+	if (!c || !vm || !as || !mthp || !sc || !zs || !ns)
+		goto fail;
+	for (int i = 0; s->have_vmstat && i < MFD_VM_ITEMS; i++)
+		if (mfd_vmstat_has(&s->vm, i))
+			err |= json_object_set_new(
+				vm, mfd_vmstat_names[i],
+				json_integer((json_int_t)s->vm.val[i]));
+	for (unsigned int i = 0; s->have_vmstat && i < s->vm.nr_allocstall; i++)
+		err |= json_object_set_new(
+			as, s->vm.allocstall[i].zone,
+			json_integer((json_int_t)s->vm.allocstall[i].val));
+	for (unsigned int i = 0; s->have_vmstat && i < s->vm.nr_mthp; i++) {
+		const struct mfd_mthp_size *m = &s->vm.mthp[i];
+		json_t *mj = json_object();
+
+		if (!mj)
+			goto fail;
+		err |= json_object_set_new(
+			mj, "size_kib", json_integer((json_int_t)m->size_kib));
+		for (int k = 0; k < MFD_MTHP_ITEMS; k++)
+			if (m->have & (1u << k))
+				err |= json_object_set_new(
+					mj, mfd_mthp_names[k],
+					json_integer((json_int_t)m->val[k]));
+		err |= json_array_append_new(mthp, mj);
+	}
+	for (uint32_t i = 0;
+	     s->have_scores && i < fs->nr_zones && i < snap->nr_zones; i++) {
+		const struct mfd_zone *z = &snap->zones[i];
+		json_t *zj;
+
+		if (!fs->zone[i].valid || !zone_wanted(o, z))
+			continue;
+		zj = json_object();
+		if (!zj)
+			goto fail;
+		err |= json_object_set_new(zj, "node", json_integer(z->node));
+		err |= json_object_set_new(zj, "zone", json_string(z->name));
+		err |= json_object_set_new(zj, "score",
+					   json_integer(fs->zone[i].score));
+		err |= json_object_set_new(zj, "weighted",
+					   json_integer(fs->zone[i].weighted));
+		err |= json_array_append_new(zs, zj);
+	}
+	for (uint32_t i = 0; s->have_scores && i < fs->nr_nodes; i++) {
+		json_t *nj;
+
+		if (!node_wanted(o, fs->node[i].node))
+			continue;
+		nj = json_object();
+		if (!nj)
+			goto fail;
+		err |= json_object_set_new(nj, "node",
+					   json_integer(fs->node[i].node));
+		err |= json_object_set_new(nj, "score",
+					   json_integer(fs->node[i].score));
+		err |= json_array_append_new(ns, nj);
+	}
+	err |= json_object_set_new(c, "vmstat", vm);
+	err |= json_object_set_new(c, "allocstall", as);
+	err |= json_object_set_new(c, "thp_mthp", mthp);
+	vm = as = mthp = NULL;
+	if (s->have_scores) {
+		err |= json_object_set_new(sc, "hpage_order",
+					   json_integer(fs->hpage_order));
+		err |= json_object_set_new(
+			sc, "proactiveness",
+			fs->have_proactiveness ?
+				json_integer(fs->proactiveness) :
+				json_null());
+		err |= json_object_set_new(sc, "wmark_low",
+					   json_integer(fs->wmark_low));
+		err |= json_object_set_new(sc, "wmark_high",
+					   json_integer(fs->wmark_high));
+		err |= json_object_set_new(sc, "zones", zs);
+		err |= json_object_set_new(sc, "nodes", ns);
+		zs = ns = NULL;
+		err |= json_object_set_new(c, "proactive_compaction", sc);
+	} else {
+		json_decref(sc);
+		err |= json_object_set_new(c, "proactive_compaction",
+					   json_null());
+	}
+	sc = NULL;
+	/* Stall histograms need the BPF programs a live run loads. */
+	err |= json_object_set_new(c, "stalls_why",
+				   s->bpf_signals ? json_null() :
+						    json_string(s->bpf_why));
+	json_decref(zs);
+	json_decref(ns);
+	if (err) {
+		json_decref(c);
+		return NULL;
+	}
+	return c;
+fail:
+	json_decref(c);
+	json_decref(vm);
+	json_decref(as);
+	json_decref(mthp);
+	json_decref(sc);
+	json_decref(zs);
+	json_decref(ns);
+	return NULL;
+}
+
 json_t *mfd_snapshot_to_json(const struct mfd_snapshot *snap)
+{
+	return mfd_snapshot_to_json_opts(snap, NULL);
+}
+
+json_t *mfd_snapshot_to_json_opts(const struct mfd_snapshot *snap,
+				  const struct mfd_format_opts *opts)
 {
 	json_t *root = json_object(), *nodes = json_array();
 	int err = 0;
@@ -102,8 +240,12 @@ json_t *mfd_snapshot_to_json(const struct mfd_snapshot *snap)
 				   json_integer((json_int_t)snap->duration_ns));
 	for (uint32_t n = 0; n < snap->nr_nodes; n++) {
 		const struct mfd_node *nd = &snap->nodes[n];
-		json_t *nj = json_object(), *zones = json_array();
+		json_t *nj, *zones;
 
+		if (!node_wanted(opts, nd->node))
+			continue;
+		nj = json_object();
+		zones = json_array();
 		if (!nj || !zones) {
 			json_decref(nj);
 			json_decref(zones);
@@ -120,9 +262,13 @@ json_t *mfd_snapshot_to_json(const struct mfd_snapshot *snap)
 			json_string(nd->have_pgdat ? "pglist_data" :
 						     "derived from zones"));
 		for (uint32_t i = 0; i < nd->nr_zones; i++) {
-			json_t *zj = zone_to_json(
-				snap, &snap->zones[nd->first_zone + i]);
+			const struct mfd_zone *z =
+				&snap->zones[nd->first_zone + i];
+			json_t *zj;
 
+			if (!zone_wanted(opts, z))
+				continue;
+			zj = zone_to_json(snap, z);
 			if (!zj) {
 				err = -1;
 				break;
@@ -134,6 +280,11 @@ json_t *mfd_snapshot_to_json(const struct mfd_snapshot *snap)
 	}
 	err |= json_object_set_new(root, "nodes", nodes);
 	nodes = NULL;
+	if (opts && opts->signals) {
+		json_t *c = signals_to_json(snap, opts);
+
+		err |= c ? json_object_set_new(root, "compaction", c) : -1;
+	}
 	if (err)
 		goto fail;
 	return root;
@@ -143,9 +294,10 @@ fail:
 	return NULL;
 }
 
-int mfd_format_json(const struct mfd_snapshot *snap, FILE *out)
+int mfd_format_json(const struct mfd_snapshot *snap,
+		    const struct mfd_format_opts *opts, FILE *out)
 {
-	json_t *root = mfd_snapshot_to_json(snap);
+	json_t *root = mfd_snapshot_to_json_opts(snap, opts);
 	int err;
 
 	if (!root)
@@ -159,7 +311,8 @@ int mfd_format_json(const struct mfd_snapshot *snap, FILE *out)
 	return fputc('\n', out) == EOF ? -EIO : 0;
 }
 
-int mfd_format_csv(const struct mfd_snapshot *snap, FILE *out)
+int mfd_format_csv(const struct mfd_snapshot *snap,
+		   const struct mfd_format_opts *opts, FILE *out)
 {
 	char u[16], e[16];
 
@@ -169,6 +322,8 @@ int mfd_format_csv(const struct mfd_snapshot *snap, FILE *out)
 	for (uint32_t i = 0; i < snap->nr_zones; i++) {
 		const struct mfd_zone *z = &snap->zones[i];
 
+		if (!zone_wanted(opts, z))
+			continue;
 		for (uint32_t o = 0; o < snap->nr_orders; o++) {
 			const struct mfd_order_stat *st = &z->order[o];
 

@@ -12,16 +12,36 @@
 
 #include <jansson.h>
 
+#include "signals.h"
 #include "snapshot.h"
 #include "state.h"
 
-/* New reference to the snapshot as a JSON object, or NULL on ENOMEM. */
+/*
+ * What the user asked to see (--once, and the piped loop with --format):
+ * the -i and -c filters of the views, and with -m the compaction, reclaim
+ * and THP signals. NULL options mean everything, no signals.
+ */
+struct mfd_format_opts {
+	int node; /* -i: only this NUMA node; -1 every node */
+	const char *zone; /* -c: only zones of this name (any case); NULL
+			   * or "" every zone */
+	const struct mfd_signals *signals; /* -m: add "compaction"; NULL
+					    * leaves it out */
+};
+
+/* New reference to the snapshot as a JSON object, or NULL on ENOMEM.
+ * mfd_snapshot_to_json() is the whole snapshot (the /api/v1/snapshot
+ * document). */
 json_t *mfd_snapshot_to_json(const struct mfd_snapshot *snap);
+json_t *mfd_snapshot_to_json_opts(const struct mfd_snapshot *snap,
+				  const struct mfd_format_opts *opts);
 
 /* Write JSON (one object and a newline) / CSV (header + one row per zone
- * and order). 0 or -errno. */
-int mfd_format_json(const struct mfd_snapshot *snap, FILE *out);
-int mfd_format_csv(const struct mfd_snapshot *snap, FILE *out);
+ * and order), filtered by opts (NULL: everything). 0 or -errno. */
+int mfd_format_json(const struct mfd_snapshot *snap,
+		    const struct mfd_format_opts *opts, FILE *out);
+int mfd_format_csv(const struct mfd_snapshot *snap,
+		   const struct mfd_format_opts *opts, FILE *out);
 
 /*
  * The agent's state as one JSON object (--headless --format json prints it

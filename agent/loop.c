@@ -122,7 +122,15 @@ static void render(struct agent *a)
 	if (a->cfg->format == MFD_FORMAT_JSON && !mfd_tui_is_live(a->term)) {
 		/* Piped with --format json: one JSON object per sample and
 		 * line, the --once schema. */
-		if (mfd_format_json(a->st.snap, stdout) || fflush(stdout))
+		struct mfd_format_opts fo = {
+			.node = a->cfg->node,
+			.zone = a->cfg->zone,
+			.signals = a->cfg->view == MFD_VIEW_COMPACTION ?
+					   a->sig :
+					   NULL,
+		};
+
+		if (mfd_format_json(a->st.snap, &fo, stdout) || fflush(stdout))
 			log_warn("writing the JSON snapshot failed");
 		return;
 	}

@@ -81,49 +81,54 @@ static int run_once(const struct mfd_config *cfg, const struct mfd_kinfo *k,
 		.kinfo = k,
 		.events_why = "--once collects no events; run without --once",
 	};
+	struct mfd_format_opts fo = {
+		.node = cfg->node,
+		.zone = cfg->zone,
+	};
 	struct mfd_signals *sig = NULL;
 	struct mfd_screen s;
 	int err;
 
+	/* -m (any format) and -z with --pagetypeinfo-interval: what one
+	 * look at /proc can tell (no stall programs in --once). */
+	if (cfg->view == MFD_VIEW_COMPACTION ||
+	    (cfg->format == MFD_FORMAT_TABLE &&
+	     cfg->pagetypeinfo_interval > 0)) {
+		sig = calloc(1, sizeof(*sig));
+		if (!sig) {
+			fprintf(stderr, "mfd-agent: out of memory\n");
+			return 1;
+		}
+		mfd_signals_init(
+			sig, mfd_signals_hpage_order(NULL, k->pageblock_order));
+		snprintf(sig->bpf_why, sizeof(sig->bpf_why),
+			 "--once loads no stall programs; run without --once");
+		if (cfg->pagetypeinfo_interval > 0)
+			mfd_signals_set_pagetypeinfo(
+				sig, cfg->pagetypeinfo_interval);
+		mfd_signals_sample(sig, NULL, cfg->proc_dir, snap);
+		in.signals = sig;
+		if (cfg->view == MFD_VIEW_COMPACTION)
+			fo.signals = sig;
+	}
 	switch (cfg->format) {
 	case MFD_FORMAT_JSON:
-		err = mfd_format_json(snap, stdout);
+		err = mfd_format_json(snap, &fo, stdout);
 		break;
 	case MFD_FORMAT_CSV:
-		err = mfd_format_csv(snap, stdout);
+		err = mfd_format_csv(snap, &fo, stdout);
 		break;
 	default:
-		/* -m and -z with --pagetypeinfo-interval: what one look at
-		 * /proc can tell (no stall programs in --once) */
-		if (cfg->view == MFD_VIEW_COMPACTION ||
-		    cfg->pagetypeinfo_interval > 0) {
-			sig = calloc(1, sizeof(*sig));
-			if (sig) {
-				mfd_signals_init(
-					sig, mfd_signals_hpage_order(
-						     NULL, k->pageblock_order));
-				snprintf(sig->bpf_why, sizeof(sig->bpf_why),
-					 "--once loads no stall programs; run "
-					 "without --once");
-				if (cfg->pagetypeinfo_interval > 0)
-					mfd_signals_set_pagetypeinfo(
-						sig,
-						cfg->pagetypeinfo_interval);
-				mfd_signals_sample(sig, NULL, cfg->proc_dir,
-						   snap);
-				in.signals = sig;
-			}
-		}
 		mfd_screen_init(&s, 80);
 		err = mfd_view_render(&vo, &in, &s);
 		if (!err)
 			err = mfd_tui_print_plain(stdout, &s, !cfg->no_color);
 		mfd_screen_free(&s);
-		if (sig)
-			mfd_signals_close(sig);
-		free(sig);
 		break;
 	}
+	if (sig)
+		mfd_signals_close(sig);
+	free(sig);
 	if (!err && fflush(stdout))
 		err = -errno;
 	if (err)

@@ -106,8 +106,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	mfd_view_render(&o, &in, &s);
 	mfd_screen_free(&s);
 	if (devnull) {
-		mfd_format_json(&snap, devnull);
-		mfd_format_csv(&snap, devnull);
+		struct mfd_format_opts fo = { .node = o.node_filter,
+					      .zone = o.zone_filter };
+
+		mfd_format_json(&snap, &fo, devnull);
+		mfd_format_csv(&snap, &fo, devnull);
 	}
 	mfd_extfrag_table_free(&t);
 	return 0;
