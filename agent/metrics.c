@@ -382,9 +382,14 @@ static int emit_extfrag_events(const struct mfd_metric_desc *d,
 				uint64_t v = st->totals.slot[mfd_extfrag_slot(
 					a, f, frag)];
 
-				/* Only kinds that happened: a fallback from a
-				 * type to itself never does. */
-				if (!v)
+				/* Kinds that happened, and from the start
+				 * (at 0) the six fallbacks the kernel's
+				 * fallbacks[] table allows between
+				 * UNMOVABLE (0), MOVABLE (1) and
+				 * RECLAIMABLE (2), so rate() reads 0 on a
+				 * healthy node instead of nothing. A type
+				 * never falls back to itself. */
+				if (!v && (a > 2 || f > 2 || a == f))
 					continue;
 				point_init(&p, d, st, 0);
 				attr_str(&p, "alloc_migratetype",
@@ -570,6 +575,19 @@ static const struct mfd_signals *sig_bpf(const struct mfd_state *st,
 	return s && s->have_totals && (s->bpf_signals & need) ? s : NULL;
 }
 
+/*
+ * Orders whose stall series exist from the start, at 0: the huge page
+ * order (THP faults, the stalls that hurt most), and order 0 for reclaim
+ * (direct reclaim's usual order; compaction never runs for order 0).
+ * Other orders appear at their first stall: a zero histogram costs 29
+ * series per order and node, and a fleet pays that times its size.
+ */
+static bool stall_order_zeroed(const struct mfd_signals *s, unsigned int o,
+			       bool reclaim)
+{
+	return o == s->hpage_order || (reclaim && o == 0);
+}
+
 static int emit_stall_hist(const struct mfd_metric_desc *d,
 			   const struct mfd_state *st, mfd_point_fn fn,
 			   void *arg, bool reclaim)
@@ -585,8 +603,8 @@ static int emit_stall_hist(const struct mfd_metric_desc *d,
 		const struct mfd_histogram *h = reclaim ? &s->reclaim_hist[o] :
 							  &s->compact_hist[o];
 
-		if (!h->count) /* orders that never stalled */
-			continue;
+		if (!h->count && !stall_order_zeroed(s, o, reclaim))
+			continue; /* orders that never stalled */
 		point_init(&p, d, st, 0);
 		attr_int(&p, "order", o);
 		p.hist = h;
@@ -624,7 +642,11 @@ static int emit_compact_outcomes(const struct mfd_metric_desc *d,
 		return 0;
 	for (unsigned int o = 0; o < MFD_COMP_MAX_ORDERS; o++)
 		for (unsigned int r = 0; r < MFD_COMP_STATUSES; r++) {
-			if (!s->ct.s.status[o][r])
+			/* at 0 from the start: the huge page order's
+			 * named results ("other" folds the rest) */
+			if (!s->ct.s.status[o][r] &&
+			    (!stall_order_zeroed(s, o, false) ||
+			     !strcmp(mfd_compact_status_name(r), "other")))
 				continue;
 			point_init(&p, d, st, 0);
 			attr_int(&p, "order", o);
@@ -648,7 +670,8 @@ static int emit_reclaimed(const struct mfd_metric_desc *d,
 	if (!s)
 		return 0;
 	for (unsigned int o = 0; o < MFD_COMP_MAX_ORDERS; o++) {
-		if (!s->reclaim_hist[o].count)
+		if (!s->reclaim_hist[o].count &&
+		    !stall_order_zeroed(s, o, true))
 			continue;
 		point_init(&p, d, st, 0);
 		attr_int(&p, "order", o);
@@ -953,6 +976,11 @@ static int emit_kmsg_failures(const struct mfd_metric_desc *d,
 	if (!s || !s->have_kmsg)
 		return 0;
 	for (unsigned int o = 0; o < MFD_KMSG_MAX_ORDERS; o++) {
+		/* the kernel's orders at 0 from the start; a report of a
+		 * larger order (folded into the last slot) when it came */
+		if (st->have_snap && o >= st->snap->nr_orders &&
+		    !s->af.by_order[o])
+			continue;
 		point_init(&p, d, st, 0);
 		attr_int(&p, "order", o);
 		p.i = (int64_t)s->af.by_order[o];

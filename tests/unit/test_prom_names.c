@@ -94,8 +94,9 @@ static const struct {
 	{ "test.metric.spaces", "   \t  ", G, "test_metric_spaces" },
 	{ "unsupported.metric.weird", "+=.:,!* & #", G,
 	  "unsupported_metric_weird" },
-	{ "unsupported.metric.redundant", "__test $/\xc2\xb0"
-					  "C",
+	{ "unsupported.metric.redundant",
+	  "__test $/\xc2\xb0"
+	  "C",
 	  G, "unsupported_metric_redundant_test_per_C" },
 	{ "3.14 digits", "", G, "_3_14_digits" },
 	{ "envoy__rule_engine_zlib_buf_error", "", G,
