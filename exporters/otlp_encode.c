@@ -374,6 +374,9 @@ static int add_point(const struct mfd_point *p, void *arg)
 			size_t nb = src->nbounds;
 
 			h->count = src->count;
+			/* always present, 0 included (metrics.proto) */
+			h->_sum_case =
+				OPENTELEMETRY__PROTO__METRICS__V1__HISTOGRAM_DATA_POINT___SUM_SUM;
 			h->sum = src->sum;
 			h->n_explicit_bounds = nb;
 			h->explicit_bounds = (double *)src->bounds;
