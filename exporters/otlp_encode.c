@@ -926,6 +926,11 @@ int otlp_resource_build(struct otlp_resource *r,
 		err = otlp_resource_set(r, "host.arch", f->host_arch);
 	if (!err)
 		err = otlp_resource_set(r, "os.type", "linux");
+	/* The kernel release, as OTel's Java and Node.js detectors report
+	 * os.version on Linux: fragmentation behaviour changes with the
+	 * kernel, so a fleet dashboard groups by it. */
+	if (!err && f->os_version && *f->os_version)
+		err = otlp_resource_set(r, "os.version", f->os_version);
 	if (!err && f->k8s_node_name && *f->k8s_node_name)
 		err = otlp_resource_set(r, "k8s.node.name", f->k8s_node_name);
 	if (err == -ENOSPC)

@@ -69,11 +69,13 @@ struct otlp_resource_facts {
 	const char *host_id; /* /etc/machine-id, or NULL */
 	const char *host_arch; /* uname machine, mapped to OTel values */
 	const char *k8s_node_name; /* K8S_NODE_NAME, or NULL */
+	const char *os_version; /* uname release (the kernel), or NULL */
 };
 
 /*
  * Build the resource: OTEL_RESOURCE_ATTRIBUTES first, then the detected
- * attributes (service.version, host.*, os.type, k8s.node.name) and
+ * attributes (service.version, host.*, os.type, os.version,
+ * k8s.node.name) and
  * service.name (OTEL_SERVICE_NAME wins over a service.name in the
  * attributes, "mfd-agent" is the default), as the SDK spec orders them.
  * A malformed OTEL_RESOURCE_ATTRIBUTES is discarded whole; *attrs_bad says

@@ -41,9 +41,14 @@ int mfd_resource_detect(struct otlp_resource *r)
 	f.service_name = getenv("OTEL_SERVICE_NAME");
 	f.resource_attributes = getenv("OTEL_RESOURCE_ATTRIBUTES");
 	f.host_name = u.nodename;
+	f.os_version = u.release;
 	f.host_id = mid;
 	f.host_arch = otlp_host_arch(u.machine);
 	f.k8s_node_name = getenv("K8S_NODE_NAME");
+	/* In a pod without hostNetwork, uname's nodename is the pod's name;
+	 * the node's name (the DaemonSet's downward API) names the host. */
+	if (f.k8s_node_name && *f.k8s_node_name)
+		f.host_name = f.k8s_node_name;
 	err = otlp_resource_build(r, &f, &attrs_bad);
 	free(mid);
 	if (attrs_bad)

@@ -87,6 +87,7 @@ static void test_resource(void **unused)
 		.host_id = "abc",
 		.host_arch = otlp_host_arch("x86_64"),
 		.k8s_node_name = "node-1",
+		.os_version = "6.18.0-mfd",
 	};
 	struct otlp_resource r;
 	bool bad;
@@ -100,6 +101,7 @@ static void test_resource(void **unused)
 	assert_string_equal(otlp_resource_get(&r, "host.name"), "h1");
 	assert_string_equal(otlp_resource_get(&r, "host.arch"), "amd64");
 	assert_string_equal(otlp_resource_get(&r, "os.type"), "linux");
+	assert_string_equal(otlp_resource_get(&r, "os.version"), "6.18.0-mfd");
 	assert_string_equal(otlp_resource_get(&r, "k8s.node.name"), "node-1");
 	assert_string_equal(otlp_resource_get(&r, "service.version"),
 			    MFD_VERSION);
