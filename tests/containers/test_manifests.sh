@@ -11,9 +11,11 @@ SRC=${3:-$(cd "$(dirname "$0")/../.." && pwd)}
 HERE="$SRC/tests/containers"
 command -v node >/dev/null || { echo "skipped: node missing"; exit 77; }
 NPM_DIR=${MFD_NPM_CACHE:-/var/cache/mfd-test/npm-k8s}
-if [ ! -f "$NPM_DIR/node_modules/kubernetes-models/package.json" ] || [ ! -f "$NPM_DIR/node_modules/yaml/package.json" ]; then
+if [ ! -f "$NPM_DIR/node_modules/kubernetes-models/package.json" ] || [ ! -f "$NPM_DIR/node_modules/yaml/package.json" ] ||
+	[ ! -f "$NPM_DIR/node_modules/@kubernetes-models/prometheus-operator/package.json" ]; then
 	mkdir -p "$NPM_DIR"
-	npm install --silent --no-audit --no-fund --prefix "$NPM_DIR" kubernetes-models@5.1.0 yaml@2.9.1 >"$TMP/npm.log" 2>&1 ||
+	npm install --silent --no-audit --no-fund --prefix "$NPM_DIR" kubernetes-models@5.1.0 yaml@2.9.1 \
+		@kubernetes-models/prometheus-operator@6.0.0 >"$TMP/npm.log" 2>&1 ||
 		{ fail "npm install kubernetes-models: $(tail -3 "$TMP/npm.log")"; finish; }
 fi
 

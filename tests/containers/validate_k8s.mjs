@@ -22,6 +22,11 @@ function schemaFile(apiVersion, kind) {
   const [group, version] = apiVersion.includes("/") ? apiVersion.split("/") : ["core", apiVersion];
   const g = group.split(".")[0];
   const cap = (s) => s.charAt(0).toUpperCase() + s.slice(1);
+  // The Prometheus Operator's CRDs (PrometheusRule), from the CRD schemas
+  // npm's @kubernetes-models/prometheus-operator generates.
+  if (group === "monitoring.coreos.com")
+    return path.join(modelsDir, "node_modules/@kubernetes-models/prometheus-operator/_schemas",
+      `ComGithubPrometheusOperatorPrometheusOperatorPkgApisMonitoring${cap(version)}${kind}.js`);
   return path.join(schemas, `IoK8sApi${cap(g)}${cap(version)}${kind}.js`);
 }
 
