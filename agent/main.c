@@ -65,7 +65,13 @@ static int check_node_filter(const struct mfd_config *cfg,
 	return -EINVAL;
 }
 
+static void once_add_event(const struct mfd_extfrag_event *e, void *arg)
+{
+	mfd_extfrag_table_add(arg, e);
+}
+
 static int run_once(const struct mfd_config *cfg, const struct mfd_kinfo *k,
+		    const struct mfd_collector *col,
 		    const struct mfd_snapshot *snap)
 {
 	struct mfd_view_opts vo = {
@@ -86,9 +92,31 @@ static int run_once(const struct mfd_config *cfg, const struct mfd_kinfo *k,
 		.zone = cfg->zone,
 	};
 	struct mfd_signals *sig = NULL;
+	struct mfd_extfrag_table procs = { 0 };
 	struct mfd_screen s;
 	int err;
 
+	/* A replay shows the events recorded up to the sample it shows:
+	 * the per-process table from the event records before it, the
+	 * totals from its own cumulative counters. */
+	if (col->active == MFD_SOURCE_REPLAY && cfg->view == MFD_VIEW_PROCS) {
+		const struct mfd_extfrag_totals *t;
+
+		if (mfd_extfrag_table_init(&procs, (size_t)cfg->max_procs)) {
+			fprintf(stderr, "mfd-agent: out of memory\n");
+			return 1;
+		}
+		mfd_replay_take_events(col->replay, once_add_event, &procs);
+		t = mfd_replay_totals(col->replay);
+		if (t) {
+			in.procs = &procs;
+			in.totals = t;
+			in.events_why = NULL;
+		} else {
+			in.events_why = "the recording holds no extfrag events "
+					"(it was made with events off)";
+		}
+	}
 	/* -m (any format) and -z with --pagetypeinfo-interval: what one
 	 * look at /proc can tell (no stall programs in --once). */
 	if (cfg->view == MFD_VIEW_COMPACTION ||
@@ -129,6 +157,7 @@ static int run_once(const struct mfd_config *cfg, const struct mfd_kinfo *k,
 	if (sig)
 		mfd_signals_close(sig);
 	free(sig);
+	mfd_extfrag_table_free(&procs);
 	if (!err && fflush(stdout))
 		err = -errno;
 	if (err)
@@ -296,7 +325,7 @@ int main(int argc, char **argv)
 	}
 
 	if (cfg.once)
-		rc = run_once(&cfg, &k, snap);
+		rc = run_once(&cfg, &k, &col, snap);
 	else
 		rc = mfd_loop_run(&cfg, &k, &col, snap);
 

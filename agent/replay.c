@@ -789,8 +789,11 @@ static void skip_line(struct mfd_replay *r, const char *fmt, ...)
 		 (unsigned long long)r->lineno, msg);
 }
 
-/* Read lines into s until a sample is complete. 0 or -ENODATA at EOF. */
-static int read_sample(struct mfd_replay *r, struct slot *s)
+/* Read lines into s until a sample is complete. 0 or -ENODATA at EOF.
+ * keep: add to the events s already holds (samples skipped to reach
+ * --replay-at hand theirs on to the first sample shown, so its table
+ * holds every event recorded up to it, as its cumulative totals do). */
+static int read_sample(struct mfd_replay *r, struct slot *s, bool keep)
 {
 	char *line = NULL, why[256];
 	size_t cap = 0;
@@ -798,7 +801,8 @@ static int read_sample(struct mfd_replay *r, struct slot *s)
 	int err = -ENODATA;
 
 	s->full = false;
-	s->nevents = 0;
+	if (!keep)
+		s->nevents = 0;
 	s->rec.events = r->scratch;
 	s->rec.events_cap = MAX_EVENTS;
 	while ((n = getline(&line, &cap, r->f)) > 0) {
@@ -934,7 +938,7 @@ int mfd_replay_open(struct mfd_replay **out, const char *path,
 	for (;;) {
 		struct slot *s = &r->slot[1];
 
-		if (read_sample(r, s)) {
+		if (read_sample(r, s, true)) {
 			err = -ENODATA;
 			snprintf(why, why_len,
 				 "%s holds no sample%s (%llu lines, %llu "
@@ -995,7 +999,7 @@ int mfd_replay_next(struct mfd_replay *r, struct mfd_snapshot *snap)
 	}
 	r->samples++;
 	/* Read the following one now, so the delay to it is known. */
-	read_sample(r, &r->slot[!r->cur]);
+	read_sample(r, &r->slot[!r->cur], false);
 	return 0;
 }
 

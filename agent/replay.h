@@ -80,7 +80,9 @@ int mfd_replay_open(struct mfd_replay **out, const char *path,
 /* The next sample into snap. 0, or -ENODATA when the recording is over. */
 int mfd_replay_next(struct mfd_replay *r, struct mfd_snapshot *snap);
 /* Hand the events recorded before the sample mfd_replay_next() returned
- * last to fn, oldest first, once. Returns how many. */
+ * last to fn, oldest first, once. Returns how many. For the first sample
+ * these are all the events recorded before it (up to 16,384), also those
+ * of samples --replay-at skipped. */
 size_t mfd_replay_take_events(struct mfd_replay *r, mfd_replay_event_fn fn,
 			      void *arg);
 /* Extfrag counters as of the last sample returned, or NULL when the
