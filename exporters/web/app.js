@@ -110,6 +110,47 @@ function drawHeat(card, node, zone, nOrders) {
   }
 }
 
+// The headline: how usable the high orders really are. A free block at
+// the top order says little when it holds a sliver of the free memory:
+// the unusable index (mm/vmstat.c unusable_free_index()) is the share of
+// free memory a request of that order cannot use. Green: at least half of
+// free memory is usable at the top order; amber: blocks exist there but
+// most free memory is unusable for it; red: nothing free at the top.
+// data-verdict, data-top-usable (percent) and data-half-order (highest
+// order with at least half of free memory usable, -1: none) are for tests.
+function renderVerdict(v, z, n, highest) {
+  const top = z.orders.length ? z.orders[z.orders.length - 1] : null;
+  let half = -1;
+  for (const o of z.orders) if (o.unusable_index >= 0 && o.unusable_index < 0.5) half = o.order;
+  v.innerHTML = '';
+  if (highest < 0 || !top) {
+    v.setAttribute('data-verdict', 'bad');
+    v.setAttribute('data-top-usable', '0');
+    v.setAttribute('data-half-order', String(half));
+    v.appendChild(el('b', { class: 'bad' }, 'no free blocks at all'));
+    return;
+  }
+  const pct = Math.round((1 - top.unusable_index) * 100);
+  const upTo = half < 0 ? 'less than half of free memory is usable at any order' :
+    'at least half usable up to order ' + half + ' (' + size(half) + ')';
+  let cls, text;
+  if (highest < n - 1) {
+    cls = 'bad';
+    text = 'high orders run out: nothing free above order ' + highest + ' (' + size(highest) + '); ' + upTo;
+  } else if (top.unusable_index < 0.5) {
+    cls = 'good';
+    text = pct + '% of free memory usable at the top order ' + top.order + ' (' + size(top.order) + ')';
+  } else {
+    cls = 'warn';
+    text = 'high orders scarce: only ' + pct + '% of free memory usable at the top order ' + top.order +
+      ' (' + size(top.order) + '); ' + upTo;
+  }
+  v.setAttribute('data-verdict', cls);
+  v.setAttribute('data-top-usable', String(pct));
+  v.setAttribute('data-half-order', String(half));
+  v.appendChild(el('b', { class: cls }, text));
+}
+
 function renderSnapshot(snap) {
   const n = snap.nr_orders;
   const seen = new Set();
@@ -145,14 +186,7 @@ function renderSnapshot(snap) {
         tr.appendChild(bc);
         tb.appendChild(tr);
       }
-      const v = card.querySelector('.verdict');
-      v.innerHTML = '';
-      if (highest === n - 1) {
-        v.appendChild(el('b', { class: 'good' }, 'blocks free up to the top order ' + highest + ' (' + size(highest) + ')'));
-      } else {
-        v.appendChild(el('b', { class: 'bad' }, highest < 0 ? 'no free blocks at all' :
-          'high orders run out: nothing free above order ' + highest + ' (' + size(highest) + ')'));
-      }
+      renderVerdict(card.querySelector('.verdict'), z, n, highest);
       drawHeat(card, node.node, z.zone, n);
     }
   }
@@ -171,11 +205,19 @@ function rate(secs) {
   return dt > 0 ? (last.extfrag_events - first.extfrag_events) / dt : null;
 }
 
-function renderEvents(ev) {
+function renderEvents(ev, health) {
   const s = document.getElementById('events-summary');
   s.textContent = '';
   if (!ev.have_events) {
     s.textContent = 'Events unavailable: ' + (ev.why || 'the tracepoint is not attached');
+  } else if (health.replay === 'finished') {
+    // Nothing happens "now" once a recording is over: its last minute.
+    const r60 = rate(60);
+    s.setAttribute('data-replay-finished', '1');
+    s.appendChild(el('b', { id: 'event-rate' }, r60 === null ? '-' : r60.toFixed(1)));
+    s.appendChild(document.createTextNode(' events/s over the recording\'s last minute (replay finished); ' +
+      ev.totals.events + ' in all (' + ev.totals.fragmenting + ' fragmenting, ' +
+      ev.totals.ringbuf_drops + ' records dropped)'));
   } else {
     const r1 = rate(state.interval * 1.5), r60 = rate(60);
     s.appendChild(el('b', { id: 'event-rate' }, r1 === null ? '-' : r1.toFixed(1)));
@@ -242,7 +284,7 @@ async function tick() {
       getJSON('/api/v1/snapshot'), getJSON('/api/v1/events'),
       fetch('/healthz', { cache: 'no-store' }).then(r => r.json())]);
     renderSnapshot(snap);
-    renderEvents(ev);
+    renderEvents(ev, health);
     st.textContent = statusLine(snap, health);
     st.className = 'status' + (health.status === 'ok' ? '' : ' bad');
     // Everything above is drawn: tests wait for this (and, for a
