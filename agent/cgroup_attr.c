@@ -512,7 +512,7 @@ static void rescan(struct mfd_cgroup_attr *c, uint64_t now_ns)
 	if (!c->slots) {
 		c->slots = calloc(c->nslots, sizeof(*c->slots));
 		if (!c->slots) {
-			log_warn("no memory for the cgroup cache");
+			log_warn_rl("no memory for the cgroup cache");
 			return;
 		}
 	}

@@ -105,9 +105,9 @@ int mfd_collector_sample(struct mfd_collector *c, struct mfd_snapshot *snap)
 	} else {
 		err = mfd_procfs_snapshot(c->proc_dir, snap, &perr);
 		if (err)
-			log_warn("procfs snapshot failed: %s (%s)",
-				 perr.msg[0] ? perr.msg : strerror(-err),
-				 c->proc_dir);
+			log_warn_rl("procfs snapshot failed: %s (%s)",
+				    perr.msg[0] ? perr.msg : strerror(-err),
+				    c->proc_dir);
 	}
 	if (err)
 		c->failures++;

@@ -99,9 +99,9 @@ static int on_record(void *ctx, void *data, size_t size)
 
 	if (mfd_stall_decode(data, size, &e)) {
 		if (c->bad_records++ % 1000 == 0)
-			log_warn("dropping undecodable stall record (%zu "
-				 "bytes, %lu so far)",
-				 size, (unsigned long)c->bad_records);
+			log_warn_rl("dropping undecodable stall record (%zu "
+				    "bytes, %lu so far)",
+				    size, (unsigned long)c->bad_records);
 		return 0;
 	}
 	if (c->fn)

@@ -76,9 +76,9 @@ static int on_record(void *ctx, void *data, size_t size)
 	if (n < 0) {
 		/* Counted, logged once per thousand: never fatal. */
 		if (x->bad_records++ % 1000 == 0)
-			log_warn("dropping undecodable ring buffer record "
-				 "(%zu bytes, %lu so far)",
-				 size, x->bad_records);
+			log_warn_rl("dropping undecodable ring buffer record "
+				    "(%zu bytes, %lu so far)",
+				    size, x->bad_records);
 		return 0;
 	}
 	for (int i = 0; i < n; i++) {

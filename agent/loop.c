@@ -131,13 +131,13 @@ static void render(struct agent *a)
 		};
 
 		if (mfd_format_json(a->st.snap, &fo, stdout) || fflush(stdout))
-			log_warn("writing the JSON snapshot failed");
+			log_warn_rl("writing the JSON snapshot failed");
 		return;
 	}
 	mfd_screen_reset(&a->screen);
 	a->screen.width = vo.width;
 	if (mfd_view_render(&vo, &in, &a->screen)) {
-		log_error("rendering the view failed");
+		log_error_rl("rendering the view failed");
 		return;
 	}
 	snprintf(status, sizeof(status),
@@ -227,8 +227,8 @@ static void sample(struct agent *a)
 		 * the table holds. */
 		err = mfd_extfrag_collect(a->xf, false);
 		if (err)
-			log_warn("reading extfrag counters failed: %s",
-				 strerror(-err));
+			log_warn_rl("reading extfrag counters failed: %s",
+				    strerror(-err));
 		mfd_extfrag_consume(a->xf);
 		mfd_extfrag_read_totals(a->xf, &a->st.totals);
 	}
@@ -281,8 +281,8 @@ static void on_ringbuf(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	n = mfd_extfrag_consume(a->xf);
 	if (n < 0)
-		log_warn("draining the extfrag ring buffer failed: %s",
-			 strerror(-n));
+		log_warn_rl("draining the extfrag ring buffer failed: %s",
+			    strerror(-n));
 }
 
 static void on_stall_ringbuf(evutil_socket_t fd, short what, void *arg)
@@ -294,8 +294,8 @@ static void on_stall_ringbuf(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	n = mfd_compaction_consume(a->cp);
 	if (n < 0)
-		log_warn("draining the stall ring buffer failed: %s",
-			 strerror(-n));
+		log_warn_rl("draining the stall ring buffer failed: %s",
+			    strerror(-n));
 }
 
 static struct timeval to_tv(double seconds);

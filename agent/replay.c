@@ -785,8 +785,8 @@ static void skip_line(struct mfd_replay *r, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	r->skipped++;
-	log_warn("%s line %llu skipped: %s", r->path,
-		 (unsigned long long)r->lineno, msg);
+	log_warn_rl("%s line %llu skipped: %s", r->path,
+		    (unsigned long long)r->lineno, msg);
 }
 
 /* Read lines into s until a sample is complete. 0 or -ENODATA at EOF.
@@ -839,7 +839,7 @@ static int read_sample(struct mfd_replay *r, struct slot *s, bool keep)
 		}
 		if (s->rec.index_mismatches) {
 			r->mismatch_lines++;
-			log_warn(
+			log_warn_rl(
 				"%s line %llu: %u recorded indices differ from "
 				"the ones its free blocks give; using the "
 				"recomputed ones",

@@ -198,8 +198,8 @@ void mfd_signals_sample(struct mfd_signals *s, struct mfd_compaction *c,
 	if (c) {
 		err = mfd_compaction_read(c, &s->ct);
 		if (err < 0) {
-			log_warn("reading compaction counters failed: %s",
-				 strerror(-err));
+			log_warn_rl("reading compaction counters failed: %s",
+				    strerror(-err));
 		} else if (err == 0) {
 			s->have_totals = true;
 			mfd_signals_build_hists(s);

@@ -24,6 +24,7 @@ static const char *const drop_names[MFD_DROP_REASONS] = {
 	[MFD_DROP_LOG_CAP] = "log_cap",
 	[MFD_DROP_ENCODE] = "encode_error",
 	[MFD_DROP_SEND] = "send_error",
+	[MFD_DROP_SPOOL_WRITE] = "spool_write_failed",
 };
 
 const char *mfd_drop_reason_name(enum mfd_drop_reason r)

@@ -58,6 +58,7 @@ enum mfd_drop_reason {
 	MFD_DROP_LOG_CAP, /* event logs over the per-interval cap */
 	MFD_DROP_ENCODE, /* could not encode (out of memory, too large) */
 	MFD_DROP_SEND, /* socket/DNS/disk error on a fire-and-forget path */
+	MFD_DROP_SPOOL_WRITE, /* spool unwritable and the memory queue full */
 	MFD_DROP_REASONS,
 };
 

@@ -190,7 +190,7 @@ int mfd_zones_snapshot(struct mfd_zones *z, struct mfd_snapshot *snap)
 	snap->time_unix_nano = clock_ns(CLOCK_REALTIME);
 	err = run_once(z);
 	if (err) {
-		log_warn("zone snapshot failed: %s", explain(err));
+		log_warn_rl("zone snapshot failed: %s", explain(err));
 		return err < 0 ? err : -EIO;
 	}
 	snap->source = MFD_SOURCE_BPF;

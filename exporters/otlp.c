@@ -18,7 +18,13 @@
  * backoff and jitter, waiting max(backoff, Retry-After) clamped to
  * otlp.max_backoff; any other status drops the request's data, counted.
  * The queue is bounded: without a spool by a number of batches, with one
- * by bytes on disk; the oldest batch is evicted first, counted.
+ * by bytes on disk; the oldest batch is evicted first, counted. A batch
+ * whose spool file cannot be written (a full disk, a read-only mount, no
+ * file descriptor left) stays in memory, and those batches are bounded by
+ * the number of batches again: past it the oldest is dropped, counted as
+ * spool_write_failed. Memory never grows past the batch cap, whatever the
+ * disk does; the exit message says which batches are on disk and which
+ * are lost.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -43,7 +49,6 @@
 #include "otlp_settings.h"
 #include "otlp_spool.h"
 
-#define ERR_LOG_EVERY_NS (10ull * 1000000000ull) /* rate limit of errors */
 #define INITIAL_BACKOFF 1.0 /* seconds */
 
 struct rec {
@@ -84,6 +89,7 @@ struct otlp {
 	int active_fd; /* its spool file, or -1 */
 	struct batch *head, *tail; /* sealed batches, oldest first */
 	size_t nqueued;
+	size_t nmem; /* queued batches held only in memory despite a spool */
 	size_t spool_bytes; /* on disk, active included */
 	uint64_t next_seq;
 
@@ -102,10 +108,6 @@ struct otlp {
 	size_t nlogs;
 	uint64_t suppressed; /* events over the cap this interval */
 
-	uint64_t last_err_ns; /* rate limit for delivery errors */
-	uint64_t errs_hidden; /* errors not logged since */
-	uint64_t last_partial_ns; /* rate limit for partial_success */
-	uint64_t partial_hidden;
 	uint64_t rng;
 };
 
@@ -133,24 +135,6 @@ static struct timeval to_tv(double secs)
 	tv.tv_sec = (time_t)secs;
 	tv.tv_usec = (suseconds_t)((secs - (double)tv.tv_sec) * 1e6);
 	return tv;
-}
-
-/* One kind of message at most every 10 s; *hidden counts the others. */
-static bool rate_ok(uint64_t *last, uint64_t *hidden)
-{
-	uint64_t now = mfd_now_mono_ns();
-
-	if (*last && now - *last < ERR_LOG_EVERY_NS) {
-		(*hidden)++;
-		return false;
-	}
-	*last = now;
-	return true;
-}
-
-static bool err_log_ok(struct otlp *o)
-{
-	return rate_ok(&o->last_err_ns, &o->errs_hidden);
 }
 
 static void free_header_lists(struct curl_slist **l)
@@ -303,8 +287,8 @@ static int batch_load(struct otlp *o, struct batch *b)
 		return 0;
 	err = read_file(b->path, o->s.spool_max_bytes + (1u << 20), &buf, &len);
 	if (err) {
-		log_warn("cannot read spool file %s: %s", b->path,
-			 strerror(-err));
+		log_warn_rl("cannot read spool file %s: %s", b->path,
+			    strerror(-err));
 		return err;
 	}
 	b->points = 0;
@@ -315,10 +299,10 @@ static int batch_load(struct otlp *o, struct batch *b)
 		return c.err;
 	}
 	if (st.bad)
-		log_warn("spool file %s: skipped %zu corrupt span(s), %zu "
-			 "bytes%s; kept %zu good record(s)",
-			 b->path, st.bad, st.skipped_bytes,
-			 st.truncated ? " (truncated write)" : "", st.good);
+		log_warn_rl("spool file %s: skipped %zu corrupt span(s), %zu "
+			    "bytes%s; kept %zu good record(s)",
+			    b->path, st.bad, st.skipped_bytes,
+			    st.truncated ? " (truncated write)" : "", st.good);
 	b->loaded = true;
 	return 0;
 }
@@ -328,8 +312,8 @@ static void spool_unlink(struct otlp *o, struct batch *b)
 	if (!b->path)
 		return;
 	if (unlink(b->path) && errno != ENOENT)
-		log_warn("cannot remove spool file %s: %s", b->path,
-			 strerror(errno));
+		log_warn_rl("cannot remove spool file %s: %s", b->path,
+			    strerror(errno));
 	o->spool_bytes -= b->bytes < o->spool_bytes ? b->bytes : o->spool_bytes;
 }
 
@@ -382,6 +366,12 @@ static int seq_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* Held only in memory although there is a spool: its file failed. */
+static bool memory_only(const struct otlp *o, const struct batch *b)
+{
+	return o->s.spool_dir && !b->path;
+}
+
 static void enqueue(struct otlp *o, struct batch *b)
 {
 	if (o->tail)
@@ -390,6 +380,16 @@ static void enqueue(struct otlp *o, struct batch *b)
 		o->head = b;
 	o->tail = b;
 	o->nqueued++;
+	if (memory_only(o, b))
+		o->nmem++;
+}
+
+/* Take b out of the counts of the queue it just left. */
+static void dequeued(struct otlp *o, struct batch *b)
+{
+	o->nqueued--;
+	if (memory_only(o, b))
+		o->nmem--;
 }
 
 static int spool_open(struct otlp *o)
@@ -471,35 +471,57 @@ cleanup:
 
 /* --- the queue ----------------------------------------------------------------------- */
 
-/* Drop the oldest batch the sender is not working on. */
+/* Points of b not yet delivered: all of them unless it is loaded. */
+static uint64_t undelivered_points(const struct batch *b)
+{
+	uint64_t n = 0;
+
+	if (!b->loaded)
+		return b->points;
+	for (size_t i = 0; i < b->nrecs; i++)
+		if (i >= b->cur[b->recs[i].sig])
+			n += b->recs[i].points;
+	return n;
+}
+
+/* Drop the oldest batch the sender is not working on, of the kind why
+ * bounds: spool_evicted drops files, spool_write_failed drops batches held
+ * in memory for want of a file, queue_full any (there is no spool). */
 static bool evict_oldest(struct otlp *o, enum mfd_drop_reason why)
 {
-	struct batch **pp = &o->head, *prev = NULL;
+	struct batch **pp = &o->head, *prev = NULL, *b;
+	uint64_t points;
 
 	if (o->inflight && *pp) { /* keep the head: it is on the wire */
 		prev = *pp;
 		pp = &(*pp)->next;
 	}
+	for (; *pp; prev = *pp, pp = &(*pp)->next) {
+		if (why == MFD_DROP_SPOOL_EVICTED && !memory_only(o, *pp))
+			break;
+		if (why == MFD_DROP_SPOOL_WRITE && memory_only(o, *pp))
+			break;
+		if (why == MFD_DROP_QUEUE_FULL)
+			break;
+	}
 	if (!*pp)
 		return false;
-	{
-		struct batch *b = *pp;
-
-		*pp = b->next;
-		if (o->tail == b)
-			o->tail = prev;
-		o->nqueued--;
-		o->e.stats.dropped[why] += b->points;
-		if (err_log_ok(o))
-			log_warn("%s: dropped the oldest batch (%" PRIu64
-				 " points/records)",
-				 why == MFD_DROP_SPOOL_EVICTED ?
-					 "spool full" :
-					 "export queue full",
-				 b->points);
-		spool_unlink(o, b);
-		batch_free(b);
-	}
+	b = *pp;
+	*pp = b->next;
+	if (o->tail == b)
+		o->tail = prev;
+	dequeued(o, b);
+	points = undelivered_points(b);
+	o->e.stats.dropped[why] += points;
+	log_warn_rl("%s: dropped the oldest batch (%" PRIu64
+		    " points/records; counted as reason=%s)",
+		    why == MFD_DROP_SPOOL_EVICTED ? "spool full" :
+		    why == MFD_DROP_SPOOL_WRITE	  ? "spool unwritable and the "
+						    "in-memory queue full" :
+						    "export queue full",
+		    points, mfd_drop_reason_name(why));
+	spool_unlink(o, b);
+	batch_free(b);
 	return true;
 }
 
@@ -508,6 +530,9 @@ static void enforce_bounds(struct otlp *o)
 	if (o->s.spool_dir) {
 		while (o->spool_bytes > o->s.spool_max_bytes &&
 		       evict_oldest(o, MFD_DROP_SPOOL_EVICTED))
+			;
+		while (o->nmem > o->s.queue_batches &&
+		       evict_oldest(o, MFD_DROP_SPOOL_WRITE))
 			;
 	} else {
 		while (o->nqueued > o->s.queue_batches &&
@@ -555,15 +580,19 @@ static void add_fragment(struct otlp *o, unsigned int sig, uint8_t *data,
 	}
 	err = spool_append(o, b, &b->recs[b->nrecs - 1]);
 	if (err) {
-		/* Keep the batch in memory only; it is not lost yet. */
-		if (err_log_ok(o))
-			log_warn("writing spool file %s failed: %s; this batch "
-				 "stays in memory only",
-				 b->path, strerror(-err));
-		if (o->active_fd >= 0)
+		/* Keep the batch in memory only; it is not lost yet, and
+		 * memory-only batches are capped like a queue without a
+		 * spool. A file that was never created is not removed (on
+		 * a read-only mount that would fail once per batch). */
+		log_warn_rl("writing spool file %s failed: %s; this batch "
+			    "stays in memory only (at most %zu such batches, "
+			    "then the oldest is dropped)",
+			    b->path, strerror(-err), o->s.queue_batches);
+		if (o->active_fd >= 0) {
 			close(o->active_fd);
-		o->active_fd = -1;
-		spool_unlink(o, b);
+			o->active_fd = -1;
+			spool_unlink(o, b);
+		}
 		free(b->path);
 		b->path = NULL;
 		b->bytes = 0;
@@ -600,8 +629,8 @@ static void seal(struct otlp *o)
 	o->active = NULL;
 	if (o->active_fd >= 0) {
 		if (o->s.fsync != OTLP_FSYNC_NEVER && fdatasync(o->active_fd))
-			log_warn("fsync of %s failed: %s", b->path,
-				 strerror(errno));
+			log_warn_rl("fsync of %s failed: %s", b->path,
+				    strerror(errno));
 		close(o->active_fd);
 		o->active_fd = -1;
 	}
@@ -624,7 +653,7 @@ static void pop_head(struct otlp *o)
 	o->head = b->next;
 	if (!o->head)
 		o->tail = NULL;
-	o->nqueued--;
+	dequeued(o, b);
 	spool_unlink(o, b);
 	batch_free(b);
 	update_stats(o);
@@ -699,7 +728,17 @@ static void send_next(struct otlp *o)
 		size_t len = 0, gzlen = 0;
 		int err;
 
-		if (!b->loaded && batch_load(o, b)) {
+		if (!b->loaded && (err = batch_load(o, b))) {
+			if (err == -EMFILE || err == -ENFILE ||
+			    err == -ENOMEM) {
+				/* Out of descriptors or memory for now:
+				 * the file is fine, read it later. */
+				struct timeval tv = to_tv(o->s.max_backoff);
+
+				o->retry_pending = true;
+				evtimer_add(o->retry, &tv);
+				return;
+			}
 			o->e.stats.dropped[MFD_DROP_SEND] += b->points;
 			pop_head(o);
 			continue;
@@ -786,15 +825,10 @@ static void on_http_done(void *arg, const struct otlp_http_result *r)
 			if (rejected > 0)
 				o->e.stats.dropped[MFD_DROP_PARTIAL] +=
 					(uint64_t)rejected;
-			if (rate_ok(&o->last_partial_ns, &o->partial_hidden)) {
-				log_warn("collector accepted %s partially: "
-					 "%" PRId64 " rejected: %s (%" PRIu64
-					 " similar not shown)",
-					 sig_name[o->req_sig], rejected,
-					 msg[0] ? msg : "(no message)",
-					 o->partial_hidden);
-				o->partial_hidden = 0;
-			}
+			log_warn_rl("collector accepted %s partially: "
+				    "%" PRId64 " rejected: %s",
+				    sig_name[o->req_sig], rejected,
+				    msg[0] ? msg : "(no message)");
 		}
 		b->cur[o->req_sig] = o->req_end;
 	} else if (retryable(r)) {
@@ -823,19 +857,16 @@ static void on_http_done(void *arg, const struct otlp_http_result *r)
 			delay = ra;
 		if (delay > o->s.max_backoff)
 			delay = o->s.max_backoff;
-		if (err_log_ok(o)) {
-			if (r->code != CURLE_OK)
-				log_warn("sending %s to %s failed: %s; retry "
-					 "%u in %.1fs",
-					 sig_name[o->req_sig],
-					 o->s.url[o->req_sig], r->error,
-					 o->attempt, delay);
-			else
-				log_warn("collector answered %ld for %s; retry "
-					 "%u in %.1fs",
-					 r->status, sig_name[o->req_sig],
-					 o->attempt, delay);
-		}
+		if (r->code != CURLE_OK)
+			log_warn_rl("sending %s to %s failed: %s; retry %u in "
+				    "%.1fs",
+				    sig_name[o->req_sig], o->s.url[o->req_sig],
+				    r->error, o->attempt, delay);
+		else
+			log_warn_rl("collector answered %ld for %s; retry %u "
+				    "in %.1fs",
+				    r->status, sig_name[o->req_sig], o->attempt,
+				    delay);
 		{
 			struct timeval tv = to_tv(delay);
 
@@ -847,15 +878,11 @@ static void on_http_done(void *arg, const struct otlp_http_result *r)
 		o->e.stats.requests_failed++;
 		o->e.stats.dropped[MFD_DROP_PERMANENT] += o->req_points;
 		o->attempt = 0;
-		if (err_log_ok(o)) {
-			body_excerpt(r, msg, 200);
-			log_error("collector rejected %s with HTTP %ld "
-				  "(dropped %" PRIu64 ", not retried; %" PRIu64
-				  " similar errors not shown): %s",
-				  sig_name[o->req_sig], r->status,
-				  o->req_points, o->errs_hidden, msg);
-			o->errs_hidden = 0;
-		}
+		body_excerpt(r, msg, 200);
+		log_error_rl("collector rejected %s with HTTP %ld (dropped "
+			     "%" PRIu64 ", not retried): %s",
+			     sig_name[o->req_sig], r->status, o->req_points,
+			     msg);
 		b->cur[o->req_sig] = o->req_end;
 	}
 	send_next(o);
@@ -1063,14 +1090,44 @@ static int otlp_reload(struct mfd_exporter *e, const struct mfd_config *cfg)
 	return 0;
 }
 
+/* Say exactly what is left: which batches wait on disk for the next run
+ * and which, held in memory, die with the process. */
+static void report_at_exit(struct otlp *o)
+{
+	size_t n[2] = { 0, 0 }; /* [0] on disk, [1] in memory only */
+	uint64_t pts[2] = { 0, 0 };
+
+	for (struct batch *b = o->head; b; b = b->next) {
+		n[!b->path]++;
+		pts[!b->path] += undelivered_points(b);
+	}
+	/* The active batch's file, still open, holds every record so far. */
+	if (o->active && o->active->nrecs) {
+		n[!o->active->path]++;
+		pts[!o->active->path] += undelivered_points(o->active);
+	}
+	if (n[0])
+		log_warn("at exit %zu export batch(es) with %" PRIu64
+			 " undelivered points/records stay in the spool %s "
+			 "and are sent by the next run",
+			 n[0], pts[0], o->s.spool_dir);
+	if (n[1] && o->s.spool_dir)
+		log_warn("at exit %zu export batch(es) with %" PRIu64
+			 " points/records are lost: they were held in memory "
+			 "because writing them to the spool %s failed",
+			 n[1], pts[1], o->s.spool_dir);
+	else if (n[1])
+		log_warn("at exit %zu export batch(es) with %" PRIu64
+			 " points/records are lost (undelivered; --spool DIR "
+			 "keeps them across restarts)",
+			 n[1], pts[1]);
+}
+
 static void otlp_destroy(struct mfd_exporter *e)
 {
 	struct otlp *o = e->priv;
 
-	if (o->head || (o->active && o->active->nrecs))
-		log_warn("%zu export batch(es) undelivered at exit%s",
-			 o->nqueued + (o->active ? 1 : 0),
-			 o->s.spool_dir ? "; they stay in the spool" : "");
+	report_at_exit(o);
 	if (o->active_fd >= 0)
 		close(o->active_fd);
 	if (o->active)

@@ -122,7 +122,7 @@ static int rotate(struct record *r)
 		}
 	}
 	if (err)
-		log_warn("rotating %s failed: %s", r->path, strerror(-err));
+		log_warn_rl("rotating %s failed: %s", r->path, strerror(-err));
 	else
 		log_debug("rotated %s (%d files kept)", r->path, r->max_files);
 	return open_live(r);

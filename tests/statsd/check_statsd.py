@@ -177,7 +177,7 @@ want_c = {
     name("agent.export.requests", [("exporter", "statsd"), ("outcome", "retried")]): 0,
 }
 for reason in ("queue_full", "permanent_error", "partial_success", "spool_evicted",
-               "log_cap", "encode_error", "send_error"):
+               "log_cap", "encode_error", "send_error", "spool_write_failed"):
     want_c[name("agent.export.dropped_points", [("exporter", "statsd"), ("reason", reason)])] = 0
 sent_key = name("agent.export.requests", [("exporter", "statsd"), ("outcome", "sent")])
 want_c[sent_key] = len(wire) - batches[-1]

@@ -290,8 +290,8 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			test_pending_count_before_other_line, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_site_respects_level,
-						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_site_respects_level, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_forced_flush, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_long_message_keeps_count,
