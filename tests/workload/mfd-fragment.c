@@ -34,6 +34,9 @@
 #include <unistd.h>
 
 #define PROG "mfd-fragment"
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23 /* include/uapi/asm-generic/mman-common.h */
+#endif
 #define EXIT_USAGE 2
 
 #define MIB (1ULL << 20)
@@ -65,6 +68,7 @@ struct opts {
 	bool hold_set; /* --hold or --seconds given explicitly */
 	bool loop; /* pt: munmap and map again until --seconds elapse */
 	bool thp_off; /* MADV_NOHUGEPAGE before touching */
+	bool populate; /* frag: MADV_POPULATE_WRITE, not a fault a page */
 	uint64_t free_every; /* frag: free one page in this many (default 2) */
 	bool write; /* pt: write instead of read (adds movable data pages) */
 };
@@ -111,7 +115,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: " PROG
-		" frag [--mib N] [--hold S] [--thp-off] [--free-every N]\n"
+		" frag [--mib N] [--hold S] [--thp-off] [--populate] [--free-every N]\n"
 		"       " PROG
 		" pt   [--gib N | --steal N] [--seconds S] [--loop] [--write]\n"
 		"       " PROG " both [frag and pt options]\n"
@@ -148,6 +152,9 @@ static void usage(FILE *f)
 		"  -e, --free-every N  frag: free one page in N (2-1024, default 2)\n"
 		"  -t, --thp-off    frag: MADV_NOHUGEPAGE first, so the free pattern\n"
 		"                   splits blocks even with THP set to always\n"
+		"  -P, --populate   frag: fault the mapping in with one\n"
+		"                   MADV_POPULATE_WRITE (Linux 5.14+) instead of\n"
+		"                   a write per page (much faster under emulation)\n"
 		"  -h, --help       show this help\n"
 		"\n"
 		"Progress goes to stderr, one summary line to stdout: pages\n"
@@ -206,6 +213,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		{ "loop", no_argument, NULL, 'l' },
 		{ "write", no_argument, NULL, 'w' },
 		{ "thp-off", no_argument, NULL, 't' },
+		{ "populate", no_argument, NULL, 'P' },
 		{ "free-every", required_argument, NULL, 'e' },
 		{ "steal", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
@@ -251,7 +259,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	snprintf(prog_mode, sizeof(prog_mode), PROG " %s", mode);
 	argv[1] = prog_mode;
 	optind = 1;
-	while ((c = getopt_long(argc - 1, argv + 1, "m:g:H:s:lwte:S:h",
+	while ((c = getopt_long(argc - 1, argv + 1, "m:g:H:s:lwtPe:S:h",
 				longopts, NULL)) != -1) {
 		int err = 0;
 
@@ -293,6 +301,10 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		case 'w':
 			o->write = true;
 			seen_pt = true;
+			break;
+		case 'P':
+			o->populate = true;
+			seen_frag = true;
 			break;
 		case 't':
 			o->thp_off = true;
@@ -412,6 +424,7 @@ static int do_frag(const struct opts *o, struct stats *st, char **mapp,
 		   size_t *lenp)
 {
 	size_t len = (size_t)o->mib * MIB, npages = len / page_size, i;
+	double t0 = now_s();
 	char *p;
 
 	p = map_anon(len, 0, "frag");
@@ -436,13 +449,20 @@ static int do_frag(const struct opts *o, struct stats *st, char **mapp,
 		fprintf(stderr, PROG ": frag: THP off for the mapping\n");
 	}
 
+	/*
+	 * One MADV_POPULATE_WRITE (Linux 5.14) faults every page in a single
+	 * call, several times faster than a fault per page under QEMU's TCG;
+	 * older kernels refuse it with EINVAL and take the loop.
+	 */
+	if (o->populate && !madvise(p, len, MADV_POPULATE_WRITE))
+		st->touched = npages;
 	/* Write, not read: a read fault would map the shared zero page. */
-	for (i = 0; i < npages && !stop; i++) {
+	for (i = st->touched; i < npages && !stop; i++) {
 		p[i * page_size] = (char)i | 1;
 		st->touched++;
 	}
-	fprintf(stderr, PROG ": frag: touched %" PRIu64 " pages\n",
-		st->touched);
+	fprintf(stderr, PROG ": frag: touched %" PRIu64 " pages (%.3fs)\n",
+		st->touched, now_s() - t0);
 	if (stop)
 		return 0;
 
@@ -464,8 +484,9 @@ static int do_frag(const struct opts *o, struct stats *st, char **mapp,
 		st->freed++;
 	}
 	fprintf(stderr,
-		PROG ": frag: freed %" PRIu64 " pages (1 in %" PRIu64 ")\n",
-		st->freed, o->free_every);
+		PROG ": frag: freed %" PRIu64 " pages (1 in %" PRIu64
+		     ", %.3fs)\n",
+		st->freed, o->free_every, now_s() - t0);
 	return 0;
 }
 
