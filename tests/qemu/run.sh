@@ -2,12 +2,18 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
 # run.sh SERIES AGENT
+# run.sh SERIES AGENT stall FRAGMENT
 #
 # Boots Debian's stock SERIES ("6.1" or "6.12") cloud kernel under QEMU (TCG)
 # with two NUMA nodes, runs AGENT inside it (see guest-init.sh) and checks on
 # the host that the BPF snapshot equals the guest kernel's own /proc/buddyinfo
 # (check.py). This is the proof that the CO-RE relocations in bpf/*.bpf.c
 # really adapt to kernels whose struct layouts differ from the build host's.
+#
+# With "stall", the guest is small (512 MiB), FRAGMENT (tests/workload's
+# mfd-fragment) fragments it and faults huge pages with THP defrag=always
+# (guest-stall.sh), and check_stall.py holds the agent's compaction and
+# reclaim stall counts up against the guest's /proc/vmstat.
 #
 # Environment:
 #   MFD_CACHE                  cache root (default /var/cache/mfd-test)
@@ -16,11 +22,27 @@
 #   MFD_QEMU_TIMEOUT           seconds before a hung guest is killed (180)
 set -euo pipefail
 
-series=${1:?usage: run.sh 6.1|6.12 AGENT}
-agent=${2:?usage: run.sh 6.1|6.12 AGENT}
+usage="usage: run.sh 6.1|6.12 AGENT [stall FRAGMENT]"
+series=${1:?$usage}
+agent=${2:?$usage}
+mode=${3:-snapshot}
 here=$(cd "$(dirname "$0")" && pwd)
 src_root=$(cd "$here/../.." && pwd)
-out=${MFD_QEMU_OUT:-$PWD/qemu-$series}
+case "$mode" in
+snapshot)
+	init=$here/guest-init.sh programs=() mem=1G
+	out=${MFD_QEMU_OUT:-$PWD/qemu-$series}
+	;;
+stall)
+	fragment=${4:?$usage}
+	init=$here/guest-stall.sh programs=("$fragment") mem=256M
+	out=${MFD_QEMU_OUT:-$PWD/qemu-$series-stall}
+	;;
+*)
+	echo "$usage" >&2
+	exit 2
+	;;
+esac
 mkdir -p "$out"
 t0=$SECONDS
 
@@ -38,7 +60,7 @@ vmlinuz=${k[0]}
 pkgver=${k[1]}
 echo "kernel: $pkgver"
 
-"$here/mkinitramfs.sh" "$agent" "$out/initramfs.cpio.gz"
+"$here/mkinitramfs.sh" "$agent" "$out/initramfs.cpio.gz" "$init" "${programs[@]}"
 
 # The topology is the one NOTES.md records as working here: 2 CPUs, 2 GiB in
 # two RAM backends, one per NUMA node. All of it lies below 4 GiB, so node 0
@@ -48,9 +70,10 @@ echo "kernel: $pkgver"
 # console; oops=panic + panic=-1 + -no-reboot turn a kernel oops (e.g. one a
 # BPF program provoked) into a prompt exit instead of a hang.
 # shellcheck disable=SC2054 # the commas belong to qemu's option syntax
-qemu=(qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m 2G
-	-object memory-backend-ram,id=m0,size=1G
-	-object memory-backend-ram,id=m1,size=1G
+# The stall guest is a quarter of that: small enough to fragment quickly.
+qemu=(qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m $((2 * ${mem%[MG]}))${mem: -1}
+	-object memory-backend-ram,id=m0,size=$mem
+	-object memory-backend-ram,id=m1,size=$mem
 	-numa node,nodeid=0,cpus=0,memdev=m0
 	-numa node,nodeid=1,cpus=1,memdev=m1
 	-kernel "$vmlinuz" -initrd "$out/initramfs.cpio.gz"
@@ -91,6 +114,11 @@ if [[ $rc -eq 124 ]]; then
 	exit 1
 fi
 
+if [[ $mode == stall ]]; then
+	python3 "$here/check_stall.py" --log "$out/console.log" --package "$pkgver"
+	echo "total $((SECONDS - t0))s"
+	exit 0
+fi
 args=(--log "$out/console.log" --package "$pkgver" --qemu-command "$out/qemu-command"
 	--fixture-dir "$out/fixture")
 if [[ "${MFD_QEMU_UPDATE_FIXTURES:-0}" == 1 ]]; then
