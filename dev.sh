@@ -28,7 +28,7 @@ BUILD_PKGS=(build-essential cmake pkg-config clang llvm libbpf-dev libelf-dev
 	zlib1g-dev libevent-dev libjansson-dev libncurses-dev libcap-ng-dev
 	libyaml-dev libcurl4-openssl-dev libprotobuf-c-dev protobuf-c-compiler)
 # Extra packages for the test suite (fixtures, peers, QEMU guests).
-TEST_PKGS=(libcmocka-dev python3 busybox-static cpio qemu-system-x86
+TEST_PKGS=(libcmocka-dev python3 python3-yaml busybox-static cpio qemu-system-x86
 	stress-ng iproute2 libcap2-bin prometheus prometheus-node-exporter chromium
 	libclang-rt-14-dev valgrind gnuplot-nox curl fonts-dejavu-core)
 # libclang-rt-14-dev: the libFuzzer, ASan and UBSan runtimes clang links for

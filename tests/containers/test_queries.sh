@@ -1,139 +1,80 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Every query in containers/grafana-dashboard.json and every "promql:"
-# example in containers/otel-collector.yaml returns data from a real
-# Prometheus (Debian's) that scraped a running agent's /metrics while the
-# workload made extfrag events inside a kubelet-named pod cgroup. So the
-# dashboard, the collector examples and the agent's metric names provably
-# agree. The scrape adds k8s_node_name/host_name as target labels: what
-# the collector's resource_to_telemetry_conversion does with the agent's
-# resource attributes. Needs --http (after the HTTP merge): skips before.
-# Ports 9483 (agent), 9484 (Prometheus).
+# The scrape path: a real Prometheus (Debian's) scrapes a running agent's
+# /metrics while mfd-fragment makes extfrag fallbacks inside a
+# kubelet-named pod cgroup. Then every dashboard query, every alert
+# expression (and its operands and selectors), and every collector
+# example has data there: tests/fleet/check_queries.py reads them from
+# containers/, the same checker tests/fleet/test_otlp_backend.sh runs on
+# the OTLP path, so one dashboard and one rule file provably work on both.
+# The scrape adds the labels a Kubernetes scrape config's relabelling adds
+# (docs/deployment.md): node name, cluster, node pool, kernel.
+# Also: every family of the catalogue is declared from the first scrape,
+# and the series count per node stays within the budget docs/metrics
+# gives for this node's zones and orders (read from /proc/buddyinfo).
 . "$(dirname "$0")/../integration/lib.sh" "$@"
 SRC=${3:-$(cd "$(dirname "$0")/../.." && pwd)}
 need_root
-grep -q -- "--http " <<<"$("$AGENT" --help)" || { echo "skipped: $AGENT has no --http yet (HTTP server merge)"; exit 77; }
 PROM=$(command -v prometheus || echo /usr/bin/prometheus)
-[ -x "$PROM" ] || { echo "skipped: prometheus (Debian package) missing"; exit 77; }
-FRAG="$BUILD/mfd-fragment"
-[ -x "$FRAG" ] || { fail "workload $FRAG not built"; finish; }
-if [ -f /sys/fs/cgroup/cgroup.controllers ]; then ROOT=/sys/fs/cgroup
-elif [ -f /sys/fs/cgroup/unified/cgroup.controllers ]; then ROOT=/sys/fs/cgroup/unified
-else ROOT=""; fi
+[ -x "$PROM" ] || { fail "prometheus (Debian package, in dev.sh TEST_PKGS) missing"; finish; }
+. "$SRC/tests/fleet/workload.sh"
+APORT=$(free_port)
+PPORT=$(free_port)
 
-"$AGENT" --headless -d 1 --http 127.0.0.1:9483 ${ROOT:+--cgroup-root "$ROOT"} >"$TMP/agent.out" 2>"$TMP/agent.err" &
+"$AGENT" --headless -d 1 --http 127.0.0.1:"$APORT" ${CGROUP_ROOT:+--cgroup-root "$CGROUP_ROOT"} >"$TMP/agent.out" 2>"$TMP/agent.err" &
 PIDS+=("$!")
+KERNEL=$(uname -r)
 cat >"$TMP/prom.yml" <<YML
 global: {scrape_interval: 1s, evaluation_interval: 1s}
 scrape_configs:
   - job_name: mfd-agent
     static_configs:
-      - targets: ["127.0.0.1:9483"]
-        labels: {k8s_node_name: node-a, host_name: node-a}
+      - targets: ["127.0.0.1:$APORT"]
+        labels: {k8s_node_name: node-a, host_name: node-a, k8s_cluster_name: fleet-test,
+                 k8s_node_pool: pool-a, os_version: "$KERNEL"}
 YML
 "$PROM" --config.file="$TMP/prom.yml" --storage.tsdb.path="$TMP/tsdb" \
-	--web.listen-address=127.0.0.1:9484 --log.level=warn >"$TMP/prom.log" 2>&1 &
+	--web.listen-address=127.0.0.1:"$PPORT" --log.level=warn >"$TMP/prom.log" 2>&1 &
 PIDS+=("$!")
 
-# The workload in a Burstable pod's container cgroup (systemd driver
-# naming), so per-pod series exist.
-if [ -n "$ROOT" ]; then
-	uid=$(cat /proc/sys/kernel/random/uuid)
-	cid=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
-	top="$ROOT/mfd-test-$$"
-	pod="$top/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod${uid//-/_}.slice"
-	ctr="$pod/cri-containerd-$cid.scope"
-	mkdir -p "$ctr"
-	trap 'for d in "$ctr" "$pod" "${pod%/*}" "${pod%/*/*}" "$top"; do rmdir "$d" 2>/dev/null || true; done; cleanup' EXIT
-fi
-# Up to three rounds of the workload, until the kernel's own witness (the
-# tracepoint in a private tracefs instance) has seen it fall back.
-T=/sys/kernel/tracing
-[ -d "$T/instances" ] || mount -t tracefs none "$T" 2>/dev/null || true
-I="$T/instances/mfd-queries-$$"
-if mkdir "$I" 2>/dev/null && echo 1 >"$I/events/kmem/mm_page_alloc_extfrag/enable"; then :; else I=""; fi
-for round in 1 2 3; do
-	if [ -n "$ROOT" ]; then
-		sh -c 'echo $$ >>"$3" && echo $$ >"$1/cgroup.procs" && exec "$2" pt --seconds 6 --loop' \
-			sh "$ctr" "$FRAG" "$TMP/frag.pids" >>"$TMP/frag.out" 2>&1 || true
-	else
-		sh -c 'echo $$ >>"$2" && exec "$1" pt --seconds 6 --loop' sh "$FRAG" "$TMP/frag.pids" >>"$TMP/frag.out" 2>&1 || true
-	fi
-	[ -n "$I" ] || break
-	grep -qE "mfd-fragment-($(paste -sd'|' "$TMP/frag.pids")) " "$I/trace" && break
-done
-export MFD_NO_EVENTS=0
-if [ -n "$I" ]; then
-	echo 0 >"$I/events/kmem/mm_page_alloc_extfrag/enable"
-	grep -qE "mfd-fragment-($(paste -sd'|' "$TMP/frag.pids")) " "$I/trace" || MFD_NO_EVENTS=1
-	rmdir "$I" 2>/dev/null || true
-fi
+# The first scrape, before any event: every family is declared.
+for _ in $(seq 50); do curl -sf "http://127.0.0.1:$APORT/metrics" >"$TMP/first.txt" 2>/dev/null && break; sleep 0.2; done
+declared=$(grep -c '^# TYPE ' "$TMP/first.txt" || true)
+catalogue=$("$BUILD/tests/otlp/gen_metric_table" | grep -c '^| `mfd\.' || true)
+[ "$declared" -gt 0 ] && [ "$declared" = "$catalogue" ] &&
+	pass "the first scrape declares all $catalogue families of the catalogue" ||
+	fail "the first scrape declares $declared families, the catalogue has $catalogue"
 
-python3 - "$SRC" "$AGENT" <<'PY' || fails=$((fails + 1))
-import json, os, re, sys, time, urllib.parse, urllib.request
-src, agent = sys.argv[1], sys.argv[2]
-binary = open(agent, "rb").read()
-def q(expr):
-    url = "http://127.0.0.1:9484/api/v1/query?" + urllib.parse.urlencode({"query": expr})
-    with urllib.request.urlopen(url, timeout=10) as r:
-        return json.load(r)
-# Wait (bounded) until Prometheus holds a few scrapes of the agent,
-# including ones after the workload.
+run_workload
+args=(--label k8s_node_name=node-a --label k8s_cluster_name=fleet-test --label k8s_node_pool=pool-a
+	--label os_version="$KERNEL")
+[ "$NO_EVENTS" = 1 ] && args+=(--no-events)
+python3 - "$PPORT" <<'PY' || fails=$((fails + 1))
+import json, sys, time, urllib.parse, urllib.request
+url = "http://127.0.0.1:%s/api/v1/query?" % sys.argv[1]
+# Wait (bounded) until Prometheus holds a few scrapes after the workload.
 deadline = time.time() + 90
 while time.time() < deadline:
     try:
-        r = q('count_over_time(mfd_agent_samples_total{outcome="ok"}[5m])')
-        if r["data"]["result"] and float(r["data"]["result"][0]["value"][1]) >= 5:
-            break
+        with urllib.request.urlopen(url + urllib.parse.urlencode(
+                {"query": 'count_over_time(mfd_agent_samples_total{outcome="ok"}[5m])'}), timeout=10) as r:
+            res = json.load(r)["data"]["result"]
+        if res and float(res[0]["value"][1]) >= 5:
+            sys.exit(0)
     except Exception:
         pass
     time.sleep(1)
-else:
-    print("FAIL - Prometheus never scraped the agent 5 times"); sys.exit(1)
-
-dash = json.load(open(src + "/containers/grafana-dashboard.json"))
-queries = []
-def walk(panels):
-    for p in panels:
-        for t in p.get("targets", []):
-            queries.append(("dashboard: " + p["title"] + " [" + t["refId"] + "]", t["expr"]))
-        walk(p.get("panels", []))
-walk(dash["panels"])
-for line in open(src + "/containers/otel-collector.yaml"):
-    m = re.match(r"\s*#\s*promql:\s*(.+)$", line)
-    if m:
-        queries.append(("collector example", m.group(1).strip()))
-subst = {"$__rate_interval": "30s", "$__range": "10m", "$node": ".*"}
-for v in dash["templating"]["list"]:
-    if v["type"] == "constant":
-        subst["$" + v["name"]] = v["query"]
-    elif v["type"] == "custom":
-        subst["$" + v["name"]] = v["current"]["value"]
-# Series that exist only once the kernel did the thing they count.
-event_only = {"mfd_compaction_stall_duration_seconds", "mfd_compaction_stalls_total"}
-ok = True
-for what, expr in queries:
-    e = expr
-    for k in sorted(subst, key=len, reverse=True):
-        e = e.replace(k, subst[k])
-    if "$" in e:
-        print("FAIL - %s: unresolved variable in %s" % (what, e)); ok = False; continue
-    names = set(re.findall(r"\b(mfd_[a-z_]+?)(?:_bucket|_sum|_count)?\b(?=\s*[{\[)])", e))
-    missing = [n for n in names if n.encode() not in binary]
-    if missing:
-        print("skip - %s: %s not in this build's catalogue (merge pending)" % (what, ", ".join(missing))); continue
-    r = q(e)
-    if r.get("status") != "success":
-        print("FAIL - %s: %s -> %s" % (what, e, r)); ok = False; continue
-    res = r["data"]["result"]
-    if not res and os.environ.get("MFD_NO_EVENTS") == "1" and any("extfrag" in n for n in names):
-        print("skip - %s: the kernel made no extfrag fallback for the workload this run (tracefs saw none)" % what); continue
-    if not res and names & event_only:
-        print("skip - %s: no %s series (no such kernel event happened)" % (what, ", ".join(names & event_only))); continue
-    if res:
-        print("ok   - %s: %d series" % (what, len(res) if isinstance(res, list) else 1))
-    else:
-        print("FAIL - %s: no data for %s" % (what, e)); ok = False
-sys.exit(0 if ok else 1)
+print("FAIL - Prometheus never scraped the agent 5 times"); sys.exit(1)
 PY
+python3 "$SRC/tests/fleet/check_queries.py" "http://127.0.0.1:$PPORT" "$SRC" "${args[@]}" || fails=$((fails + 1))
+
+# Series per node: Prometheus' own count of what it scraped, against the
+# budget of docs/metric-reference.md for this node's topology.
+read -r N Z O < <(awk '/zone/ { n[$2]; z++; if (NF - 4 > o) o = NF - 4 } END { print length(n), z, o }' /proc/buddyinfo)
+got=$(curl -sf "http://127.0.0.1:$PPORT/api/v1/query?query=scrape_samples_scraped" |
+	python3 -c 'import json,sys; r=json.load(sys.stdin)["data"]["result"]; print(int(float(r[0]["value"][1])) if r else 0)')
+budget=$((4 * Z * O + 12 * Z + 4 * N + 300))
+[ "$got" -gt 0 ] && [ "$got" -le "$budget" ] &&
+	pass "$got series per scrape, within the budget 4*Z*O + 12*Z + 4*N + 300 = $budget (N=$N nodes, Z=$Z zones, O=$O orders)" ||
+	fail "$got series per scrape, budget $budget (N=$N, Z=$Z, O=$O)"
 finish
