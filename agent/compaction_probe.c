@@ -143,6 +143,38 @@ static bool have_tracepoint(const char *dir, const struct prog_req *r)
 	return stat(path, &sb) == 0;
 }
 
+/* One start-up line: "attached: a b; absent: c", each part only when it
+ * has members ("attached: none" when nothing could attach). */
+static void log_signal_sets(unsigned int attached, unsigned int missing)
+{
+	static const struct {
+		unsigned int bit;
+		const char *name;
+	} names[] = {
+		{ MFD_SIG_COMPACT_STALL, "compaction-stalls" },
+		{ MFD_SIG_COMPACT_DEFERRED, "compaction-deferred" },
+		{ MFD_SIG_RECLAIM_STALL, "reclaim-stalls" },
+		{ MFD_SIG_KCOMPACTD_WAKE, "kcompactd-wakeups" },
+		{ MFD_SIG_KSWAPD_WAKE, "kswapd-wakeups" },
+		{ MFD_SIG_ALLOC_FAIL, "alloc-failures" },
+	};
+	char a[160] = "", m[160] = "";
+	size_t al = 0, ml = 0;
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if ((attached & names[i].bit) && al < sizeof(a))
+			al += snprintf(a + al, sizeof(a) - al, " %s",
+				       names[i].name);
+		if ((missing & names[i].bit) && ml < sizeof(m))
+			ml += snprintf(m + ml, sizeof(m) - ml, " %s",
+				       names[i].name);
+	}
+	if (ml)
+		log_info("attached:%s; absent:%s", al ? a : " none", m);
+	else
+		log_info("attached:%s", al ? a : " none");
+}
+
 int mfd_compaction_open(struct mfd_compaction **out,
 			const struct mfd_compaction_opts *o,
 			mfd_stall_event_fn fn, void *arg, unsigned int *signals,
@@ -317,21 +349,7 @@ int mfd_compaction_open(struct mfd_compaction **out,
 		goto cleanup;
 	}
 	*signals = wanted & ~missing;
-	log_info("attached:%s%s%s%s%s%s; absent:%s%s%s%s%s%s",
-		 *signals & MFD_SIG_COMPACT_STALL ? " compaction-stalls" : "",
-		 *signals & MFD_SIG_COMPACT_DEFERRED ? " compaction-deferred" :
-						       "",
-		 *signals & MFD_SIG_RECLAIM_STALL ? " reclaim-stalls" : "",
-		 *signals & MFD_SIG_KCOMPACTD_WAKE ? " kcompactd-wakeups" : "",
-		 *signals & MFD_SIG_KSWAPD_WAKE ? " kswapd-wakeups" : "",
-		 *signals & MFD_SIG_ALLOC_FAIL ? " alloc-failures" : "",
-		 missing & MFD_SIG_COMPACT_STALL ? " compaction-stalls" : "",
-		 missing & MFD_SIG_COMPACT_DEFERRED ? " compaction-deferred" :
-						      "",
-		 missing & MFD_SIG_RECLAIM_STALL ? " reclaim-stalls" : "",
-		 missing & MFD_SIG_KCOMPACTD_WAKE ? " kcompactd-wakeups" : "",
-		 missing & MFD_SIG_KSWAPD_WAKE ? " kswapd-wakeups" : "",
-		 missing & MFD_SIG_ALLOC_FAIL ? " alloc-failures" : "");
+	log_signal_sets(*signals, missing);
 	btf__free(vmlinux);
 	*out = c;
 	return 0;

@@ -146,6 +146,7 @@ const struct mfd_option mfd_options[] = {
 		.type = MFD_OPT_INT,
 		.offset = OFF(node),
 		.def = "-1",
+		.def_help = "every node",
 		.min = -1,
 		.max = 65535,
 		.arg = "ID",
@@ -1073,6 +1074,32 @@ static int apply_scalar(struct yaml_ctx *c, const char *key,
 	return 0;
 }
 
+/* Read the rest of a list or mapping whose START event was just read,
+ * up to its matching END. A YAML syntax error inside it is returned (and
+ * reported) first: "expected a single value, found a list" about an
+ * unterminated "[1, 2" would send the user after the wrong problem. */
+static int skip_node(struct yaml_ctx *c)
+{
+	yaml_event_t ev;
+	int depth = 1, err;
+
+	while (depth > 0) {
+		err = next_event(c, &ev);
+		if (err)
+			return err;
+		if (ev.type == YAML_SEQUENCE_START_EVENT ||
+		    ev.type == YAML_MAPPING_START_EVENT)
+			depth++;
+		else if (ev.type == YAML_SEQUENCE_END_EVENT ||
+			 ev.type == YAML_MAPPING_END_EVENT)
+			depth--;
+		else if (ev.type == YAML_STREAM_END_EVENT)
+			depth = 0;
+		yaml_event_delete(&ev);
+	}
+	return 0;
+}
+
 /* The body of a mapping whose keys live under prefix ("" at the top);
  * the MAPPING_START event has been read. */
 static int parse_mapping(struct yaml_ctx *c, const char *prefix)
@@ -1150,6 +1177,8 @@ static int parse_mapping(struct yaml_ctx *c, const char *prefix)
 			else if (ev.type == YAML_ALIAS_EVENT)
 				err = yerr(c, ev.start_mark, key,
 					   "YAML aliases are not supported");
+			else if ((err = skip_node(c)) != 0)
+				break; /* a syntax error inside it */
 			else
 				err = yerr(c, ev.start_mark, key,
 					   "expected %s, found %s",
@@ -1909,7 +1938,9 @@ void mfd_config_usage(FILE *out, const char *prog)
 					 o->name, *arg ? " " : "",
 					 arg ? arg : "");
 			fprintf(out, "  %-26s %s", left, o->help);
-			if (o->def && *o->def && takes_arg(o))
+			if (o->def_help)
+				fprintf(out, " (default: %s)", o->def_help);
+			else if (o->def && *o->def && takes_arg(o))
 				fprintf(out, " (default %s)", o->def);
 			fputc('\n', out);
 			if (o->key || o->env) {

@@ -144,6 +144,8 @@ struct mfd_option {
 	enum mfd_opt_type type;
 	size_t offset; /* offsetof(struct mfd_config, field) */
 	const char *def; /* default as text ("" for none) */
+	const char *def_help; /* what the default means, for --help, when
+			       * def is a sentinel ("every node" for -1) */
 	double min, max; /* bounds for INT/DOUBLE (inclusive; min is
 			  * exclusive when min_exclusive) */
 	bool min_exclusive;

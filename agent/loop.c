@@ -486,11 +486,15 @@ static void drop_privileges(struct agent *a)
 	char kept[128];
 	int err = mfd_privs_drop(privs_check, a, kept, sizeof(kept));
 
+	/* Say "after loading BPF" only when some was loaded: a replay or
+	 * the procfs path drops what it holds just the same. */
+	bool bpf = a->col->active == MFD_SOURCE_BPF || a->xf || a->cp;
+
 	if (err)
 		log_warn("could not drop capabilities: %s", strerror(-err));
 	else
-		log_info("capabilities dropped after loading BPF; kept: %s",
-			 kept);
+		log_info("capabilities dropped%s; kept: %s",
+			 bpf ? " after loading BPF" : " (no BPF loaded)", kept);
 }
 
 static struct timeval to_tv(double seconds)

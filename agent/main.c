@@ -175,6 +175,9 @@ static int run_probe(const struct mfd_kinfo *k)
 	const char *pre;
 	int ok = 1, err;
 
+	/* One line per check, in order, also when stdout is a pipe and
+	 * libbpf writes to stderr between them. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	printf("kernel btf: %s\n", k->have_btf ? "yes" : "no");
 	printf("pageblock_order: %d (from %s)\n", k->pageblock_order,
 	       k->pageblock_from);
@@ -200,6 +203,13 @@ static int run_probe(const struct mfd_kinfo *k)
 		mfd_collector_close(&col);
 	}
 
+	/* Without the capabilities libbpf's load attempt would only add its
+	 * own warnings (RLIMIT_MEMLOCK, "Couldn't load trivial BPF
+	 * program") after the real cause, already printed above. */
+	if (pre) {
+		printf("extfrag_bpf: FAILED: %s\n", pre);
+		return 1;
+	}
 	err = mfd_extfrag_open(&xf, k, 64 * 1024, NULL, NULL, why, sizeof(why));
 	if (err) {
 		printf("extfrag_bpf: FAILED: %s\n", why);

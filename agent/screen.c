@@ -115,3 +115,45 @@ void mfd_screen_printf(struct mfd_screen *s, const char *fmt, ...)
 	mfd_screen_vprintf(s, fmt, ap);
 	va_end(ap);
 }
+
+void mfd_screen_wrapf(struct mfd_screen *s, unsigned int indent,
+		      const char *fmt, ...)
+{
+	char *text = NULL;
+	const char *p;
+	unsigned int w = s->width ? s->width : 80;
+	va_list ap;
+	int n;
+
+	if (s->oom)
+		return;
+	va_start(ap, fmt);
+	n = vasprintf(&text, fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		s->oom = 1;
+		return;
+	}
+	if (indent >= w / 2)
+		indent = 0;
+	p = text;
+	for (unsigned int lead = 0; *p; lead = indent) {
+		size_t room = w - lead, len = strlen(p), cut = len;
+
+		if (len > room) {
+			/* The last space within the room; none: cut the
+			 * word (a path or token wider than the screen). */
+			cut = room;
+			for (size_t i = room; i > 0; i--)
+				if (p[i] == ' ') {
+					cut = i;
+					break;
+				}
+		}
+		mfd_screen_printf(s, "%*s%.*s", (int)lead, "", (int)cut, p);
+		p += cut;
+		while (*p == ' ')
+			p++;
+	}
+	free(text);
+}

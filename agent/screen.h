@@ -36,6 +36,14 @@ __attribute__((format(printf, 2, 3))) void
 mfd_screen_printf(struct mfd_screen *s, const char *fmt, ...);
 void mfd_screen_vprintf(struct mfd_screen *s, const char *fmt, va_list ap);
 
+/* Append prose (printf style), word-wrapped at the screen width: lines
+ * break at spaces, continuation lines start with indent spaces, and only
+ * a word longer than a whole line is cut. For sentences whose length
+ * depends on data (reasons, counts); tables keep mfd_screen_printf(). */
+__attribute__((format(printf, 3, 4))) void
+mfd_screen_wrapf(struct mfd_screen *s, unsigned int indent, const char *fmt,
+		 ...);
+
 /* Visible length of a line (highlight bytes excluded). */
 size_t mfd_screen_visible_len(const char *line);
 

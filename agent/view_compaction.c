@@ -30,12 +30,12 @@ static void scores(struct mfd_screen *s, const struct mfd_view_opts *opts,
 
 	if (!g->have_scores)
 		return;
-	mfd_screen_printf(s,
-			  "Proactive compaction, order %u: proactiveness "
-			  "%u%s, compacts above %u, stops at %u",
-			  sc->hpage_order, sc->proactiveness,
-			  sc->have_proactiveness ? "" : " (assumed)",
-			  sc->wmark_high, sc->wmark_low);
+	mfd_screen_wrapf(s, 2,
+			 "Proactive compaction, order %u: proactiveness "
+			 "%u%s, compacts above %u, stops at %u",
+			 sc->hpage_order, sc->proactiveness,
+			 sc->have_proactiveness ? "" : " (assumed)",
+			 sc->wmark_high, sc->wmark_low);
 	mfd_screen_printf(s, "%6s %-8s %6s %9s", "NODE", "ZONE", "SCORE",
 			  "WEIGHTED");
 	for (uint32_t ni = 0; ni < sc->nr_nodes; ni++) {
@@ -90,8 +90,8 @@ static void rates(struct mfd_screen *s, const struct mfd_signals *g)
 		pct(a, sizeof(a), v->val[MFD_VM_COMPACT_SUCCESS],
 		    v->val[MFD_VM_COMPACT_SUCCESS] +
 			    v->val[MFD_VM_COMPACT_FAIL]);
-		mfd_screen_printf(
-			s,
+		mfd_screen_wrapf(
+			s, 4,
 			"  direct compaction: %llu stalls, %llu "
 			"succeeded, %llu failed, success %s",
 			(unsigned long long)v->val[MFD_VM_COMPACT_STALL],
@@ -103,11 +103,11 @@ static void rates(struct mfd_screen *s, const struct mfd_signals *g)
 			 fb = v->val[MFD_VM_THP_FAULT_FALLBACK];
 
 		pct(a, sizeof(a), fb, alloc + fb);
-		mfd_screen_printf(s,
-				  "  THP faults: %llu huge, %llu fell back: "
-				  "fallback rate %s",
-				  (unsigned long long)alloc,
-				  (unsigned long long)fb, a);
+		mfd_screen_wrapf(s, 4,
+				 "  THP faults: %llu huge, %llu fell back: "
+				 "fallback rate %s",
+				 (unsigned long long)alloc,
+				 (unsigned long long)fb, a);
 	}
 	for (unsigned int k = 0; k < v->nr_mthp; k++) {
 		const struct mfd_mthp_size *m = &v->mthp[k];
@@ -221,8 +221,9 @@ void mfd_view_compaction(const struct mfd_view_opts *opts,
 
 	mfd_view_header(s, opts, in->snap, "compaction and reclaim", NULL);
 	if (!g) {
-		mfd_screen_printf(s, "compaction and reclaim signals are "
-				     "collected by the running agent only");
+		mfd_screen_wrapf(s, 2,
+				 "compaction and reclaim signals are "
+				 "collected by the running agent only");
 		return;
 	}
 	scores(s, opts, in->snap, g);
@@ -230,9 +231,9 @@ void mfd_view_compaction(const struct mfd_view_opts *opts,
 	rates(s, g);
 	mfd_screen_printf(s, "%s", "");
 	if (!g->bpf_signals) {
-		mfd_screen_printf(s, "Stall histograms unavailable: %s",
-				  g->bpf_why[0] ? g->bpf_why :
-						  "stall programs not loaded");
+		mfd_screen_wrapf(s, 2, "Stall histograms unavailable: %s",
+				 g->bpf_why[0] ? g->bpf_why :
+						 "stall programs not loaded");
 	} else {
 		if (g->bpf_signals & MFD_SIG_COMPACT_STALL)
 			stall_table(s, "Direct compaction stalls:",
