@@ -70,9 +70,9 @@ check(!objs.filter((o) => o.kind === "ConfigMap").some((o) => Object.values(o.da
   v.split("\n").some((l) => !l.trim().startsWith("#") && secretish.test(l)))), "no credential in any ConfigMap");
 check(!(c.args ?? []).concat(c.command ?? []).some((a) => secretish.test(a) || /headers/.test(a)), "no header or credential in argv");
 check(Object.values(env).every((e) => !secretish.test(e.value ?? "")), "no credential in plain env values");
-const secVol = pod.volumes.find((v) => v.secret);
-check(secVol && mounts[secVol.name].readOnly && agentCfg.otlp.headers_file.startsWith(mounts[secVol.name].mountPath + "/"),
-  "auth header read from the mounted Secret (otlp.headers_file)");
+const hdr = env.OTEL_EXPORTER_OTLP_HEADERS?.valueFrom?.secretKeyRef;
+check(hdr && hdr.name === "mfd-otlp-auth" && hdr.optional === true && !agentCfg.otlp.headers_file && !agentCfg.otlp.headers,
+  "auth header from the optional Secret (OTEL_EXPORTER_OTLP_HEADERS secretKeyRef), none in the config");
 check(c.resources.requests.memory && c.resources.limits.memory && c.resources.requests.cpu, "requests and limits set");
 
 const col = objs.find((o) => o.kind === "ConfigMap" && o.metadata.name === "otel-collector-config");

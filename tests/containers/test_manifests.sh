@@ -53,9 +53,7 @@ if grep -q -- "--check-config" <<<"$("$AGENT" --help)"; then
 const Y = require(process.argv[1]);
 const d = Y.parseAllDocuments(require("fs").readFileSync(process.argv[2], "utf8"))[0].toJS();
 process.stdout.write(d.data["mfd.yaml"]);' "$NPM_DIR/node_modules/yaml" "$K/configmap.yaml" |
-		sed -e "s#/etc/mfd/secrets/otlp-headers#$TMP/otlp-headers#" -e "s#/host/sys/fs/cgroup#/sys/fs/cgroup#" \
-			-e "s#/var/lib/mfd/spool#$TMP/spool#" >"$TMP/mfd.yaml"
-	echo "Authorization=Bearer test" >"$TMP/otlp-headers"
+		sed -e "s#/host/sys/fs/cgroup#/sys/fs/cgroup#" -e "s#/var/lib/mfd/spool#$TMP/spool#" >"$TMP/mfd.yaml"
 	mkdir -p "$TMP/spool"
 	expect_exit 0 "the agent accepts the ConfigMap's mfd.yaml" "$AGENT" --config "$TMP/mfd.yaml" --check-config
 else
