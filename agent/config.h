@@ -72,6 +72,12 @@ struct mfd_config {
 	int statsd_proto; /* 0 udp, 1 tcp */
 	char *http_listen; /* --http ADDR:PORT, or "off" */
 	int http_history; /* samples kept for /api/v1/history */
+	int http_max_conns; /* open connections; more get 503 */
+	int http_max_input_kib; /* read-ahead per connection */
+	int http_max_output_kib; /* largest reply held per connection */
+	double http_header_timeout; /* first byte to whole request, s */
+	double http_idle_timeout; /* no request under way, s */
+	double http_write_timeout; /* request to reply fully sent, s */
 	char *record_path; /* --record: OTLP/JSON lines file, or NULL */
 	int record_max_bytes; /* rotate the recording past this size */
 	int record_max_files; /* recording files kept, the live one included */

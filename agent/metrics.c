@@ -565,6 +565,54 @@ static int emit_export_spool_bytes(const struct mfd_metric_desc *d,
 	return emit_export_queue(d, st, fn, arg, true);
 }
 
+/* --- the HTTP server (exporters/http.c) ----------------------------------*/
+
+static int emit_http_open(const struct mfd_metric_desc *d,
+			  const struct mfd_state *st, mfd_point_fn fn,
+			  void *arg)
+{
+	struct mfd_point p;
+
+	if (!st->http)
+		return 0;
+	point_init(&p, d, st, 0);
+	p.i = (int64_t)st->http->open;
+	return fn(&p, arg);
+}
+
+static int emit_http_closed(const struct mfd_metric_desc *d,
+			    const struct mfd_state *st, mfd_point_fn fn,
+			    void *arg)
+{
+	struct mfd_point p;
+	int rc;
+
+	if (!st->http)
+		return 0;
+	for (int r = 0; r < MFD_HTTP_CLOSE_REASONS; r++) {
+		point_init(&p, d, st, 0);
+		attr_str(&p, "reason", mfd_http_close_name(r));
+		p.i = (int64_t)st->http->closed[r];
+		rc = fn(&p, arg);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int emit_http_accept_errors(const struct mfd_metric_desc *d,
+				   const struct mfd_state *st, mfd_point_fn fn,
+				   void *arg)
+{
+	struct mfd_point p;
+
+	if (!st->http)
+		return 0;
+	point_init(&p, d, st, 0);
+	p.i = (int64_t)st->http->accept_errors;
+	return fn(&p, arg);
+}
+
 /* --- compaction, reclaim, THP (agent/signals.h) ---------------------------*/
 
 static const struct mfd_signals *sig_bpf(const struct mfd_state *st,
@@ -1211,6 +1259,17 @@ const struct mfd_metric_desc mfd_metric_catalog[] = {
 	{ "mfd.agent.export.spool_size", MFD_METRIC_GAUGE, false, "By",
 	  "exporter", "Bytes held in the on-disk spool",
 	  emit_export_spool_bytes },
+	{ "mfd.agent.http.connections", MFD_METRIC_GAUGE, false, "{connection}",
+	  "", "Connections open to the HTTP server", emit_http_open },
+	{ "mfd.agent.http.closed_connections", MFD_METRIC_SUM, false,
+	  "{connection}", "reason",
+	  "Connections the HTTP server closed itself, by reason "
+	  "(its limits and timeouts)",
+	  emit_http_closed },
+	{ "mfd.agent.http.accept_errors", MFD_METRIC_SUM, false, "{error}", "",
+	  "Failed accept() calls (file descriptors exhausted, ...); each "
+	  "pauses new connections for a while",
+	  emit_http_accept_errors },
 };
 
 const unsigned int mfd_metric_catalog_len =

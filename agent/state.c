@@ -27,6 +27,20 @@ static const char *const drop_names[MFD_DROP_REASONS] = {
 	[MFD_DROP_SPOOL_WRITE] = "spool_write_failed",
 };
 
+static const char *const http_close_names[MFD_HTTP_CLOSE_REASONS] = {
+	[MFD_HTTP_CLOSE_OVER_LIMIT] = "max_connections",
+	[MFD_HTTP_CLOSE_HEADER_TIMEOUT] = "header_timeout",
+	[MFD_HTTP_CLOSE_IDLE_TIMEOUT] = "idle_timeout",
+	[MFD_HTTP_CLOSE_WRITE_TIMEOUT] = "write_timeout",
+	[MFD_HTTP_CLOSE_BAD_FRAMING] = "bad_framing",
+};
+
+const char *mfd_http_close_name(enum mfd_http_close r)
+{
+	return (unsigned int)r < MFD_HTTP_CLOSE_REASONS ? http_close_names[r] :
+							  "unknown";
+}
+
 const char *mfd_drop_reason_name(enum mfd_drop_reason r)
 {
 	return (unsigned int)r < MFD_DROP_REASONS ? drop_names[r] : "unknown";

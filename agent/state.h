@@ -75,6 +75,25 @@ struct mfd_export_stats {
 	bool has_queue; /* queue_depth/spool_bytes are meaningful */
 };
 
+/* Why the HTTP server (exporters/http.c) closed a connection itself. */
+enum mfd_http_close {
+	MFD_HTTP_CLOSE_OVER_LIMIT = 0, /* --http-max-connections were open */
+	MFD_HTTP_CLOSE_HEADER_TIMEOUT, /* request not whole in time */
+	MFD_HTTP_CLOSE_IDLE_TIMEOUT, /* no request for too long */
+	MFD_HTTP_CLOSE_WRITE_TIMEOUT, /* reply not taken in time */
+	MFD_HTTP_CLOSE_BAD_FRAMING, /* ambiguous length, bad header name */
+	MFD_HTTP_CLOSE_REASONS,
+};
+
+const char *mfd_http_close_name(enum mfd_http_close r);
+
+/* The HTTP server's own counters, published as mfd.agent.http.*. */
+struct mfd_http_stats {
+	uint64_t open; /* connections open now */
+	uint64_t closed[MFD_HTTP_CLOSE_REASONS]; /* closed by the server */
+	uint64_t accept_errors; /* failed accept() (EMFILE, ENOBUFS...) */
+};
+
 /* Where samples come from: the kernel, or a recording (--replay) that is
  * still playing or has ended with its last sample held (--replay-hold, or
  * a live terminal). A held replay is finished, not stalled. */
@@ -113,6 +132,7 @@ struct mfd_state {
 
 	struct mfd_histogram collect_hist; /* collection duration, seconds */
 	struct mfd_exporter *exporters; /* for self-telemetry; may be NULL */
+	const struct mfd_http_stats *http; /* the HTTP server's; may be NULL */
 	/* cgroup id -> pod/container (agent/cgroup_attr.h); may be NULL.
 	 * Not const through a const state: lookups fill its cache. */
 	struct mfd_cgroup_attr *cgattr;

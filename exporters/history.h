@@ -35,12 +35,38 @@ struct mfd_hist_entry {
 	struct mfd_hist_zone *zones; /* malloc'd, reused when sizes match */
 };
 
+/*
+ * The JSON of the retained entries, oldest to newest, each followed by a
+ * comma, rendered once when its entry is pushed. Bytes are only ever
+ * appended: dropping the oldest entry moves the start, and when the end
+ * is reached the live part is copied to a new buffer. So a reply may send
+ * a window of it by reference (refs) while the ring goes on.
+ */
+struct mfd_hist_text {
+	unsigned int refs; /* the history's, plus one per reply using it */
+	size_t cap; /* bytes of data */
+	size_t len; /* bytes used */
+	char data[];
+};
+
 struct mfd_history {
 	struct mfd_hist_entry *ring; /* cap entries */
 	size_t cap; /* entries the ring holds */
 	size_t head; /* next slot to write */
 	size_t count; /* valid entries (<= cap) */
 	bool have_events; /* extfrag counters are live */
+	struct mfd_hist_text *text; /* NULL after ENOMEM: rebuilt next push */
+	size_t *off; /* per ring slot: where its entry's JSON starts */
+	uint32_t *tlen; /* per ring slot: its length, comma excluded */
+};
+
+/* A window of the history's JSON: "e1,e2,...,en" at text->data + off. */
+struct mfd_hist_window {
+	struct mfd_hist_text *text; /* NULL when count is 0 */
+	size_t off; /* first byte */
+	size_t len; /* bytes, without a trailing comma */
+	size_t count; /* entries */
+	bool more; /* newer entries did not fit in max_bytes */
 };
 
 /* 0 or -ENOMEM; cap >= 1. */
@@ -54,6 +80,20 @@ int mfd_history_push(struct mfd_history *h, const struct mfd_state *st);
 /* The i-th most recent entry (0 is the newest), or NULL. */
 const struct mfd_hist_entry *mfd_history_get(const struct mfd_history *h,
 					     size_t i);
+
+/*
+ * The entries taken after after_unix_nano (strictly), oldest first, as
+ * many as fit in max_bytes (at least one): the newest run of entries
+ * whose times are all later, so a clock step back ends the window. 0, or
+ * -ENOMEM when the text could not be rendered (the caller falls back to
+ * mfd_history_to_json).
+ */
+int mfd_history_window(const struct mfd_history *h, uint64_t after_unix_nano,
+		       size_t max_bytes, struct mfd_hist_window *w);
+
+/* Take a reference to a window's text for a reply; drop it when sent. */
+void mfd_history_text_ref(struct mfd_hist_text *t);
+void mfd_history_text_unref(struct mfd_hist_text *t);
 
 /*
  * Entries taken at or after since_unix_nano, oldest first, as

@@ -19,30 +19,56 @@ static void deny(struct mfd_http_req *r, int status, const char *why)
 	snprintf(r->why, sizeof(r->why), "%s", why);
 }
 
-/* "minutes=N" and nothing else; N a decimal from 1 to the bound. */
+/* Digits only, at most max; -1 when not. */
+static int parse_uint(const char *q, size_t len, uint64_t max, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (!len)
+		return -1;
+	for (size_t i = 0; i < len; i++) {
+		if (q[i] < '0' || q[i] > '9')
+			return -1;
+		if (v > (max - (uint64_t)(q[i] - '0')) / 10)
+			return -1;
+		v = v * 10 + (uint64_t)(q[i] - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+/* "minutes=N" (N from 1 to the bound) or "since=T" (unix ns), nothing
+ * else. */
 static void parse_history_query(const char *q, size_t qlen,
 				struct mfd_http_req *r)
 {
-	static const char key[] = "minutes=";
-	const size_t klen = sizeof(key) - 1;
-	long v = 0;
+	static const char mkey[] = "minutes=", skey[] = "since=";
+	const size_t mlen = sizeof(mkey) - 1, slen = sizeof(skey) - 1;
+	uint64_t v = 0;
 
 	if (qlen == 0)
 		return; /* "?" alone: everything */
-	if (qlen <= klen || strncmp(q, key, klen) != 0) {
-		deny(r, 400, "the only query parameter is minutes=N");
-		return;
-	}
-	for (size_t i = klen; i < qlen; i++) {
-		if (q[i] < '0' || q[i] > '9') {
-			deny(r, 400, "minutes must be a whole number");
+	if (qlen > slen && strncmp(q, skey, slen) == 0) {
+		if (parse_uint(q + slen, qlen - slen, UINT64_MAX, &v)) {
+			deny(r, 400,
+			     "since must be a time in unix nanoseconds");
 			return;
 		}
-		v = v * 10 + (q[i] - '0');
-		if (v > MFD_HTTP_MAX_MINUTES)
-			break;
+		r->since = v;
+		r->have_since = true;
+		return;
 	}
-	if (v < 1 || v > MFD_HTTP_MAX_MINUTES) {
+	if (qlen <= mlen || strncmp(q, mkey, mlen) != 0) {
+		deny(r, 400,
+		     "the only query parameters are minutes=N and since=T");
+		return;
+	}
+	if (strspn(q + mlen, "0123456789") != qlen - mlen) {
+		deny(r, 400, "minutes must be a whole number");
+		return;
+	}
+	if (parse_uint(q + mlen, qlen - mlen, MFD_HTTP_MAX_MINUTES, &v) ||
+	    v < 1) {
 		snprintf(r->why, sizeof(r->why), "minutes must be from 1 to %d",
 			 MFD_HTTP_MAX_MINUTES);
 		r->route = MFD_ROUTE_NONE;

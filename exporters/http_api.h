@@ -24,7 +24,7 @@ enum mfd_route {
 	MFD_ROUTE_METRICS, /* /metrics */
 	MFD_ROUTE_HEALTHZ, /* /healthz */
 	MFD_ROUTE_SNAPSHOT, /* /api/v1/snapshot */
-	MFD_ROUTE_HISTORY, /* /api/v1/history[?minutes=N] */
+	MFD_ROUTE_HISTORY, /* /api/v1/history[?minutes=N|?since=T] */
 	MFD_ROUTE_EVENTS, /* /api/v1/events */
 	MFD_ROUTE_ASSET, /* an embedded dashboard file */
 };
@@ -44,6 +44,8 @@ struct mfd_http_req {
 	int status; /* 200, or the 4xx to answer with */
 	bool head; /* HEAD: headers only */
 	int minutes; /* history window; 0: everything retained */
+	uint64_t since; /* history after this unix ns time (have_since) */
+	bool have_since; /* ?since=T paging */
 	const struct mfd_web_asset *asset; /* MFD_ROUTE_ASSET */
 	char why[128]; /* for errors: a one-line reason */
 };

@@ -277,9 +277,13 @@ function statusLine(snap, health) {
 async function tick() {
   const st = document.getElementById('status');
   try {
-    // First the whole retained history, then only the last minute.
-    const h = await getJSON(state.lastT ? '/api/v1/history?minutes=1' : '/api/v1/history');
-    mergeHistory(h);
+    // Only what is new since the last sample seen; a long history comes
+    // in pages ("more"), each continuing after the last one.
+    let h;
+    do {
+      h = await getJSON('/api/v1/history' + (state.lastT ? '?since=' + state.lastT : ''));
+      mergeHistory(h);
+    } while (h.more && h.samples.length);
     const [snap, ev, health] = await Promise.all([
       getJSON('/api/v1/snapshot'), getJSON('/api/v1/events'),
       fetch('/healthz', { cache: 'no-store' }).then(r => r.json())]);

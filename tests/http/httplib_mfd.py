@@ -75,12 +75,12 @@ def fixture_copy():
 
 
 class Agent:
-    def __init__(self, agent, args, port):
+    def __init__(self, agent, args, port, preexec_fn=None):
         self.port = port
         self.base = f"http://127.0.0.1:{port}"
         self.log = tempfile.TemporaryFile()
         self.p = subprocess.Popen([agent, "--headless", "--http", f"127.0.0.1:{port}"] + args,
-                                  stdout=self.log, stderr=self.log)
+                                  stdout=self.log, stderr=self.log, preexec_fn=preexec_fn)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.p.poll() is not None:

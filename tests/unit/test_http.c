@@ -209,6 +209,18 @@ static void test_routes(void **unused)
 	route("GET", "metrics", 400, MFD_ROUTE_NONE);
 	route("GET", "http://x/metrics", 400, MFD_ROUTE_NONE);
 	route("GET", "/me#trics", 400, MFD_ROUTE_NONE);
+	route("GET", "/api/v1/history?since=0", 200, MFD_ROUTE_HISTORY);
+	route("GET", "/api/v1/history?since=18446744073709551615", 200,
+	      MFD_ROUTE_HISTORY);
+	route("GET", "/api/v1/history?since=18446744073709551616", 400,
+	      MFD_ROUTE_NONE);
+	route("GET", "/api/v1/history?since=", 400, MFD_ROUTE_NONE);
+	route("GET", "/api/v1/history?since=-1", 400, MFD_ROUTE_NONE);
+	route("GET", "/api/v1/history?since=1&minutes=1", 400, MFD_ROUTE_NONE);
+	mfd_http_route("GET", "/api/v1/history?since=1764800000000000000", NULL,
+		       &req);
+	assert_true(req.have_since);
+	assert_true(req.since == 1764800000000000000ull);
 	route("GET", "/api/v1/history?minutes=0", 400, MFD_ROUTE_NONE);
 	route("GET", "/api/v1/history?minutes=10081", 400, MFD_ROUTE_NONE);
 	route("GET", "/api/v1/history?minutes=1x", 400, MFD_ROUTE_NONE);
@@ -370,6 +382,123 @@ static void test_history_ring(void **unused)
 	mfd_state_free(&st);
 }
 
+/* The samples of mfd_history_to_json after a time, each dumped alone
+ * and joined by commas: what a window's text must read. */
+static char *reference_window(const struct mfd_history *h, uint64_t after)
+{
+	json_t *j = mfd_history_to_json(h, after + 1, 2), *e;
+	size_t n = 0, i;
+	char *out = calloc(1, 1 << 20), *s;
+
+	assert_non_null(j);
+	json_array_foreach(json_object_get(j, "samples"), i, e)
+	{
+		s = json_dumps(e, JSON_COMPACT | JSON_REAL_PRECISION(4));
+		n += (size_t)sprintf(out + n, "%s%s", i ? "," : "", s);
+		free(s);
+	}
+	json_decref(j);
+	return out;
+}
+
+/* The pre-rendered text stays equal to a fresh rendering through ring
+ * wrap-around and buffer moves, also while replies hold old buffers, and
+ * pages of it join up to the whole. */
+static void test_history_window(void **unused)
+{
+	struct mfd_state st;
+	struct mfd_kinfo k;
+	struct mfd_history h;
+	struct mfd_hist_window w, pinned[4] = { 0 };
+	uint64_t t0 = 1000000, after;
+	char *want;
+
+	(void)unused;
+	load_state(&st, &k);
+	assert_int_equal(mfd_history_init(&h, 7), 0);
+	assert_int_equal(mfd_history_window(&h, 0, 1 << 20, &w), 0);
+	assert_int_equal(w.count, 0);
+	for (int i = 0; i < 400; i++) {
+		st.snap->time_unix_nano = t0 + (uint64_t)i;
+		/* Lengths vary, so entries straddle buffer ends. */
+		st.snap->zones[0].order[0].free_blocks =
+			(uint64_t)i * 7919u * (uint64_t)(i % 13 + 1);
+		assert_int_equal(mfd_history_push(&h, &st), 0);
+		assert_int_equal(mfd_history_window(&h, 0, 1 << 20, &w), 0);
+		assert_int_equal(w.count, i < 7 ? i + 1 : 7);
+		assert_false(w.more);
+		want = reference_window(&h, 0);
+		assert_int_equal(w.len, strlen(want));
+		assert_memory_equal(w.text->data + w.off, want, w.len);
+		free(want);
+		/* A reply still sending an older window keeps its bytes. */
+		if (i % 50 == 0) {
+			struct mfd_hist_window *p = &pinned[(i / 50) % 4];
+
+			if (p->text) {
+				assert_true(p->len > 2 &&
+					    p->text->data[p->off] == '{');
+				assert_int_equal(
+					p->text->data[p->off + p->len - 1],
+					'}');
+				mfd_history_text_unref(p->text);
+			}
+			*p = w;
+			mfd_history_text_ref(p->text);
+		}
+	}
+	/* after: strictly later entries only. */
+	after = mfd_history_get(&h, 2)->time_unix_nano;
+	assert_int_equal(mfd_history_window(&h, after, 1 << 20, &w), 0);
+	assert_int_equal(w.count, 2);
+	/* Pages of at most ~2 entries, joined through since=. */
+	{
+		char *whole = reference_window(&h, 0), got[1 << 16] = "";
+		size_t n = 0, pages = 0;
+
+		after = 0;
+		do {
+			assert_int_equal(mfd_history_window(&h, after,
+							    2 * h.tlen[0] + 1,
+							    &w),
+					 0);
+			assert_true(w.count >= 1);
+			n += (size_t)snprintf(got + n, sizeof(got) - n,
+					      "%s%.*s", n ? "," : "",
+					      (int)w.len, w.text->data + w.off);
+			pages++;
+			if (w.more) {
+				/* next page: after the last entry sent */
+				json_t *last;
+				char *tail =
+					strndup(w.text->data + w.off, w.len);
+				char *arr;
+
+				assert_true(asprintf(&arr, "[%s]", tail) > 0);
+				last = json_loads(arr, 0, NULL);
+				assert_non_null(last);
+				after = (uint64_t)json_integer_value(
+					json_object_get(
+						json_array_get(
+							last,
+							json_array_size(last) -
+								1),
+						"time_unix_nano"));
+				json_decref(last);
+				free(arr);
+				free(tail);
+			}
+		} while (w.more && pages < 20);
+		assert_true(pages > 1);
+		assert_string_equal(got, whole);
+		free(whole);
+	}
+	for (int i = 0; i < 4; i++)
+		mfd_history_text_unref(pinned[i].text);
+	mfd_history_free(&h);
+	mfd_state_free(&st);
+}
+
 static void test_events_json(void **unused)
 {
 	struct mfd_state st;
@@ -417,6 +546,7 @@ int main(void)
 		cmocka_unit_test(test_listen),
 		cmocka_unit_test(test_health),
 		cmocka_unit_test(test_history_ring),
+		cmocka_unit_test(test_history_window),
 		cmocka_unit_test(test_events_json),
 	};
 
