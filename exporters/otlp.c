@@ -822,9 +822,14 @@ static void on_http_done(void *arg, const struct otlp_http_result *r)
 		if (otlp_decode_response(o->req_sig, r->body, r->body_len,
 					 &rejected, msg, sizeof(msg)) == 0 &&
 		    (rejected || msg[0])) {
+			/* A collector cannot reject more than this
+			 * request held: a count past it (2^63-1 was seen)
+			 * would wrap the counter. Logged as it came. */
 			if (rejected > 0)
 				o->e.stats.dropped[MFD_DROP_PARTIAL] +=
-					(uint64_t)rejected;
+					(uint64_t)rejected < o->req_points ?
+						(uint64_t)rejected :
+						o->req_points;
 			log_warn_rl("collector accepted %s partially: "
 				    "%" PRId64 " rejected: %s",
 				    sig_name[o->req_sig], rejected,

@@ -197,9 +197,10 @@ function handle(req, res) {
       let out = Buffer.alloc(0);
       if (f.mode === 'partial') {
         const R = req.url === '/v1/metrics' ? MetricsResp : LogsResp;
+        // A string, so int64 values past 2^53 (2^63-1) stay exact.
         const ps = req.url === '/v1/metrics' ?
-          { rejectedDataPoints: Number(f.rejected || 1), errorMessage: 'injected partial' } :
-          { rejectedLogRecords: Number(f.rejected || 1), errorMessage: 'injected partial' };
+          { rejectedDataPoints: String(f.rejected || 1), errorMessage: 'injected partial' } :
+          { rejectedLogRecords: String(f.rejected || 1), errorMessage: 'injected partial' };
         out = Buffer.from(R.encode(R.fromObject({ partialSuccess: ps })).finish());
       }
       rec.status = 200;

@@ -267,6 +267,11 @@ permanent)
 	n=$(nreq)
 	ctl "/fault?mode=partial&rejected=7&count=1" >/dev/null
 	wait_for "partial_success then deliveries" "any(r[\"mode\"] == \"partial\" for r in R[$n:]) and $(ok_after "$n") >= 4"
+	# A collector claiming 2^63-1 rejections, twice: the counter must
+	# count at most the points of those requests, not wrap.
+	n=$(nreq)
+	ctl "/fault?mode=partial&rejected=9223372036854775807&count=2" >/dev/null
+	wait_for "huge partial_success twice then deliveries" "sum(r[\"mode\"] == \"partial\" for r in R[$n:]) >= 2 and $(ok_after "$n") >= 6"
 	stop_agent
 	state
 	expect "data model" model
@@ -284,6 +289,20 @@ PY
 	expect "partial_success rejections counted" metric \
 		mfd.agent.export.dropped_points exporter=otlp reason=partial_success --min 7
 	expect "failed request counted" metric mfd.agent.export.requests outcome=failed --min 1
+	python3 - "$TMP/state.json" <<'PY' && pass "partial_success count clamped to the points of the request" || fail "partial_success count not clamped"
+import json, sys
+s = json.load(open(sys.argv[1]))
+partial = [r for r in s["requests"] if r["mode"] == "partial"]
+# 7 from the first, then at most every point of the two huge ones (the
+# receiver's own decoder counted them).
+want = 7 + sum(r["n"] for r in partial[1:3])
+got = max(float(p["v"]) for p in s["points"]
+          if p["m"] == "mfd.agent.export.dropped_points"
+          and "reason=partial_success" in p["a"].split(",") and "exporter=otlp" in p["a"].split(","))
+print("partial_success dropped %d, want %d" % (got, want))
+sys.exit(0 if got == want else 1)
+PY
+	expect_log agent "partially: 9223372036854775807 rejected" "the collector's claim is logged as it came"
 	;;
 slow)
 	start_agent agent --otlp-timeout 1
