@@ -776,7 +776,7 @@ static void send_next(struct otlp *o)
 		}
 		o->inflight = true;
 		log_debug("POST %s: %zu bytes, %" PRIu64 " %s",
-			  o->s.url[o->req_sig], len, o->req_points,
+			  o->s.url_log[o->req_sig], len, o->req_points,
 			  sig_name[o->req_sig]);
 	}
 }
@@ -789,24 +789,44 @@ static bool retryable(const struct otlp_http_result *r)
 	       r->status == 504;
 }
 
-static void body_excerpt(const struct otlp_http_result *r, char *out,
-			 size_t len)
+/* The start of a response body, printable, with every configured secret
+ * starred out: a collector may echo the request's headers. The scrub runs
+ * over more than is shown, so a secret cut at the end cannot leak its
+ * first bytes. */
+static void body_excerpt(const struct otlp *o, const struct otlp_http_result *r,
+			 char *out, size_t len)
 {
-	size_t n = r->body_len < len - 1 ? r->body_len : len - 1;
+	char buf[4096];
+	size_t n = r->body_len < sizeof(buf) - 1 ? r->body_len :
+						   sizeof(buf) - 1;
 
 	for (size_t i = 0; i < n; i++) {
 		uint8_t c = r->body[i];
 
-		out[i] = c >= 0x20 && c < 0x7f ? (char)c : '.';
+		buf[i] = c >= 0x20 && c < 0x7f ? (char)c : '.';
 	}
+	buf[n] = '\0';
+	otlp_scrub_secrets(&o->s, buf);
+	n = n < len - 1 ? n : len - 1;
+	memcpy(out, buf, n);
 	out[n] = '\0';
+	explicit_bzero(buf, sizeof(buf));
+}
+
+/* A transport error text (curl's), scrubbed the same way. */
+static const char *scrubbed(const struct otlp *o, const char *text, char *buf,
+			    size_t len)
+{
+	snprintf(buf, len, "%s", text ? text : "");
+	otlp_scrub_secrets(&o->s, buf);
+	return buf;
 }
 
 static void on_http_done(void *arg, const struct otlp_http_result *r)
 {
 	struct otlp *o = arg;
 	struct batch *b = o->head;
-	char msg[256];
+	char msg[256], err_text[256];
 
 	o->inflight = false;
 	free(o->req_body);
@@ -822,6 +842,7 @@ static void on_http_done(void *arg, const struct otlp_http_result *r)
 		if (otlp_decode_response(o->req_sig, r->body, r->body_len,
 					 &rejected, msg, sizeof(msg)) == 0 &&
 		    (rejected || msg[0])) {
+			otlp_scrub_secrets(&o->s, msg);
 			/* A collector cannot reject more than this
 			 * request held: a count past it (2^63-1 was seen)
 			 * would wrap the counter. Logged as it came. */
@@ -843,8 +864,10 @@ static void on_http_done(void *arg, const struct otlp_http_result *r)
 			o->gave_up = true;
 			log_warn("final flush: %s not delivered (%s)",
 				 sig_name[o->req_sig],
-				 r->code == CURLE_OK ? "retryable status" :
-						       r->error);
+				 r->code == CURLE_OK ?
+					 "retryable status" :
+					 scrubbed(o, r->error, err_text,
+						  sizeof(err_text)));
 			return;
 		}
 		o->attempt++;
@@ -865,8 +888,11 @@ static void on_http_done(void *arg, const struct otlp_http_result *r)
 		if (r->code != CURLE_OK)
 			log_warn_rl("sending %s to %s failed: %s; retry %u in "
 				    "%.1fs",
-				    sig_name[o->req_sig], o->s.url[o->req_sig],
-				    r->error, o->attempt, delay);
+				    sig_name[o->req_sig],
+				    o->s.url_log[o->req_sig],
+				    scrubbed(o, r->error, err_text,
+					     sizeof(err_text)),
+				    o->attempt, delay);
 		else
 			log_warn_rl("collector answered %ld for %s; retry %u "
 				    "in %.1fs",
@@ -883,7 +909,7 @@ static void on_http_done(void *arg, const struct otlp_http_result *r)
 		o->e.stats.requests_failed++;
 		o->e.stats.dropped[MFD_DROP_PERMANENT] += o->req_points;
 		o->attempt = 0;
-		body_excerpt(r, msg, 200);
+		body_excerpt(o, r, msg, 200);
 		log_error_rl("collector rejected %s with HTTP %ld (dropped "
 			     "%" PRIu64 ", not retried): %s",
 			     sig_name[o->req_sig], r->status, o->req_points,
@@ -1244,8 +1270,8 @@ int otlp_exporter_create(const struct mfd_export_ctx *ctx,
 	update_stats(o);
 	log_info("exporting OTLP/HTTP every %gs: metrics to %s, logs to %s%s%s",
 		 o->s.export_interval,
-		 o->s.url[OTLP_METRICS] ? o->s.url[OTLP_METRICS] : "(off)",
-		 o->s.url[OTLP_LOGS] ? o->s.url[OTLP_LOGS] : "(off)",
+		 o->s.url[OTLP_METRICS] ? o->s.url_log[OTLP_METRICS] : "(off)",
+		 o->s.url[OTLP_LOGS] ? o->s.url_log[OTLP_LOGS] : "(off)",
 		 o->s.spool_dir ? ", spool " : "",
 		 o->s.spool_dir ? o->s.spool_dir : "");
 	*out = &o->e;

@@ -57,6 +57,179 @@ char *otlp_signal_url(const char *base, enum otlp_signal sig)
 	return u;
 }
 
+/* The userinfo of url: [start, end) of "user[:password]" before '@' in
+ * the authority, or false. */
+static bool url_userinfo(const char *url, const char **start, const char **end)
+{
+	const char *a = strstr(url, "://"), *e;
+
+	if (!a)
+		return false;
+	a += 3;
+	e = a + strcspn(a, "/?#");
+	for (const char *p = e; p > a; p--)
+		if (p[-1] == '@') {
+			*start = a;
+			*end = p - 1;
+			return true;
+		}
+	return false;
+}
+
+char *otlp_redact_url(const char *url)
+{
+	const char *u, *e, *colon;
+	char *out;
+
+	if (!url_userinfo(url, &u, &e))
+		return strdup(url);
+	colon = memchr(u, ':', (size_t)(e - u));
+	if (!colon)
+		return strdup(url);
+	if (asprintf(&out, "%.*s***%s", (int)(colon + 1 - url), url, e) < 0)
+		return NULL;
+	return out;
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = (char)(c | 0x20);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* Percent-decode [p, p+n) as curl does for a URL's userinfo. */
+static char *pct_decode(const char *p, size_t n)
+{
+	char *out = malloc(n + 1), *o = out;
+
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] == '%' && i + 2 < n && hexval(p[i + 1]) >= 0 &&
+		    hexval(p[i + 2]) >= 0) {
+			*o++ = (char)(hexval(p[i + 1]) << 4 | hexval(p[i + 2]));
+			i += 2;
+		} else {
+			*o++ = p[i];
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+static char *base64(const char *in)
+{
+	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmn"
+				  "opqrstuvwxyz0123456789+/";
+	size_t n = strlen(in), k = 0;
+	char *out = malloc((n + 2) / 3 * 4 + 1);
+
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < n; i += 3) {
+		unsigned int v = (unsigned char)in[i] << 16;
+
+		if (i + 1 < n)
+			v |= (unsigned char)in[i + 1] << 8;
+		if (i + 2 < n)
+			v |= (unsigned char)in[i + 2];
+		out[k++] = tab[v >> 18 & 63];
+		out[k++] = tab[v >> 12 & 63];
+		out[k++] = i + 1 < n ? tab[v >> 6 & 63] : '=';
+		out[k++] = i + 2 < n ? tab[v & 63] : '=';
+	}
+	out[k] = '\0';
+	return out;
+}
+
+/* Keep secret (taken, freed on failure) unless empty or known. */
+static int add_secret(struct otlp_settings *s, char *secret)
+{
+	char **n;
+
+	if (!secret)
+		return -ENOMEM;
+	if (!*secret)
+		goto drop;
+	for (size_t i = 0; i < s->nsecrets; i++)
+		if (!strcmp(s->secrets[i], secret))
+			goto drop;
+	n = realloc(s->secrets, (s->nsecrets + 1) * sizeof(*n));
+	if (!n) {
+		free(secret);
+		return -ENOMEM;
+	}
+	s->secrets = n;
+	s->secrets[s->nsecrets++] = secret;
+	return 0;
+drop:
+	free(secret);
+	return 0;
+}
+
+/* Every form in which a configured secret may come back in a response. */
+static int collect_secrets(struct otlp_settings *s)
+{
+	int err = 0;
+
+	for (int sig = 0; sig < OTLP_SIGNALS && !err; sig++) {
+		const char *u, *e, *colon;
+
+		for (size_t i = 0; i < s->nheaders[sig] && !err; i++) {
+			const char *v = s->headers[sig][i].value;
+			const char *sp = strrchr(v, ' ');
+
+			err = add_secret(s, strdup(v));
+			/* "Bearer TOKEN": the token alone, too. */
+			if (!err && sp && strlen(sp + 1) >= 4)
+				err = add_secret(s, strdup(sp + 1));
+		}
+		if (err || !s->url[sig] || !url_userinfo(s->url[sig], &u, &e))
+			continue;
+		colon = memchr(u, ':', (size_t)(e - u));
+		if (!colon)
+			continue;
+		{
+			char *user = pct_decode(u, (size_t)(colon - u));
+			char *pass =
+				pct_decode(colon + 1, (size_t)(e - colon - 1));
+			char *both = NULL;
+
+			if (user && pass &&
+			    asprintf(&both, "%s:%s", user, pass) < 0)
+				both = NULL;
+			err = add_secret(s, strndup(colon + 1,
+						    (size_t)(e - colon - 1)));
+			if (!err)
+				err = add_secret(s, pass ? strdup(pass) : NULL);
+			/* curl sends "Authorization: Basic base64(u:p)". */
+			if (!err)
+				err = add_secret(s, both ? base64(both) : NULL);
+			free(user);
+			if (pass)
+				explicit_bzero(pass, strlen(pass));
+			free(pass);
+			if (both)
+				explicit_bzero(both, strlen(both));
+			free(both);
+		}
+	}
+	return err;
+}
+
+void otlp_scrub_secrets(const struct otlp_settings *s, char *text)
+{
+	for (size_t i = 0; i < s->nsecrets; i++) {
+		size_t n = strlen(s->secrets[i]);
+
+		for (char *p = strstr(text, s->secrets[i]); p;
+		     p = strstr(p + n, s->secrets[i]))
+			memset(p, '*', n);
+	}
+}
+
 static bool url_ok(const char *u)
 {
 	return !strncasecmp(u, "http://", 7) || !strncasecmp(u, "https://", 8);
@@ -169,8 +342,9 @@ int otlp_settings_add_headers(struct otlp_settings *s, const char *text,
 			*p = ' ';
 	for (int sig = 0; sig < OTLP_SIGNALS && !err; sig++)
 		err = parse_headers_into(s, sig, copy, origin, why, why_len);
+	explicit_bzero(copy, strlen(copy));
 	free(copy);
-	return err;
+	return err ? err : collect_secrets(s);
 }
 
 static bool by_flag(const struct mfd_config *cfg, const char *key);
@@ -238,11 +412,16 @@ int otlp_settings_resolve(const struct mfd_config *cfg, otlp_getenv_fn env,
 			err = -ENOMEM;
 			goto fail;
 		}
+		s->url_log[sig] = otlp_redact_url(s->url[sig]);
+		if (!s->url_log[sig]) {
+			err = -ENOMEM;
+			goto fail;
+		}
 		if (!url_ok(s->url[sig])) {
 			snprintf(why, why_len,
 				 "OTLP endpoint '%s' is not an http:// or "
 				 "https:// URL",
-				 s->url[sig]);
+				 s->url_log[sig]);
 			err = -EINVAL;
 			goto fail;
 		}
@@ -397,6 +576,8 @@ int otlp_settings_resolve(const struct mfd_config *cfg, otlp_getenv_fn env,
 				       4u << 20;
 	s->log_cap = cfg->otlp_log_cap >= 0 ? (size_t)cfg->otlp_log_cap : 1000;
 	s->max_backoff = cfg->otlp_max_backoff > 0 ? cfg->otlp_max_backoff : 30;
+	if ((err = collect_secrets(s)))
+		goto fail;
 	if (hdrs)
 		explicit_bzero(hdrs, strlen(hdrs));
 	free(hdrs);
@@ -415,8 +596,14 @@ void otlp_settings_free(struct otlp_settings *s)
 {
 	for (int sig = 0; sig < OTLP_SIGNALS; sig++) {
 		free(s->url[sig]);
+		free(s->url_log[sig]);
 		otlp_kv_free(s->headers[sig], s->nheaders[sig]);
 	}
+	for (size_t i = 0; i < s->nsecrets; i++) {
+		explicit_bzero(s->secrets[i], strlen(s->secrets[i]));
+		free(s->secrets[i]);
+	}
+	free(s->secrets);
 	free(s->ca_file);
 	free(s->client_key);
 	free(s->client_cert);

@@ -37,6 +37,10 @@ struct otlp_settings {
 	size_t max_request_bytes;
 	size_t log_cap;
 	double max_backoff; /* seconds */
+	char *url_log[OTLP_SIGNALS]; /* url with any password as "***" */
+	char **secrets; /* every configured secret, in every form it may
+			 * be echoed in: scrubbed from text logged */
+	size_t nsecrets;
 };
 
 typedef const char *(*otlp_getenv_fn)(const char *name);
@@ -58,6 +62,16 @@ int otlp_settings_add_headers(struct otlp_settings *s, const char *text,
 			      const char *origin, char *why, size_t why_len);
 
 void otlp_settings_free(struct otlp_settings *s);
+
+/* url with the password of its userinfo ("user:password@") replaced by
+ * "***", fit for a log. Malloc'ed (NULL on ENOMEM). */
+char *otlp_redact_url(const char *url);
+
+/* Overwrite, in place, every occurrence in text of every secret of s
+ * (header values, their credential after "Bearer "/"Basic ", URL
+ * passwords raw and percent-decoded, and the Basic credential curl makes
+ * of a URL's userinfo) with '*'. For text a collector echoes back. */
+void otlp_scrub_secrets(const struct otlp_settings *s, char *text);
 
 /* Base endpoint + "v1/metrics" with the spec's slash rule. Malloc'ed. */
 char *otlp_signal_url(const char *base, enum otlp_signal sig);
