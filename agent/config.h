@@ -114,6 +114,7 @@ struct mfd_config {
 	char *config_file; /* --config FILE or $MFD_CONFIG, or NULL */
 	bool check_config; /* --check-config: validate, print, exit */
 	bool dump_config; /* --dump-config: print the documented defaults */
+	bool dump_man; /* --dump-man: print the mfd-agent(8) manual page */
 
 	/* enum mfd_origin of each row of the option table. */
 	unsigned char origin[MFD_OPT_MAX];
@@ -173,6 +174,10 @@ struct mfd_option {
 };
 
 extern const struct mfd_option mfd_options[];
+
+/* The mfd-agent(8) manual page (man(7) macros), from the option table:
+ * the same groups, help lines, defaults, keys and variables as --help. */
+void mfd_config_man(FILE *out);
 
 /* Fill cfg with every option's default. 0 or -errno. */
 int mfd_config_defaults(struct mfd_config *cfg);

@@ -247,6 +247,11 @@ int main(int argc, char **argv)
 		rc = 0;
 		goto out;
 	}
+	if (cfg.dump_man) {
+		mfd_config_man(stdout);
+		rc = fflush(stdout) ? 1 : 0;
+		goto out;
+	}
 	if (cfg.dump_config) {
 		mfd_config_dump(stdout);
 		rc = fflush(stdout) ? 1 : 0;
