@@ -926,8 +926,11 @@ static void http_destroy(struct mfd_exporter *e)
 	struct http *h = e->priv;
 
 	if (h) {
-		/* evhttp_free closes every connection, through on_conn_close
-		 * for linked ones; the rest are dropped here. */
+		/* evhttp_free frees the listener first, then closes every
+		 * connection (through on_conn_close for linked ones, which
+		 * must not touch the listener); the rest are dropped here. */
+		h->listener = NULL;
+		h->full = false;
 		if (h->srv)
 			evhttp_free(h->srv);
 		while (h->conns) {
