@@ -8,7 +8,8 @@
 // on the agent's port, the grace period outlasts the final flush, no
 // secret sits in a ConfigMap or argv, the collector's ConfigMap is
 // containers/otel-collector.yaml verbatim, and the Dockerfile's
-// HEALTHCHECK and port agree with the manifests.
+// HEALTHCHECK and port agree with the manifests, and a NetworkPolicy
+// limits who reaches the agent's port.
 import { readFileSync, readdirSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import path from "node:path";
@@ -57,6 +58,15 @@ const ep = new URL(env.OTEL_EXPORTER_OTLP_ENDPOINT.value);
 check(ep.hostname === `${svc.metadata.name}.${svc.metadata.namespace}.svc` && svc.spec.ports.some((p) => String(p.port) === ep.port),
   `OTEL_EXPORTER_OTLP_ENDPOINT ${ep} is the collector Service`);
 const port = c.ports.find((p) => p.name === "http").containerPort;
+// The NetworkPolicy selects the agent's pods and opens only its HTTP port,
+// to a namespace selector (not to everyone: an empty "from" would).
+const np = objs.find((o) => o.kind === "NetworkPolicy");
+const podLabels = ds.spec.template.metadata.labels;
+check(np && Object.entries(np.spec.podSelector.matchLabels).every(([k, v]) => podLabels[k] === v) &&
+  JSON.stringify(np.spec.policyTypes) === '["Ingress"]' && np.spec.ingress.length === 1 &&
+  np.spec.ingress[0].from?.length > 0 && np.spec.ingress[0].from.every((f) => f.namespaceSelector && !f.ipBlock) &&
+  np.spec.ingress[0].ports.every((p) => p.protocol === "TCP" && (p.port === "http" || p.port === port)),
+  "a NetworkPolicy lets only a chosen namespace reach the agent's HTTP port");
 for (const pr of ["livenessProbe", "readinessProbe"])
   check(c[pr]?.httpGet?.path === "/healthz" && (c[pr].httpGet.port === "http" || c[pr].httpGet.port === port), `${pr} on /healthz`);
 const cm = objs.find((o) => o.kind === "ConfigMap" && o.metadata.name === "mfd-agent-config");
