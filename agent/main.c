@@ -12,6 +12,7 @@
 #define LOG_COMPONENT "main"
 #include "collector.h"
 #include "config.h"
+#include "exporter.h"
 #include "extfrag_probe.h"
 #include "format.h"
 #include "healthcheck.h"
@@ -256,6 +257,18 @@ int main(int argc, char **argv)
 		mfd_config_dump(stdout);
 		rc = fflush(stdout) ? 1 : 0;
 		goto out;
+	}
+	if ((cfg.check_config || !cfg.once) && !cfg.healthcheck && !cfg.probe) {
+		/* What the exporters would refuse at start (an endpoint that
+		 * is not http, a port out of range, a bad header list): the
+		 * same check for --check-config and a start, exit 2. */
+		char why[600];
+
+		if (mfd_exporters_check(&cfg, why, sizeof(why))) {
+			fprintf(stderr, "mfd-agent: %s\n", why);
+			rc = 2;
+			goto out;
+		}
 	}
 	if (cfg.check_config) {
 		/* Everything was validated while loading; errors exit 2. */

@@ -4,24 +4,57 @@
  */
 #include <errno.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 #define LOG_COMPONENT "export"
 #include "exporter.h"
 #include "http.h"
+#include "http_api.h"
 #include "log.h"
 #include "otlp.h"
 #include "record.h"
 #include "statsd.h"
 
+/* The listen address, as mfd_http_create parses it. */
+static int http_check(const struct mfd_config *cfg, char *why, size_t why_len)
+{
+	char host[256];
+	uint16_t port;
+
+	return mfd_http_parse_listen(cfg->http_listen, host, sizeof(host),
+				     &port, why, why_len);
+}
+
 /* Each exporter adds its row here. */
 const struct mfd_exporter_kind mfd_exporter_kinds[] = {
-	{ "otlp", otlp_exporter_enabled, otlp_exporter_create },
-	{ "statsd", mfd_statsd_enabled, mfd_statsd_create },
-	{ "http", mfd_http_enabled, mfd_http_create },
-	{ "record", mfd_record_enabled, mfd_record_create },
+	{ "otlp", otlp_exporter_enabled, otlp_exporter_check,
+	  otlp_exporter_create },
+	{ "statsd", mfd_statsd_enabled, mfd_statsd_check, mfd_statsd_create },
+	{ "http", mfd_http_enabled, http_check, mfd_http_create },
+	{ "record", mfd_record_enabled, NULL, mfd_record_create },
 	{ 0 },
 };
+
+int mfd_exporters_check(const struct mfd_config *cfg, char *why, size_t why_len)
+{
+	for (const struct mfd_exporter_kind *k = mfd_exporter_kinds; k->name;
+	     k++) {
+		char what[512];
+		int err;
+
+		if (!k->check || !k->enabled(cfg))
+			continue;
+		what[0] = '\0';
+		err = k->check(cfg, what, sizeof(what));
+		if (err) {
+			snprintf(why, why_len, "%s exporter: %s", k->name,
+				 what[0] ? what : strerror(-err));
+			return err;
+		}
+	}
+	return 0;
+}
 
 int mfd_exporters_start(const struct mfd_export_ctx *ctx,
 			struct mfd_exporter **list)

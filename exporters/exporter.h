@@ -62,11 +62,21 @@ struct mfd_export_ctx {
 struct mfd_exporter_kind {
 	const char *name;
 	bool (*enabled)(const struct mfd_config *cfg);
+	/* Validate cfg (and the environment it reads) as create would,
+	 * with no side effect: 0, or -EINVAL with why[] saying what is
+	 * wrong. NULL: nothing to check before create. */
+	int (*check)(const struct mfd_config *cfg, char *why, size_t why_len);
 	int (*create)(const struct mfd_export_ctx *ctx,
 		      struct mfd_exporter **out);
 };
 
 extern const struct mfd_exporter_kind mfd_exporter_kinds[];
+
+/* Run the check of every enabled exporter: --check-config and a start
+ * share it, so both refuse the same settings with exit 2. 0, or -EINVAL
+ * (-ENOMEM) with why[] naming the exporter and the problem. */
+int mfd_exporters_check(const struct mfd_config *cfg, char *why,
+			size_t why_len);
 
 /* Create every enabled exporter, linked in order into *list. 0 or -errno
  * (what was created is destroyed again). */

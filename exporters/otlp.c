@@ -1194,6 +1194,17 @@ static const struct mfd_exporter_ops otlp_ops = {
 	.destroy = otlp_destroy,
 };
 
+int otlp_exporter_check(const struct mfd_config *cfg, char *why, size_t why_len)
+{
+	struct otlp_settings s;
+	int err;
+
+	err = otlp_settings_resolve(cfg, env_lookup, &s, why, why_len);
+	if (!err)
+		otlp_settings_free(&s);
+	return err;
+}
+
 bool otlp_exporter_enabled(const struct mfd_config *cfg)
 {
 	return otlp_settings_enabled(cfg, env_lookup);

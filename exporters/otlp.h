@@ -8,6 +8,8 @@
 #include "exporter.h"
 
 bool otlp_exporter_enabled(const struct mfd_config *cfg);
+int otlp_exporter_check(const struct mfd_config *cfg, char *why,
+			size_t why_len);
 int otlp_exporter_create(const struct mfd_export_ctx *ctx,
 			 struct mfd_exporter **out);
 

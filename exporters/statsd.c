@@ -421,29 +421,59 @@ static void statsd_on_sample(struct mfd_exporter *e, const struct mfd_state *st)
 	s->sends++;
 }
 
-/* Copy what we need from cfg into s (no pointers into cfg are kept). */
-static int apply_config(struct statsd *s, const struct mfd_config *cfg,
-			bool *addr_changed)
+/* The address and the encoder settings of cfg into host, port and enc:
+ * 0, or -EINVAL with why[] saying what is wrong. */
+static int parse_settings(const struct mfd_config *cfg, char *host,
+			  size_t host_len, uint16_t *port,
+			  struct statsd_encoder *enc, char *why, size_t why_len)
 {
+	if (statsd_parse_addr(cfg->statsd_addr, host, host_len, port)) {
+		snprintf(why, why_len,
+			 "--statsd '%s': expected HOST:PORT or [IPV6]:PORT "
+			 "with a port from 1 to 65535",
+			 cfg->statsd_addr ? cfg->statsd_addr : "");
+		return -EINVAL;
+	}
+	if (statsd_encoder_configure(
+		    enc, (enum statsd_tag_style)cfg->statsd_tags,
+		    cfg->statsd_prefix ? cfg->statsd_prefix : "",
+		    (size_t)cfg->statsd_mtu)) {
+		snprintf(why, why_len,
+			 "--statsd-prefix '%s': at most %d characters from "
+			 "A-Z a-z 0-9 _ . -",
+			 cfg->statsd_prefix ? cfg->statsd_prefix : "",
+			 STATSD_PREFIX_MAX);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int mfd_statsd_check(const struct mfd_config *cfg, char *why, size_t why_len)
+{
+	struct statsd_encoder enc;
 	char host[256];
 	uint16_t port;
 	int err;
 
-	if (statsd_parse_addr(cfg->statsd_addr, host, sizeof(host), &port)) {
-		log_error("--statsd '%s': expected HOST:PORT or [IPV6]:PORT "
-			  "with a port from 1 to 65535",
-			  cfg->statsd_addr ? cfg->statsd_addr : "");
-		return -EINVAL;
-	}
-	err = statsd_encoder_configure(
-		&s->enc, (enum statsd_tag_style)cfg->statsd_tags,
-		cfg->statsd_prefix ? cfg->statsd_prefix : "",
-		(size_t)cfg->statsd_mtu);
+	memset(&enc, 0, sizeof(enc));
+	err = parse_settings(cfg, host, sizeof(host), &port, &enc, why,
+			     why_len);
+	statsd_encoder_free(&enc);
+	return err;
+}
+
+/* Copy what we need from cfg into s (no pointers into cfg are kept). */
+static int apply_config(struct statsd *s, const struct mfd_config *cfg,
+			bool *addr_changed)
+{
+	char host[256], why[512];
+	uint16_t port;
+	int err;
+
+	err = parse_settings(cfg, host, sizeof(host), &port, &s->enc, why,
+			     sizeof(why));
 	if (err) {
-		log_error("--statsd-prefix '%s': at most %d characters from "
-			  "A-Z a-z 0-9 _ . -",
-			  cfg->statsd_prefix ? cfg->statsd_prefix : "",
-			  STATSD_PREFIX_MAX);
+		log_error("%s", why);
 		return err;
 	}
 	*addr_changed = strcmp(host, s->host) != 0 || port != s->port ||

@@ -8,6 +8,7 @@
 #include "exporter.h"
 
 bool mfd_statsd_enabled(const struct mfd_config *cfg);
+int mfd_statsd_check(const struct mfd_config *cfg, char *why, size_t why_len);
 int mfd_statsd_create(const struct mfd_export_ctx *ctx,
 		      struct mfd_exporter **out);
 

@@ -56,10 +56,10 @@ grep -q "no-such-host.invalid:8125" "$TMP/err" && pass "the log names the addres
 	fail "log: $(cat "$TMP/err")"
 
 for bad in "nohost" "host:" "host:0" "host:65536" ":8125" "a:b:8125" "[::1]8125"; do
-	expect_exit 1 "--statsd '$bad' is refused at start-up" "$AGENT" "${RUN[@]}" --statsd "$bad"
+	expect_exit 2 "--statsd '$bad' is refused at start-up (bad configuration)" "$AGENT" "${RUN[@]}" --statsd "$bad"
 	grep -q "HOST:PORT" "$TMP/err" || fail "message for '$bad' does not say HOST:PORT"
 done
-expect_exit 1 "--statsd-prefix with ':' is refused" "$AGENT" "${RUN[@]}" \
+expect_exit 2 "--statsd-prefix with ':' is refused (bad configuration)" "$AGENT" "${RUN[@]}" \
 	--statsd 127.0.0.1:$CLOSED --statsd-prefix "a:b."
 expect_exit 2 "--statsd-tags bogus is a usage error" "$AGENT" "${RUN[@]}" \
 	--statsd 127.0.0.1:$CLOSED --statsd-tags bogus

@@ -33,7 +33,8 @@ static const char *env_get(const char *name)
 static void test_redact_url(void **unused)
 {
 	static const char *const cases[][2] = {
-		{ "http://u:pw@h:4318/v1/metrics", "http://u:***@h:4318/v1/metrics" },
+		{ "http://u:pw@h:4318/v1/metrics",
+		  "http://u:***@h:4318/v1/metrics" },
 		{ "https://u@h/x", "https://u@h/x" }, /* no password */
 		{ "http://h:4318/a@b", "http://h:4318/a@b" }, /* '@' in path */
 		{ "http://a:b@c@h/", "http://a:***@h/" }, /* last '@' ends it */
@@ -64,8 +65,7 @@ static void test_scrub(void **unused)
 		"OTEL_EXPORTER_OTLP_ENDPOINT",
 		"http://Aladdin:open%20sesame@127.0.0.1:4318",
 		"OTEL_EXPORTER_OTLP_HEADERS",
-		"Authorization=Bearer%20tok-123456,x-api-key=k3y-abcdef",
-		NULL
+		"Authorization=Bearer%20tok-123456,x-api-key=k3y-abcdef", NULL
 	};
 	assert_int_equal(
 		otlp_settings_resolve(&cfg, env_get, &s, why, sizeof(why)), 0);
@@ -81,11 +81,10 @@ static void test_scrub(void **unused)
 		 "open sesame | keep this");
 	otlp_scrub_secrets(&s, text);
 	for (const char *const *leak =
-		     (const char *const[]){ "tok-123456", "k3y-abcdef",
-					    "from-file-999",
-					    "QWxhZGRpbjpvcGVuIHNlc2FtZQ==",
-					    "open%20sesame", "open sesame",
-					    "sesame", NULL };
+		     (const char *const[]){
+			     "tok-123456", "k3y-abcdef", "from-file-999",
+			     "QWxhZGRpbjpvcGVuIHNlc2FtZQ==", "open%20sesame",
+			     "open sesame", "sesame", NULL };
 	     *leak; leak++)
 		assert_null(strstr(text, *leak));
 	assert_non_null(strstr(text, "keep this"));
@@ -108,9 +107,9 @@ static void test_refused_url_redacted(void **unused)
 	assert_int_equal(mfd_config_defaults(&cfg), 0);
 	fake_env = (const char *const[]){ "OTEL_EXPORTER_OTLP_ENDPOINT",
 					  "ftp://me:hunter2@h/", NULL };
-	assert_int_equal(
-		otlp_settings_resolve(&cfg, env_get, &s, why, sizeof(why)),
-		-EINVAL);
+	assert_int_equal(otlp_settings_resolve(&cfg, env_get, &s, why,
+					       sizeof(why)),
+			 -EINVAL);
 	assert_null(strstr(why, "hunter2"));
 	assert_non_null(strstr(why, "ftp://me:***@h/"));
 }
