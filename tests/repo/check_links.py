@@ -31,20 +31,22 @@ def slug(heading, seen):
     return s if n == 0 else f"{s}-{n}"
 
 
-def strip_code(text):
+def strip_code(text, spans=True):
+    """Lines outside fenced blocks; code spans blanked too when spans."""
     out, fence = [], False
     for line in text.split("\n"):
         if line.lstrip().startswith("```"):
             fence = not fence
             out.append("")
             continue
-        out.append("" if fence else re.sub(r"`[^`]*`", "", line))
+        out.append("" if fence else re.sub(r"`[^`]*`", "", line) if spans else line)
     return out
 
 
 def anchors(path):
+    # A heading's code spans count: GitHub slugs their text.
     seen, res = {}, set()
-    for line in strip_code(open(path, encoding="utf-8").read()):
+    for line in strip_code(open(path, encoding="utf-8").read(), spans=False):
         m = re.match(r"^#{1,6}\s+(.*?)\s*#*\s*$", line)
         if m:
             res.add(slug(re.sub(r"[`*_]", "", m.group(1)), seen))
@@ -77,7 +79,8 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         probe = os.path.join(tmp, "probe.md")
         with open(probe, "w") as f:
-            f.write("# Real heading\n[ok](#real-heading) [gone](missing.md) "
+            f.write("# Real heading\n## Code `--x y`\n[ok](#real-heading) [gone](missing.md) "
+                    "[span](#code---x-y) "
                     "[anchor](#no-such-heading) `[code](ignored.md)`\n")
         got = check(probe, os.path.realpath(tmp))
         if len(got) != 2 or "missing.md" not in got[0] or "no-such-heading" not in got[1]:
