@@ -30,12 +30,12 @@ BUILD_PKGS=(build-essential cmake pkg-config clang llvm libbpf-dev libelf-dev
 # Extra packages for the test suite (fixtures, peers, QEMU guests).
 TEST_PKGS=(libcmocka-dev python3 python3-yaml busybox-static cpio qemu-system-x86
 	stress-ng iproute2 libcap2-bin prometheus prometheus-node-exporter chromium
-	libclang-rt-14-dev valgrind gnuplot-nox curl fonts-dejavu-core systemd
+	libclang-rt-14-dev valgrind gnuplot-nox curl fonts-dejavu-core systemd strace
 	groff-base man-db)
 # libclang-rt-14-dev: the libFuzzer, ASan and UBSan runtimes clang links for
 # -fsanitize=fuzzer (build-fuzz); Debian 12 clang does not pull it in.
 # fonts-dejavu-core: the one font the dashboard's golden screenshot uses.
-# systemd (systemd-analyze), groff-base, man-db: tests/repo/test_install.sh
+# systemd (systemd-analyze), groff-base, man-db, strace: tests/repo/test_install.sh
 # checks the installed unit and manual page with them.
 
 have_pkg() {

@@ -72,6 +72,46 @@ if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
 		"with only $caps: BPF path, events and stall programs ($(grep -m1 collecting "$TMP/caps.log" | cut -c26-))"
 	ok '! grep -qi "kmsg" "$TMP/caps.log"' "and /dev/kmsg opens ($(grep -i -m1 kmsg "$TMP/caps.log" | cut -c26-))"
 	ok 'grep -q "capabilities dropped after loading BPF; kept: none" "$TMP/caps.log"' "then every capability is dropped"
+	# The unit's SystemCallFilter (EPERM for anything else): every system
+	# call the agent makes while starting, sampling with its exporters
+	# on, and reloading on SIGHUP must be in it, as systemd expands it.
+	if command -v strace >/dev/null; then
+		port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+		strace -f -qq -c -o "$TMP/strace.txt" "$D$bin" --config "$D$conf" --headless \
+			--duration 3 -d 0.5 --http "127.0.0.1:$port" --statsd "127.0.0.1:$port" \
+			--record "$TMP/rec.jsonl" --log-level error >/dev/null 2>&1 &
+		sp=$!
+		sleep 1.5
+		pkill -HUP -P "$sp" mfd-agent 2>/dev/null || true
+		wait "$sp" || true
+		filter=$(sed -n 's/^SystemCallFilter=//p' "$unit")
+		systemd-analyze syscall-filter --no-pager >"$TMP/groups.txt" 2>/dev/null
+		bad=$(python3 - "$TMP/groups.txt" "$TMP/strace.txt" $filter <<'PY'
+import sys
+groups, cur = {}, None
+for l in open(sys.argv[1]):
+    l = l.rstrip()
+    if l.startswith("@"):
+        cur = l.split()[0]
+        groups[cur] = []
+    elif cur and l.strip() and not l.strip().startswith("#"):
+        groups[cur].append(l.split()[0])
+def expand(names):
+    out = set()
+    for n in names:
+        out |= expand(groups.get(n, [])) if n.startswith("@") else {n}
+    return out
+allowed = expand(sys.argv[3:])
+used = [l.split()[-1] for l in open(sys.argv[2]).read().splitlines()[2:]
+        if l.split() and not l.startswith("-") and l.split()[-1] != "total"]
+print(" ".join(u for u in used if u not in allowed) or ("" if used else "none-traced"))
+PY
+)
+		ok '[ -z "$bad" ]' "every system call of a run with HTTP, StatsD, recording and SIGHUP is in SystemCallFilter${bad:+; outside it: $bad}"
+	else
+		echo "FAIL: strace missing (./dev.sh deps test)" >&2
+		fails=$((fails + 1))
+	fi
 else
 	echo "FAIL: the capability check needs root and setpriv" >&2
 	fails=$((fails + 1))
