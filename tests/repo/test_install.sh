@@ -76,9 +76,12 @@ if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
 	# call the agent makes while starting, sampling with its exporters
 	# on, and reloading on SIGHUP must be in it, as systemd expands it.
 	if command -v strace >/dev/null; then
-		port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+		free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+		port=$(free_port) port2=$(free_port)
+		# OTLP to a port nothing listens on: libcurl connects, fails, retries.
 		strace -f -qq -c -o "$TMP/strace.txt" "$D$bin" --config "$D$conf" --headless \
 			--duration 3 -d 0.5 --http "127.0.0.1:$port" --statsd "127.0.0.1:$port" \
+			--otlp-endpoint "http://127.0.0.1:$port2" \
 			--record "$TMP/rec.jsonl" --log-level error >/dev/null 2>&1 &
 		sp=$!
 		sleep 1.5
@@ -107,7 +110,7 @@ used = [l.split()[-1] for l in open(sys.argv[2]).read().splitlines()[2:]
 print(" ".join(u for u in used if u not in allowed) or ("" if used else "none-traced"))
 PY
 )
-		ok '[ -z "$bad" ]' "every system call of a run with HTTP, StatsD, recording and SIGHUP is in SystemCallFilter${bad:+; outside it: $bad}"
+		ok '[ -z "$bad" ]' "every system call of a run with HTTP, StatsD, OTLP, recording and SIGHUP is in SystemCallFilter${bad:+; outside it: $bad}"
 	else
 		echo "FAIL: strace missing (./dev.sh deps test)" >&2
 		fails=$((fails + 1))
