@@ -191,12 +191,19 @@ err = [ln for ln in r.stderr.decode().splitlines() if "error http:" in ln]
 ok(r.returncode != 0 and err and "cannot listen on" in err[0] and "in use" in err[0],
    f"port in use: exit {r.returncode}: {err[0] if err else r.stderr.decode()}")
 hold.close()
+# A malformed address is a configuration error (exit 2, naming it); one
+# that is well formed but cannot be bound is a run-time one (exit 1).
 for addr in ["nonsense", "127.0.0.1", "127.0.0.1:0", "127.0.0.1:70000", "127.0.0.1:9x",
-             ":9471", "[::1]9471", "256.1.1.1:" + str(PORT + 2), "no.such.host.invalid:" + str(PORT + 2)]:
+             ":9471", "[::1]9471"]:
+    r = subprocess.run([AGENT, "--headless", "--http", addr, "--duration", "2"] + common,
+                       capture_output=True, timeout=30)
+    err = [ln for ln in r.stderr.decode().splitlines() if f"'{addr}'" in ln]
+    ok(r.returncode == 2 and err, f"--http {addr}: exit {r.returncode}: {err[0] if err else r.stderr.decode()}")
+for addr in ["256.1.1.1:" + str(PORT + 2), "no.such.host.invalid:" + str(PORT + 2)]:
     r = subprocess.run([AGENT, "--headless", "--http", addr, "--duration", "2"] + common,
                        capture_output=True, timeout=30)
     err = [ln for ln in r.stderr.decode().splitlines() if "error http:" in ln]
-    ok(r.returncode != 0 and err and ("--http" in err[0] or "cannot listen" in err[0]),
+    ok(r.returncode == 1 and err and "cannot listen" in err[0],
        f"--http {addr}: exit {r.returncode}: {err[0] if err else r.stderr.decode()}")
 r = subprocess.run([AGENT, "--headless", "--http", "off", "--duration", "0.5", "-d", "0.2"] + common,
                    capture_output=True, timeout=30)
