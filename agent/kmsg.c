@@ -4,7 +4,9 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/klog.h>
 #include <unistd.h>
 
 #include "kmsg.h"
@@ -188,4 +190,116 @@ int mfd_kmsg_drain(int fd, struct mfd_allocfail_stats *st)
 		return -errno;
 	}
 	return 0;
+}
+
+/* --- syslog(2) ------------------------------------------------------------ */
+
+#define SYSLOG_ACTION_READ_ALL 3
+#define SYSLOG_ACTION_SIZE_BUFFER 10
+#define SYSLOG_MAX_BUF (32u << 20) /* log_buf_len is at most a few MiB */
+
+/* "<prio>[ sec.usec] text": facility, µs and the text. 0 or -EINVAL. */
+static int syslog_line(const char *p, const char *end, unsigned int *facility,
+		       uint64_t *ts, const char **msg)
+{
+	uint64_t prio, sec, usec;
+	const char *q = p;
+
+	if (q >= end || *q != '<')
+		return -EINVAL;
+	q++;
+	if (num(&q, end, &prio) || q >= end || *q != '>')
+		return -EINVAL;
+	q++;
+	if (q >= end || *q != '[')
+		return -ENOTSUP;
+	q++;
+	while (q < end && *q == ' ')
+		q++;
+	if (num(&q, end, &sec) || q >= end || *q != '.')
+		return -EINVAL;
+	q++;
+	if (num(&q, end, &usec) || q >= end || *q != ']')
+		return -EINVAL;
+	q++;
+	if (q < end && *q == ' ')
+		q++;
+	*facility = (unsigned int)(prio >> 3);
+	*ts = sec * 1000000 + usec;
+	*msg = q;
+	return 0;
+}
+
+int mfd_kmsg_syslog_feed(struct mfd_kmsg_syslog *sl,
+			 struct mfd_allocfail_stats *st, const char *text,
+			 size_t len)
+{
+	const char *p = text, *end = text + len;
+	bool first = !sl->have_ts, any = false;
+	uint64_t newest = sl->last_ts;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *le = nl ? nl : end, *msg;
+		char comm[MFD_KMSG_COMM_LEN];
+		unsigned int fac, order;
+		uint64_t ts;
+		int err = syslog_line(p, le, &fac, &ts, &msg);
+
+		p = nl ? nl + 1 : end;
+		if (err == -ENOTSUP)
+			return -ENOTSUP;
+		if (err) {
+			if (!first)
+				st->malformed++;
+			continue;
+		}
+		if (!any && !first && sl->have_ts && ts > sl->last_ts)
+			st->lost++; /* the oldest record left is new: a gap */
+		any = true;
+		if (sl->have_ts && ts <= sl->last_ts)
+			continue; /* seen at the last read */
+		if (ts > newest)
+			newest = ts;
+		if (first)
+			continue; /* the baseline: before the agent started */
+		st->records++;
+		if (fac == 0 && mfd_kmsg_alloc_failure(msg, (size_t)(le - msg),
+						       &order, comm))
+			count(st, comm, order);
+	}
+	if (any || first) {
+		sl->last_ts = newest;
+		sl->have_ts = true;
+	}
+	return 0;
+}
+
+int mfd_kmsg_syslog_read(struct mfd_kmsg_syslog *sl,
+			 struct mfd_allocfail_stats *st)
+{
+	int size = klogctl(SYSLOG_ACTION_SIZE_BUFFER, NULL, 0), n;
+
+	if (size < 0)
+		return -errno;
+	if ((unsigned int)size > SYSLOG_MAX_BUF)
+		size = (int)SYSLOG_MAX_BUF;
+	if ((size_t)size > sl->cap) {
+		char *b = realloc(sl->buf, (size_t)size);
+
+		if (!b)
+			return -ENOMEM;
+		sl->buf = b;
+		sl->cap = (size_t)size;
+	}
+	n = klogctl(SYSLOG_ACTION_READ_ALL, sl->buf, size);
+	if (n < 0)
+		return -errno;
+	return mfd_kmsg_syslog_feed(sl, st, sl->buf, (size_t)n);
+}
+
+void mfd_kmsg_syslog_free(struct mfd_kmsg_syslog *sl)
+{
+	free(sl->buf);
+	memset(sl, 0, sizeof(*sl));
 }

@@ -67,6 +67,36 @@ void mfd_kmsg_feed(struct mfd_allocfail_stats *st, const char *buf, size_t len);
 void mfd_kmsg_feed_text(struct mfd_allocfail_stats *st, const char *text,
 			size_t len);
 
+/*
+ * The same reports through syslog(2) (SYSLOG_ACTION_READ_ALL), for where
+ * /dev/kmsg cannot be opened: a Kubernetes pod has no /dev/kmsg, and a
+ * hostPath mount of it is refused by the container's device cgroup unless
+ * the pod is privileged. syslog(2) is a system call, not a device: it
+ * needs CAP_SYSLOG (kernel.dmesg_restrict=1) on every call, and the
+ * runtime's default seccomp profile allows it to holders of CAP_SYSLOG.
+ * READ_ALL returns the whole ring buffer as "<prio>[ sec.usec] text"
+ * lines, without sequence numbers: records are told apart by their
+ * timestamp (printk.time=1, the default), and a buffer whose oldest
+ * record is newer than the last one seen lost at least one record.
+ */
+struct mfd_kmsg_syslog {
+	char *buf; /* READ_ALL buffer, the log buffer's size */
+	size_t cap;
+	bool have_ts; /* last_ts is valid */
+	uint64_t last_ts; /* µs of the newest record counted */
+};
+
+/* Account the READ_ALL text: lines newer than sl->last_ts are counted
+ * (kernel facility only); the first call only sets the baseline, so
+ * counting starts now. -ENOTSUP when lines carry no timestamp. Pure. */
+int mfd_kmsg_syslog_feed(struct mfd_kmsg_syslog *sl,
+			 struct mfd_allocfail_stats *st, const char *text,
+			 size_t len);
+/* One READ_ALL and its accounting. 0 or -errno (EPERM: no CAP_SYSLOG). */
+int mfd_kmsg_syslog_read(struct mfd_kmsg_syslog *sl,
+			 struct mfd_allocfail_stats *st);
+void mfd_kmsg_syslog_free(struct mfd_kmsg_syslog *sl);
+
 /* Open /dev/kmsg (or path) non-blocking, positioned after the last record:
  * only failures from now on are counted. fd or -errno. */
 int mfd_kmsg_open(const char *path);

@@ -467,8 +467,9 @@ static void on_deadline(evutil_socket_t fd, short what, void *arg)
 	event_base_loopbreak(a->base);
 }
 
-/* The BPF work of one interval, run by mfd_privs_drop() to learn which
- * capabilities it still needs. */
+/* The privileged work of one interval (BPF, and the kernel log when read
+ * with syslog(2)), run by mfd_privs_drop() to learn which capabilities it
+ * still needs. */
 static int privs_check(void *arg)
 {
 	struct agent *a = arg;
@@ -477,6 +478,9 @@ static int privs_check(void *arg)
 	    mfd_zones_snapshot(a->col->zones, a->scratch))
 		return -1;
 	if (a->xf && mfd_extfrag_collect(a->xf, true))
+		return -1;
+	if (a->sig->kmsg_syslog &&
+	    mfd_kmsg_syslog_read(&a->sig->kmsg_sl, &a->sig->af))
 		return -1;
 	return 0;
 }

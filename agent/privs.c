@@ -21,23 +21,45 @@
 #define CAP_BPF 39
 #endif
 
-/* Permitted and effective = exactly {keep} (keep < 0: nothing). */
-static int set_caps(int keep)
+/* Permitted and effective = exactly {keep, keep2} (< 0: none). */
+static int set_caps2(int keep, int keep2)
 {
 	capng_clear(CAPNG_SELECT_CAPS);
 	if (keep >= 0 &&
 	    capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED,
 			 (unsigned int)keep))
 		return -EINVAL;
+	if (keep2 >= 0 &&
+	    capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED,
+			 (unsigned int)keep2))
+		return -EINVAL;
+	return capng_apply(CAPNG_SELECT_CAPS) ? -EPERM : 0;
+}
+
+static int set_caps(int keep)
+{
+	return set_caps2(keep, -1);
+}
+
+/* Effective = exactly {keep, keep2} (< 0: none); permitted unchanged, so
+ * a failed try can be followed by another. */
+static int set_effective2(int keep, int keep2)
+{
+	for (unsigned int c = 0; c <= CAP_LAST_CAP; c++)
+		capng_update(CAPNG_DROP, CAPNG_EFFECTIVE, c);
+	if (keep >= 0)
+		capng_update(CAPNG_ADD, CAPNG_EFFECTIVE, (unsigned int)keep);
+	if (keep2 >= 0)
+		capng_update(CAPNG_ADD, CAPNG_EFFECTIVE, (unsigned int)keep2);
 	return capng_apply(CAPNG_SELECT_CAPS) ? -EPERM : 0;
 }
 
 int mfd_privs_drop(mfd_privs_check_fn check, void *arg, char *kept,
 		   size_t kept_len)
 {
-	bool had_bpf, had_admin;
+	bool had_bpf, had_admin, had_syslog;
 	void *saved = NULL;
-	int keep = -1, err = 0;
+	int keep = -1, keep2 = -1, err = 0;
 
 	snprintf(kept, kept_len, "none");
 	capng_clear(CAPNG_SELECT_BOTH);
@@ -49,6 +71,7 @@ int mfd_privs_drop(mfd_privs_check_fn check, void *arg, char *kept,
 	}
 	had_bpf = capng_have_capability(CAPNG_PERMITTED, CAP_BPF);
 	had_admin = capng_have_capability(CAPNG_PERMITTED, CAP_SYS_ADMIN);
+	had_syslog = capng_have_capability(CAPNG_PERMITTED, CAP_SYSLOG);
 	saved = capng_save_state();
 	if (!saved)
 		return -ENOMEM;
@@ -61,10 +84,28 @@ int mfd_privs_drop(mfd_privs_check_fn check, void *arg, char *kept,
 		goto out;
 	}
 	if (check && check(arg)) {
-		/* This kernel still checks capabilities on every bpf()
-		 * command (before 6.5, with unprivileged BPF disabled). */
-		keep = had_bpf ? CAP_BPF : had_admin ? CAP_SYS_ADMIN : -1;
-		if (keep < 0 || set_caps(keep) || check(arg)) {
+		/* Reading the kernel log with syslog(2) needs CAP_SYSLOG on
+		 * every call (kernel.dmesg_restrict=1); and this kernel may
+		 * still check capabilities on every bpf() command (before
+		 * 6.5, with unprivileged BPF disabled). Try the smallest
+		 * set that works. */
+		const int bpf = had_bpf	  ? CAP_BPF :
+				had_admin ? CAP_SYS_ADMIN :
+					    -1;
+		const int sys = had_syslog ? CAP_SYSLOG : -1;
+		const int tries[][2] = { { sys, -1 },
+					 { bpf, -1 },
+					 { bpf, sys } };
+		bool ok = false;
+
+		for (size_t i = 0; i < 3 && !ok; i++) {
+			keep = tries[i][0];
+			keep2 = tries[i][1];
+			if (keep < 0 || (i == 2 && keep2 < 0))
+				continue;
+			ok = !set_effective2(keep, keep2) && !check(arg);
+		}
+		if (!ok || set_caps2(keep, keep2)) {
 			/* Put everything back: correctness beats least
 			 * privilege, and say so. */
 			capng_restore_state(&saved); /* frees it */
@@ -74,10 +115,17 @@ int mfd_privs_drop(mfd_privs_check_fn check, void *arg, char *kept,
 			snprintf(kept, kept_len, "all it had");
 			return -EPERM;
 		}
-		snprintf(kept, kept_len,
-			 "%s (this kernel checks it on every "
-			 "bpf() command)",
-			 keep == CAP_BPF ? "CAP_BPF" : "CAP_SYS_ADMIN");
+		snprintf(kept, kept_len, "%s%s%s",
+			 keep == CAP_SYSLOG ? "CAP_SYSLOG (syslog(2) reads "
+					      "of the kernel log)" :
+			 keep == CAP_BPF    ? "CAP_BPF (this kernel checks it "
+					      "on every bpf() command)" :
+					      "CAP_SYS_ADMIN (this kernel checks "
+					      "it on every bpf() command)",
+			 keep2 >= 0 ? ", " : "",
+			 keep2 >= 0 ? "CAP_SYSLOG (syslog(2) reads of the "
+				      "kernel log)" :
+				      "");
 	} else if (set_caps(-1)) {
 		err = -EPERM;
 		goto out;

@@ -39,17 +39,30 @@ void mfd_signals_init(struct mfd_signals *s, unsigned int hpage_order)
 
 void mfd_signals_open_kmsg(struct mfd_signals *s, const char *path)
 {
-	int fd = mfd_kmsg_open(path);
+	int fd = mfd_kmsg_open(path), err;
 
-	if (fd < 0) {
-		log_warn("page allocation failures from the kernel log "
-			 "unavailable: opening %s failed: %s (needs "
-			 "CAP_SYSLOG when kernel.dmesg_restrict=1)",
-			 path ? path : "/dev/kmsg", strerror(-fd));
+	if (fd >= 0) {
+		s->kmsg_fd = fd;
+		s->have_kmsg = true;
 		return;
 	}
-	s->kmsg_fd = fd;
-	s->have_kmsg = true;
+	/* The baseline read: counting starts now. */
+	err = path ? -ENOENT : mfd_kmsg_syslog_read(&s->kmsg_sl, &s->af);
+	if (!err) {
+		log_info("page allocation failures: reading the kernel log "
+			 "with syslog(2) (opening /dev/kmsg: %s)",
+			 strerror(-fd));
+		s->kmsg_syslog = true;
+		s->have_kmsg = true;
+		return;
+	}
+	mfd_kmsg_syslog_free(&s->kmsg_sl);
+	log_warn("page allocation failures from the kernel log unavailable: "
+		 "opening %s: %s; syslog(2): %s (both need CAP_SYSLOG when "
+		 "kernel.dmesg_restrict=1; in a pod /dev/kmsg is absent and "
+		 "syslog(2) is the way); mfd_kernel_log_alloc_failures_total "
+		 "is not reported",
+		 path ? path : "/dev/kmsg", strerror(-fd), strerror(-err));
 }
 
 int mfd_signals_set_pagetypeinfo(struct mfd_signals *s, double interval)
@@ -86,6 +99,8 @@ static void kmsg_close(struct mfd_signals *s)
 		close(s->kmsg_fd);
 	s->kmsg_fd = -1;
 	s->have_kmsg = false;
+	s->kmsg_syslog = false;
+	mfd_kmsg_syslog_free(&s->kmsg_sl);
 }
 
 void mfd_signals_close(struct mfd_signals *s)
@@ -178,6 +193,17 @@ void mfd_signals_drain_kmsg(struct mfd_signals *s)
 {
 	int err;
 
+	if (s->kmsg_syslog) {
+		err = mfd_kmsg_syslog_read(&s->kmsg_sl, &s->af);
+		if (err) {
+			log_warn("reading the kernel log with syslog(2) "
+				 "failed: %s; allocation failure counts stop "
+				 "here",
+				 strerror(-err));
+			kmsg_close(s);
+		}
+		return;
+	}
 	if (s->kmsg_fd < 0)
 		return;
 	err = mfd_kmsg_drain(s->kmsg_fd, &s->af);

@@ -58,6 +58,10 @@ struct mfd_signals {
 	int kmsg_fd; /* -1 when not open */
 	bool have_kmsg; /* af is being counted */
 	bool kmsg_watched; /* the loop drains kmsg_fd when it is readable */
+	/* No /dev/kmsg (a pod): the kernel log through syslog(2), read
+	 * every sample (kmsg.h) */
+	bool kmsg_syslog;
+	struct mfd_kmsg_syslog kmsg_sl;
 	struct mfd_allocfail_stats af;
 
 	/* migratetype detail (opt-in) */
@@ -75,7 +79,9 @@ struct mfd_signals {
 
 void mfd_signals_init(struct mfd_signals *s, unsigned int hpage_order);
 
-/* Open /dev/kmsg (path NULL) positioned at its end; on failure log why
+/* Open /dev/kmsg (path NULL) positioned at its end; where it cannot be
+ * opened (no device in a pod), read the log with syslog(2) instead; when
+ * neither works log why
  * and leave the signal absent. */
 void mfd_signals_open_kmsg(struct mfd_signals *s, const char *path);
 /* Read every waiting /dev/kmsg record (nonblocking); a read error is

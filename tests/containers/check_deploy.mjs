@@ -2,7 +2,7 @@
 //
 // check_deploy.mjs MODELS_DIR SOURCE_DIR - what the schema cannot say
 // about containers/: the kustomization lists every manifest, the DaemonSet
-// keeps least privilege (drop ALL, add only BPF/PERFMON, no privileged,
+// keeps least privilege (drop ALL, add only BPF/PERFMON/SYSLOG, no privileged,
 // read-only root and host mounts), the node name comes from the downward
 // API, the OTLP endpoint names the collector Service, probes hit /healthz
 // on the agent's port, the grace period outlasts the final flush, no
@@ -40,8 +40,8 @@ check(pod.containers.length === 1 && !pod.initContainers, "one container, no ini
 check(sc.privileged === false && sc.allowPrivilegeEscalation === false && sc.readOnlyRootFilesystem === true,
   "privileged false, no privilege escalation, read-only root filesystem");
 check(JSON.stringify(sc.capabilities.drop) === '["ALL"]', "capabilities: drop ALL");
-check(sc.capabilities.add.every((x) => ["BPF", "PERFMON"].includes(x)) && sc.capabilities.add.length === 2,
-  `capabilities: add exactly BPF, PERFMON (${sc.capabilities.add})`);
+check(JSON.stringify([...sc.capabilities.add].sort()) === JSON.stringify(["BPF", "PERFMON", "SYSLOG"]),
+  `capabilities: add exactly BPF, PERFMON, SYSLOG (${sc.capabilities.add})`);
 check(!pod.hostPID && !pod.hostNetwork && !pod.hostIPC, "no host PID, network or IPC namespace");
 check(pod.tolerations?.some((t) => t.operator === "Exists" && !t.key && !t.effect), "tolerates every taint");
 const mounts = Object.fromEntries(c.volumeMounts.map((m) => [m.name, m]));

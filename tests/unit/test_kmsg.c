@@ -4,7 +4,11 @@
  * (tests/fixtures/kmsg/SOURCE says what each one exercises), and, as root,
  * on the live /dev/kmsg: the reader starts after the last record and reads
  * records user space writes, without counting them as kernel reports.
+ * The syslog(2) reader (the path a pod takes) on hand-written READ_ALL
+ * text, and live against /dev/kmsg: both interfaces of the kernel's log
+ * see the same new records.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -121,12 +125,93 @@ static void test_live(void **state)
 	close(fd);
 }
 
+static void test_syslog_text(void **state)
+{
+	struct mfd_kmsg_syslog sl = { 0 };
+	struct mfd_allocfail_stats st = { 0 };
+	static const char first[] =
+		"<6>[    1.000000] boot\n"
+		"<4>[    2.000000] old: page allocation failure: order:3, "
+		"mode:0x40cc0\n";
+	static const char second[] =
+		"<6>[    1.000000] boot\n"
+		"<4>[    2.000000] old: page allocation failure: order:3, "
+		"mode:0x40cc0\n"
+		"<4>[    3.500000] kworker/0:1: page allocation failure: "
+		"order:9, mode:0x140cca(GFP_HIGHUSER_MOVABLE|__GFP_COMP)\n"
+		"<12>[    3.600000] fake: page allocation failure: order:5\n"
+		"garbage\n";
+	static const char wrapped[] =
+		"<4>[    9.000000] a: page allocation failure: order:2, "
+		"mode:0x0\n";
+	static const char notime[] = "<6>boot without printk.time\n";
+
+	(void)state;
+	/* the baseline is not counted */
+	assert_int_equal(mfd_kmsg_syslog_feed(&sl, &st, first, strlen(first)),
+			 0);
+	assert_true(st.by_order[3] == 0 && st.records == 0);
+	/* new lines counted once; user facility (12 = 1 << 3 | 4) not */
+	assert_int_equal(mfd_kmsg_syslog_feed(&sl, &st, second, strlen(second)),
+			 0);
+	assert_true(st.by_order[9] == 1 && st.by_order[3] == 0);
+	assert_true(st.by_order[5] == 0);
+	assert_true(st.records == 2 && st.malformed == 1 && st.lost == 0);
+	assert_int_equal(st.nr_procs, 1);
+	assert_string_equal(st.procs[0].comm, "kworker/0:1");
+	/* the same buffer again: nothing new */
+	assert_int_equal(mfd_kmsg_syslog_feed(&sl, &st, second, strlen(second)),
+			 0);
+	assert_true(st.by_order[9] == 1 && st.records == 2);
+	/* the buffer wrapped: its oldest record is newer than the last
+	 * seen, so at least one was lost */
+	assert_int_equal(
+		mfd_kmsg_syslog_feed(&sl, &st, wrapped, strlen(wrapped)), 0);
+	assert_true(st.by_order[2] == 1 && st.lost == 1);
+	mfd_kmsg_syslog_free(&sl);
+	/* no timestamps: records cannot be told apart */
+	assert_int_equal(mfd_kmsg_syslog_feed(&sl, &st, notime, strlen(notime)),
+			 -ENOTSUP);
+	mfd_kmsg_syslog_free(&sl);
+}
+
+static void test_syslog_live(void **state)
+{
+	static const char marker[] =
+		"mfd-test-syslog: page allocation failure: "
+		"order:4 (user space, must not count)\n";
+	struct mfd_kmsg_syslog sl = { 0 };
+	struct mfd_allocfail_stats a = { 0 }, b = { 0 };
+	int w, fd;
+
+	(void)state;
+	if (geteuid() != 0)
+		skip();
+	assert_int_equal(mfd_kmsg_syslog_read(&sl, &a), 0); /* baseline */
+	fd = mfd_kmsg_open(NULL);
+	assert_true(fd >= 0);
+	w = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
+	assert_true(w >= 0);
+	for (int i = 0; i < 3; i++)
+		assert_true(write(w, marker, strlen(marker)) > 0);
+	close(w);
+	assert_int_equal(mfd_kmsg_syslog_read(&sl, &a), 0);
+	assert_int_equal(mfd_kmsg_drain(fd, &b), 0);
+	close(fd);
+	/* /dev/kmsg read later, so it may hold more, never fewer */
+	assert_true(a.records >= 3 && a.records <= b.records);
+	assert_true(a.by_order[4] == 0 && b.by_order[4] == 0);
+	mfd_kmsg_syslog_free(&sl);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fixture),
 		cmocka_unit_test(test_records),
 		cmocka_unit_test(test_live),
+		cmocka_unit_test(test_syslog_text),
+		cmocka_unit_test(test_syslog_live),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
