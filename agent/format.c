@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "cgroup_attr.h"
+#include "escape.h"
 
 #include "format.h"
 #include "indices.h"
@@ -321,9 +322,12 @@ int mfd_format_csv(const struct mfd_snapshot *snap,
 		     "unusable_index,extfrag_index\n");
 	for (uint32_t i = 0; i < snap->nr_zones; i++) {
 		const struct mfd_zone *z = &snap->zones[i];
+		char name[4 * sizeof(z->name) + 1];
 
 		if (!zone_wanted(opts, z))
 			continue;
+		/* A recorded zone name may hold anything. */
+		mfd_escape_ctrl(name, sizeof(name), z->name, NULL);
 		for (uint32_t o = 0; o < snap->nr_orders; o++) {
 			const struct mfd_order_stat *st = &z->order[o];
 
@@ -331,8 +335,8 @@ int mfd_format_csv(const struct mfd_snapshot *snap,
 				"%" PRIu64 ",%s,%u,%s,%u,%" PRIu64 ",%" PRIu64
 				",%" PRIu64 ",%" PRIu64 ",%s,%s\n",
 				snap->time_unix_nano,
-				mfd_source_name(snap->source), z->node, z->name,
-				o, st->free_blocks, st->free_blocks_total,
+				mfd_source_name(snap->source), z->node, name, o,
+				st->free_blocks, st->free_blocks_total,
 				st->free_blocks_suitable, st->free_pages,
 				mfd_index_str(st->unusable_index, u, sizeof(u)),
 				mfd_index_str(st->extfrag_index, e, sizeof(e)));

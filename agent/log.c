@@ -11,6 +11,7 @@
 
 #include <bpf/libbpf.h>
 
+#include "escape.h"
 #include "log.h"
 
 static enum mfd_log_level cur_level = MFD_LOG_INFO;
@@ -131,10 +132,17 @@ void mfd_log_format_line(char *buf, size_t len, enum mfd_log_format format,
 		put_escaped(buf, len, &n, msg, true);
 		put(buf, len, &n, "\"}");
 		break;
-	default:
+	default: {
+		/* A terminal reads this format: no control bytes from a
+		 * process name, a URI or a recorded zone name get through. */
+		char safe[2048], comp[64];
+
+		mfd_escape_ctrl(safe, sizeof(safe), msg, NULL);
+		mfd_escape_ctrl(comp, sizeof(comp), component, NULL);
 		put(buf, len, &n, "%s %s %s: %s", when, level_names[level],
-		    component, msg);
+		    comp, safe);
 		break;
+	}
 	}
 	/* A line cut short must still close its quotes and braces. */
 	if (n >= len - 1 && format != MFD_LOG_FORMAT_TEXT && len > 8)

@@ -12,6 +12,7 @@
 #define LOG_COMPONENT "main"
 #include "collector.h"
 #include "config.h"
+#include "escape.h"
 #include "exporter.h"
 #include "extfrag_probe.h"
 #include "format.h"
@@ -27,13 +28,17 @@
 static int check_zone_filter(const struct mfd_config *cfg,
 			     const struct mfd_snapshot *snap)
 {
+	char safe[256];
+
 	if (!cfg->zone || !*cfg->zone)
 		return 0;
 	for (uint32_t i = 0; i < snap->nr_zones; i++)
 		if (strcasecmp(snap->zones[i].name, cfg->zone) == 0)
 			return 0;
-	fprintf(stderr, "mfd-agent: -c %s: no such zone here; zones present:",
-		cfg->zone);
+	/* Names from a recording may hold anything: escaped. */
+	mfd_escape_ctrl(safe, sizeof(safe), cfg->zone, NULL);
+	fprintf(stderr,
+		"mfd-agent: -c %s: no such zone here; zones present:", safe);
 	for (uint32_t i = 0; i < snap->nr_zones; i++) {
 		bool seen = false;
 
@@ -41,8 +46,9 @@ static int check_zone_filter(const struct mfd_config *cfg,
 			if (strcmp(snap->zones[j].name, snap->zones[i].name) ==
 			    0)
 				seen = true;
+		mfd_escape_ctrl(safe, sizeof(safe), snap->zones[i].name, NULL);
 		if (!seen)
-			fprintf(stderr, " %s", snap->zones[i].name);
+			fprintf(stderr, " %s", safe);
 	}
 	fputc('\n', stderr);
 	return -EINVAL;

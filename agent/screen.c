@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "escape.h"
 #include "screen.h"
 
 void mfd_screen_init(struct mfd_screen *s, unsigned int width)
@@ -102,6 +103,21 @@ void mfd_screen_vprintf(struct mfd_screen *s, const char *fmt, va_list ap)
 	if (vasprintf(&line, fmt, ap) < 0) {
 		s->oom = 1;
 		return;
+	}
+	/* Every view line reaches the terminal from here: process and zone
+	 * names may hold escape sequences. Highlight markers stay. */
+	if (mfd_needs_escape(line, MFD_SCREEN_MARKUP)) {
+		size_t size = strlen(line) * 6 + 1;
+		char *safe = malloc(size);
+
+		if (!safe) {
+			free(line);
+			s->oom = 1;
+			return;
+		}
+		mfd_escape_ctrl(safe, size, line, MFD_SCREEN_MARKUP);
+		free(line);
+		line = safe;
 	}
 	cut_to_width(line, s->width);
 	s->lines[s->nr_lines++] = line;

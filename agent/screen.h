@@ -18,6 +18,7 @@
 
 #define MFD_HL_ON '\x01'
 #define MFD_HL_OFF '\x02'
+#define MFD_SCREEN_MARKUP "\x01\x02" /* the bytes above, kept by escaping */
 
 struct mfd_screen {
 	char **lines; /* each NUL terminated, no '\n' */
