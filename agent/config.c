@@ -6,12 +6,15 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <yaml.h>
 
@@ -956,21 +959,68 @@ static int set_from_file(struct mfd_config *cfg, const struct mfd_option *o,
 	return err;
 }
 
+/* Open path for reading if it is a regular file. O_NONBLOCK, so a FIFO
+ * (or a device) put there cannot block the agent, start or SIGHUP alike,
+ * before fstat() refuses it. NULL with why[] filled otherwise. */
+static FILE *open_regular(const char *path, int *err, char *why, size_t why_len)
+{
+	struct stat sb;
+	FILE *f;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		*err = -errno;
+		snprintf(why, why_len, "cannot read '%s': %s", path,
+			 strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &sb)) {
+		*err = -errno;
+		snprintf(why, why_len, "cannot read '%s': %s", path,
+			 strerror(errno));
+		close(fd);
+		return NULL;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		*err = -EINVAL;
+		snprintf(why, why_len,
+			 "'%s' is not a regular file (%s); give the path of "
+			 "a file",
+			 path,
+			 S_ISFIFO(sb.st_mode) ? "a FIFO" :
+			 S_ISDIR(sb.st_mode)  ? "a directory" :
+			 S_ISCHR(sb.st_mode)  ? "a character device" :
+			 S_ISBLK(sb.st_mode)  ? "a block device" :
+			 S_ISSOCK(sb.st_mode) ? "a socket" :
+						"not a file");
+		close(fd);
+		return NULL;
+	}
+	/* Regular files never block; reads go on as usual. */
+	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) ||
+	    !(f = fdopen(fd, "r"))) {
+		*err = -errno;
+		snprintf(why, why_len, "cannot read '%s': %s", path,
+			 strerror(errno));
+		close(fd);
+		return NULL;
+	}
+	return f;
+}
+
 static int read_whole_file(const char *path, char **out, char *why,
 			   size_t why_len)
 {
-	FILE *f = fopen(path, "re");
 	char *buf = NULL;
 	size_t n;
 	int err = 0;
+	FILE *f;
 
 	*out = NULL;
-	if (!f) {
-		err = -errno;
-		snprintf(why, why_len, "cannot read '%s': %s", path,
-			 strerror(errno));
+	f = open_regular(path, &err, why, why_len);
+	if (!f)
 		return err;
-	}
 	buf = malloc(MFD_CONFIG_MAX_BYTES + 1);
 	if (!buf) {
 		err = -ENOMEM;
