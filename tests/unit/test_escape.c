@@ -38,10 +38,15 @@ static void test_escaper(void **unused)
 	check("del\x7f", "del\\x7f");
 	check("bell\a", "bell\\x07");
 	/* UTF-8 text stays readable. */
-	check("caf\xc3\xa9 \xe2\x9c\x93 \xf0\x9f\x90\xa7", "caf\xc3\xa9 \xe2\x9c\x93 \xf0\x9f\x90\xa7");
+	check("caf\xc3\xa9 \xe2\x9c\x93 \xf0\x9f\x90\xa7",
+	      "caf\xc3\xa9 \xe2\x9c\x93 \xf0\x9f\x90\xa7");
 	/* C1 CSI: as a character (U+009B) and as a raw byte. */
-	check("x\xc2\x9b" "2J", "x\\u009b2J");
-	check("x\x9b" "2J", "x\\x9b2J");
+	check("x\xc2\x9b"
+	      "2J",
+	      "x\\u009b2J");
+	check("x\x9b"
+	      "2J",
+	      "x\\x9b2J");
 	/* Invalid UTF-8: overlong, surrogate, truncated sequence. */
 	check("\xc0\xaf", "\\xc0\\xaf");
 	check("\xed\xa0\x80", "\\xed\\xa0\\x80");
