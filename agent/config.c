@@ -319,9 +319,10 @@ const struct mfd_option mfd_options[] = {
 	  .arg = "N",
 	  .help = "samples kept in memory for /api/v1/history and the "
 		  "dashboard" },
-	/* Bounds on the HTTP server (exporters/http.c). The defaults keep
-	 * its worst case, max_connections x (input + output), inside the
-	 * DaemonSet's 96 MiB limit next to the agent's own ~15 MiB. */
+	/* Bounds on the HTTP server (exporters/http.c, docs/http.md). With
+	 * the defaults, what clients can make it hold (64 x 16 KiB of
+	 * read-ahead, shared replies pinned until the write deadline) stays
+	 * far inside the DaemonSet's 96 MiB next to the agent's own ~15. */
 	{ .name = "http-max-connections",
 	  .key = "http.max_connections",
 	  .type = MFD_OPT_INT,
@@ -350,8 +351,8 @@ const struct mfd_option mfd_options[] = {
 	  .min = 64,
 	  .max = 1048576,
 	  .arg = "KIB",
-	  .help = "largest reply held for one connection; /api/v1/history "
-		  "pages to fit" },
+	  .help = "largest /api/v1/history reply; longer histories come in "
+		  "pages (?since=)" },
 	{ .name = "http-header-timeout",
 	  .key = "http.header_timeout",
 	  .type = MFD_OPT_DOUBLE,

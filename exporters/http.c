@@ -31,7 +31,6 @@
  *    instead of spinning on the readable listening socket.
  */
 #include <errno.h>
-#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -62,10 +61,6 @@
  * maximum while they go on. */
 #define HTTP_ACCEPT_PAUSE_MIN_MS 50
 #define HTTP_ACCEPT_PAUSE_MAX_MS 2000
-/* Repeated warnings (refused connections, accept errors) at most once in
- * this many seconds, with a count of what was left out. */
-#define HTTP_LOG_EVERY_NS (10 * 1000000000ull)
-
 /* The documents a scrape or an API call reads. Each is rendered from the
  * state when first asked for after a sample and kept until the next
  * sample: a scrape never triggers collection, and an agent nobody scrapes
@@ -113,12 +108,6 @@ struct conn {
 	struct conn *prev, *next;
 };
 
-/* One warning for a run of the same event, with the count left out. */
-struct ratelog {
-	uint64_t next_ns; /* CLOCK_MONOTONIC of the next allowed line */
-	uint64_t quiet; /* events since the last line */
-};
-
 struct http {
 	struct evhttp *srv;
 	struct event_base *base;
@@ -141,7 +130,6 @@ struct http {
 	struct event *accept_timer; /* re-enables a paused listener */
 	int accept_pause_ms; /* current pause; 0 while accept() works */
 	bool full; /* listener paused until a connection is gone */
-	struct ratelog refuse_log, accept_log;
 };
 
 /* evconnlistener's error callback gets evhttp's argument, not ours: the
@@ -168,22 +156,6 @@ static void tv_set(struct timeval *tv, double s)
 {
 	tv->tv_sec = (time_t)s;
 	tv->tv_usec = (suseconds_t)((s - (double)tv->tv_sec) * 1e6);
-}
-
-/* True when the caller should log now; *quiet then holds how many were
- * left out before this one. */
-static bool ratelog_allow(struct ratelog *r, uint64_t *quiet)
-{
-	uint64_t now = mfd_now_mono_ns();
-
-	if (now < r->next_ns) {
-		r->quiet++;
-		return false;
-	}
-	*quiet = r->quiet;
-	r->quiet = 0;
-	r->next_ns = now + HTTP_LOG_EVERY_NS;
-	return true;
 }
 
 static int cached_set(struct cached *c, char *buf, size_t len)
@@ -371,17 +343,14 @@ static void conn_refuse(struct conn *c)
 		"Connection: close\r\n\r\n"
 		"{\"error\":\"too many connections; try again later\"}";
 	struct http *h = c->h;
-	uint64_t quiet;
 
 	if (send(bufferevent_getfd(c->bev), msg, sizeof(msg) - 1,
 		 MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
 		(void)0; /* a refusal either way */
 	h->stats.closed[MFD_HTTP_CLOSE_OVER_LIMIT]++;
-	if (ratelog_allow(&h->refuse_log, &quiet))
-		log_warn("refused a connection: %d are open, every one with a "
-			 "reply under way (--http-max-connections); %" PRIu64
-			 " more refused or closed since the last message",
-			 h->max_conns, quiet);
+	log_warn_rl("refused a connection: %d are open, every one with a "
+		    "reply under way (--http-max-connections)",
+		    h->max_conns);
 	evhttp_connection_free(c->evcon);
 }
 
@@ -438,7 +407,8 @@ static void on_conn_timer(evutil_socket_t fd, short what, void *arg)
 				       MFD_HTTP_CLOSE_IDLE_TIMEOUT;
 	h->stats.closed[why]++;
 	if (why != MFD_HTTP_CLOSE_IDLE_TIMEOUT)
-		log_debug("closing a connection: %s", mfd_http_close_name(why));
+		log_debug_rl("closing a connection: %s",
+			     mfd_http_close_name(why));
 	evhttp_connection_free(c->evcon); /* on_conn_close frees c */
 }
 
@@ -478,17 +448,12 @@ static struct bufferevent *on_new_conn(struct event_base *base, void *arg)
 	if ((int)h->stats.open >= h->max_conns) {
 		v = conn_victim(h);
 		if (v) {
-			uint64_t quiet;
-
 			v->evicting = true;
 			event_active(v->timer, EV_TIMEOUT, 1);
-			if (ratelog_allow(&h->refuse_log, &quiet))
-				log_warn("%d connections open "
-					 "(--http-max-connections): closing "
-					 "the one idle longest for a new one; "
-					 "%" PRIu64 " more refused or closed "
-					 "since the last message",
-					 h->max_conns, quiet);
+			log_warn_rl("%d connections open "
+				    "(--http-max-connections): closing the one "
+				    "idle longest for a new one",
+				    h->max_conns);
 		} else {
 			c->refused = true;
 		}
@@ -539,7 +504,6 @@ static void on_accept_error(struct evconnlistener *lev, void *arg)
 	struct http *h = the_server;
 	int err = EVUTIL_SOCKET_ERROR();
 	struct timeval tv;
-	uint64_t quiet;
 
 	(void)arg;
 	if (!h)
@@ -553,17 +517,12 @@ static void on_accept_error(struct evconnlistener *lev, void *arg)
 	tv.tv_sec = h->accept_pause_ms / 1000;
 	tv.tv_usec = (h->accept_pause_ms % 1000) * 1000;
 	evtimer_add(h->accept_timer, &tv);
-	if (ratelog_allow(&h->accept_log, &quiet))
-		log_warn(
-			"accept() failed: %s; not accepting for %d ms%s (%" PRIu64
-			" more failures since the last message)",
-			evutil_socket_error_to_string(err), h->accept_pause_ms,
-			err == EMFILE || err == ENFILE ?
-				": out of file descriptors, raise "
-				"RLIMIT_NOFILE or lower "
-				"--http-max-connections" :
-				"",
-			quiet);
+	log_warn_rl("accept() failed: %s; not accepting for %d ms%s",
+		    evutil_socket_error_to_string(err), h->accept_pause_ms,
+		    err == EMFILE || err == ENFILE ?
+			    ": out of file descriptors, raise RLIMIT_NOFILE "
+			    "or lower --http-max-connections" :
+			    "");
 }
 
 /* evhttp has handed the whole reply to the kernel; it goes on with the
@@ -664,20 +623,19 @@ static bool over_output_cap(struct http *h, struct evhttp_request *req,
 	snprintf(why, sizeof(why),
 		 "the reply (%zu KiB) exceeds --http-max-output-kib %zu",
 		 (len + 1023) / 1024, h->max_output / 1024);
-	log_warn("%s", why);
+	log_warn_rl("%s", why);
 	reply_error(h, req, 503, why);
 	return true;
 }
 
-/* A reference to a cached document: the reply shares it. */
+/* A reference to a cached document: the reply shares it. Not held to
+ * --http-max-output-kib: every client shares the same bytes, and slow
+ * clients can pin at most write_timeout / interval + 1 versions of it. */
 static void reply_doc(struct http *h, struct evhttp_request *req, struct doc *d,
 		      const char *type)
 {
-	struct evbuffer *body;
+	struct evbuffer *body = evbuffer_new();
 
-	if (over_output_cap(h, req, d->len))
-		return;
-	body = evbuffer_new();
 	if (body && d->len) {
 		d->refs++;
 		if (evbuffer_add_reference(body, d->buf, d->len, doc_release,
@@ -840,8 +798,8 @@ static void on_request(struct evhttp_request *req, void *arg)
 	}
 	bad = framing_defect(req);
 	if (bad) {
-		log_debug("400 for %s: %s",
-			  method_name(evhttp_request_get_command(req)), bad);
+		log_debug_rl("400 for %s: %s",
+			     method_name(evhttp_request_get_command(req)), bad);
 		h->stats.closed[MFD_HTTP_CLOSE_BAD_FRAMING]++;
 		reply_error_close(h, req, 400, bad, true);
 		return;
@@ -850,9 +808,9 @@ static void on_request(struct evhttp_request *req, void *arg)
 		       evhttp_request_get_uri(req), mfd_web_assets, &r);
 	switch (r.route) {
 	case MFD_ROUTE_NONE:
-		log_debug("%d for %s %s: %s", r.status,
-			  method_name(evhttp_request_get_command(req)),
-			  evhttp_request_get_uri(req), r.why);
+		log_debug_rl("%d for %s %s: %s", r.status,
+			     method_name(evhttp_request_get_command(req)),
+			     evhttp_request_get_uri(req), r.why);
 		reply_error(h, req, r.status, r.why);
 		return;
 	case MFD_ROUTE_METRICS:

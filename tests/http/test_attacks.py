@@ -111,7 +111,7 @@ class Watch:
     def poll(self):
         self.peak = max(self.peak, rss(self.a.p.pid))
 
-    def check(self, rss_bound=30 * MIB, fd_bound=80, log_bound=60, http_log_bound=5):
+    def check(self, rss_bound=30 * MIB, fd_bound=80, log_bound=60, http_log_bound=20):
         a, w = self.a, self.what
         self.poll()
         ok(a.alive(), f"{w}: agent alive")
