@@ -771,7 +771,68 @@ struct mfd_replay {
 	uint64_t prev_count; /* collection.duration of the previous sample */
 	double prev_sum;
 	struct mfd_extfrag_event *scratch; /* one logs line's events */
+	char *line; /* the line being read, at most MAX_LINE bytes + NUL */
+	size_t line_cap; /* bytes allocated at line */
+	bool binary; /* a NUL byte was read: not a recording; stopped */
 };
+
+/* What read_line() found besides the bytes. */
+struct line_info {
+	bool newline; /* ended by '\n', not by the end of the file */
+	bool too_long; /* longer than MAX_LINE: the rest was discarded */
+	bool nul; /* a NUL byte: binary data, reading stopped there */
+};
+
+/*
+ * Read one line into r->line, keeping at most MAX_LINE bytes: the cap
+ * holds while the line is read, so a 200 MB line costs 64 MiB at most and
+ * its tail is discarded as it streams past. A NUL byte cannot be in a
+ * JSON line: it means binary data (--replay /dev/zero, an image), and
+ * reading stops at once rather than hunting forever for a newline.
+ * Returns the bytes kept (0 for an empty line), or -1 at the end.
+ */
+static ssize_t read_line(struct mfd_replay *r, struct line_info *li)
+{
+	size_t len = 0, seen = 0;
+	int c;
+
+	memset(li, 0, sizeof(*li));
+	while ((c = getc_unlocked(r->f)) != EOF) {
+		seen++;
+		if (c == '\n') {
+			li->newline = true;
+			break;
+		}
+		if (c == '\0') {
+			li->nul = true;
+			break;
+		}
+		if (len >= MAX_LINE) {
+			li->too_long = true;
+			continue;
+		}
+		if (len + 1 >= r->line_cap) {
+			size_t cap = r->line_cap ? r->line_cap * 2 : 1u << 16;
+			char *n;
+
+			if (cap > (size_t)MAX_LINE + 1)
+				cap = (size_t)MAX_LINE + 1;
+			n = realloc(r->line, cap);
+			if (!n) { /* keep what fits; the line is skipped */
+				li->too_long = true;
+				continue;
+			}
+			r->line = n;
+			r->line_cap = cap;
+		}
+		r->line[len++] = (char)c;
+	}
+	if (!seen)
+		return -1;
+	if (r->line)
+		r->line[len] = '\0';
+	return (ssize_t)len;
+}
 
 static void skip_line(struct mfd_replay *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -795,8 +856,8 @@ static void skip_line(struct mfd_replay *r, const char *fmt, ...)
  * holds every event recorded up to it, as its cumulative totals do). */
 static int read_sample(struct mfd_replay *r, struct slot *s, bool keep)
 {
-	char *line = NULL, why[256];
-	size_t cap = 0;
+	struct line_info li;
+	char why[256];
 	ssize_t n;
 	int err = -ENODATA;
 
@@ -805,17 +866,29 @@ static int read_sample(struct mfd_replay *r, struct slot *s, bool keep)
 		s->nevents = 0;
 	s->rec.events = r->scratch;
 	s->rec.events_cap = MAX_EVENTS;
-	while ((n = getline(&line, &cap, r->f)) > 0) {
-		bool newline = line[n - 1] == '\n';
-		size_t len = (size_t)n - (newline ? 1 : 0);
+	if (r->binary)
+		return err;
+	while ((n = read_line(r, &li)) >= 0) {
+		size_t len = (size_t)n;
+		const char *line = r->line;
+		bool newline = li.newline;
 
 		r->lineno++;
-		if (len == 0)
-			continue;
-		if (len > MAX_LINE) {
+		if (li.nul) {
+			r->binary = true;
+			r->skipped++;
+			log_error("%s line %llu: a NUL byte: this is not a "
+				  "JSON-lines recording; the replay stops "
+				  "here",
+				  r->path, (unsigned long long)r->lineno);
+			break;
+		}
+		if (li.too_long) {
 			skip_line(r, "longer than %u bytes", MAX_LINE);
 			continue;
 		}
+		if (len == 0)
+			continue;
 		if (mfd_replay_decode(line, len, r->k, &s->rec, why,
 				      sizeof(why))) {
 			if (!newline)
@@ -854,7 +927,6 @@ static int read_sample(struct mfd_replay *r, struct slot *s, bool keep)
 		log_warn("reading %s failed: %s", r->path, strerror(errno));
 		err = -ENODATA;
 	}
-	free(line);
 	return err;
 }
 
@@ -942,12 +1014,15 @@ int mfd_replay_open(struct mfd_replay **out, const char *path,
 			err = -ENODATA;
 			snprintf(why, why_len,
 				 "%s holds no sample%s (%llu lines, %llu "
-				 "skipped)",
+				 "skipped%s)",
 				 path,
 				 start_unix_ns ? " at or after --replay-at" :
 						 "",
 				 (unsigned long long)r->lineno,
-				 (unsigned long long)r->skipped);
+				 (unsigned long long)r->skipped,
+				 r->binary ? "; a NUL byte: not a JSON-lines "
+					     "recording" :
+					     "");
 			goto fail;
 		}
 		if (s->rec.snap.time_unix_nano >= start_unix_ns)
@@ -1066,6 +1141,7 @@ void mfd_replay_close(struct mfd_replay *r)
 	if (r->f)
 		fclose(r->f);
 	free(r->scratch);
+	free(r->line);
 	free(r->slot[0].events);
 	free(r->slot[1].events);
 	free(r->path);
