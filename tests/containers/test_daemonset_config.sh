@@ -12,8 +12,8 @@
 # OTLP to the collector stand-in, which records the Authorization header:
 # the Secret's value with the Secret, none without. A configured auth
 # that cannot be used still fails loudly, naming the problem: a headers
-# file that does not exist (exit 2, config error), a malformed header
-# value from the Secret (exit 1 at start, before any export).
+# file that does not exist, a malformed header value from the Secret
+# (both exit 2, a configuration error, at --check-config and at start).
 . "$(dirname "$0")/../integration/lib.sh" "$@"
 SRC=${3:-$(cd "$(dirname "$0")/../.." && pwd)}
 need_root
@@ -119,7 +119,8 @@ cat "$TMP/pod/etc/mfd.yaml" >"$TMP/bad.yaml"
 sed -i "s#^otlp:#otlp:\n  headers_file: $TMP/pod/no-such-secret#" "$TMP/bad.yaml"
 expect_exit 2 "a configured headers file that does not exist" env -i PATH="$PATH" "${ENV_PLAIN[@]}" "$AGENT" --headless --config="$TMP/bad.yaml" --check-config
 grep -q "no-such-secret" "$TMP/err" && pass "  and the message names it" || fail "  message: $(head -2 "$TMP/err")"
-# (--check-config checks the files; the environment is read at start.)
-expect_exit 1 "a malformed header in the Secret stops the start" timeout 20 env -i PATH="$PATH" "${ENV_PLAIN[@]}" OTEL_EXPORTER_OTLP_HEADERS="Authorization" "$AGENT" "${ARGS[@]}"
+expect_exit 2 "a malformed header in the Secret: --check-config" env -i PATH="$PATH" "${ENV_PLAIN[@]}" OTEL_EXPORTER_OTLP_HEADERS="Authorization" "$AGENT" "${ARGS[@]}" --check-config
+grep -qi "OTEL_EXPORTER_OTLP_HEADERS" "$TMP/err" && pass "  and the message names it" || fail "  message: $(head -2 "$TMP/err")"
+expect_exit 2 "a malformed header in the Secret stops the start" timeout 20 env -i PATH="$PATH" "${ENV_PLAIN[@]}" OTEL_EXPORTER_OTLP_HEADERS="Authorization" "$AGENT" "${ARGS[@]}"
 grep -qi "OTEL_EXPORTER_OTLP_HEADERS" "$TMP/err" && pass "  and the message names it" || fail "  message: $(head -2 "$TMP/err")"
 finish
