@@ -196,9 +196,10 @@ static void update_stats(struct otlp *o)
 
 static char *spool_path(const struct otlp *o, uint64_t seq)
 {
-	char *p = NULL;
+	char name[OTLP_SPOOL_NAME_MAX], *p = NULL;
 
-	if (asprintf(&p, "%s/%016" PRIu64 ".spool", o->s.spool_dir, seq) < 0)
+	otlp_spool_name(name, seq);
+	if (asprintf(&p, "%s/%s", o->s.spool_dir, name) < 0)
 		return NULL;
 	return p;
 }
@@ -212,11 +213,16 @@ static int read_file(const char *path, size_t max, uint8_t **buf, size_t *len)
 
 	*buf = NULL;
 	*len = 0;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO put in the spool cannot block the loop. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return -errno;
 	if (fstat(fd, &sb)) {
 		err = -errno;
+		goto cleanup;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		err = -EINVAL;
 		goto cleanup;
 	}
 	if ((size_t)sb.st_size > max) {
@@ -324,9 +330,11 @@ static int spool_append(struct otlp *o, struct batch *b, const struct rec *r)
 	size_t want = sizeof(hdr) + r->len, done = 0;
 
 	if (o->active_fd < 0) {
-		o->active_fd = open(b->path,
-				    O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
-				    0600);
+		/* O_EXCL: never append to a file some earlier run left. */
+		o->active_fd =
+			open(b->path,
+			     O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC,
+			     0600);
 		if (o->active_fd < 0)
 			return -errno;
 	}
@@ -358,14 +366,6 @@ static int spool_append(struct otlp *o, struct batch *b, const struct rec *r)
 	return 0;
 }
 
-/* Batches a previous run left behind go first, oldest first. */
-static int seq_cmp(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 /* Held only in memory although there is a spool: its file failed. */
 static bool memory_only(const struct otlp *o, const struct batch *b)
 {
@@ -392,11 +392,88 @@ static void dequeued(struct otlp *o, struct batch *b)
 		o->nmem--;
 }
 
-static int spool_open(struct otlp *o)
+static void free_files(struct otlp_spool_file *f, size_t n)
 {
-	uint64_t *seqs = NULL;
+	for (size_t i = 0; i < n; i++)
+		free(f[i].name);
+	free(f);
+}
+
+/* Every "<digits>.spool" regular file of the directory, and the next
+ * sequence number: renamed to the canonical width, or renumbered from 1
+ * when a number grew too large (otlp_spool_plan), so that nothing found
+ * here is ever left out of the queue and the cap. */
+static int spool_scan(struct otlp *o, DIR *d, struct otlp_spool_file **out,
+		      size_t *nout)
+{
+	struct otlp_spool_file *f = NULL;
 	size_t n = 0, cap = 0;
 	struct dirent *de;
+
+	while ((de = readdir(d))) {
+		struct stat sb;
+		uint64_t seq;
+		bool overflow;
+
+		if (!otlp_spool_parse_name(de->d_name, &seq, &overflow))
+			continue;
+		if (fstatat(dirfd(d), de->d_name, &sb, 0) ||
+		    !S_ISREG(sb.st_mode)) {
+			log_warn_rl("spool %s: %s is not a regular file; left "
+				    "alone",
+				    o->s.spool_dir, de->d_name);
+			continue;
+		}
+		if (n == cap) {
+			size_t c = cap ? cap * 2 : 16;
+			struct otlp_spool_file *nf = realloc(f, c * sizeof(*f));
+
+			if (!nf)
+				goto nomem;
+			f = nf;
+			cap = c;
+		}
+		f[n] = (struct otlp_spool_file){ .seq = seq,
+						 .overflow = overflow };
+		if (!(f[n].name = strdup(de->d_name)))
+			goto nomem;
+		n++;
+	}
+	o->next_seq = otlp_spool_plan(f, n);
+	for (size_t i = 0; i < n; i++) {
+		char want[OTLP_SPOOL_NAME_MAX];
+
+		otlp_spool_name(want, f[i].new_seq);
+		if (!strcmp(want, f[i].name))
+			continue;
+		if (renameat(dirfd(d), f[i].name, dirfd(d), want)) {
+			/* Keep the name it has: still sent and counted. */
+			log_warn_rl("spool %s: cannot rename %s to %s: %s",
+				    o->s.spool_dir, f[i].name, want,
+				    strerror(errno));
+			if (f[i].seq >= o->next_seq && !f[i].overflow)
+				o->next_seq = f[i].seq + 1;
+			f[i].new_seq = f[i].seq;
+			continue;
+		}
+		log_info_rl("spool %s: %s renamed %s", o->s.spool_dir,
+			    f[i].name, want);
+		free(f[i].name);
+		if (!(f[i].name = strdup(want)))
+			goto nomem;
+	}
+	*out = f;
+	*nout = n;
+	return 0;
+nomem:
+	free_files(f, n);
+	return -ENOMEM;
+}
+
+static int spool_open(struct otlp *o)
+{
+	struct otlp_spool_file *f = NULL;
+	size_t n = 0;
 	DIR *d;
 	int err = 0;
 
@@ -413,59 +490,51 @@ static int spool_open(struct otlp *o)
 			  strerror(errno));
 		return err;
 	}
-	while ((de = readdir(d))) {
-		unsigned long long seq;
-		char tail[8];
-
-		if (sscanf(de->d_name, "%16llu%7s", &seq, tail) != 2 ||
-		    strcmp(tail, ".spool") || strlen(de->d_name) != 22)
-			continue;
-		if (n == cap) {
-			uint64_t *ns = realloc(seqs, (cap ? cap * 2 : 16) *
-							     sizeof(*seqs));
-
-			if (!ns) {
-				err = -ENOMEM;
-				goto cleanup;
-			}
-			seqs = ns;
-			cap = cap ? cap * 2 : 16;
-		}
-		seqs[n++] = seq;
-	}
-	if (n)
-		qsort(seqs, n, sizeof(*seqs), seq_cmp);
+	err = spool_scan(o, d, &f, &n);
+	if (err)
+		goto cleanup;
 	for (size_t i = 0; i < n; i++) {
 		struct batch *b = calloc(1, sizeof(*b));
 		struct stat sb;
+		int lerr;
 
-		if (!b || !(b->path = spool_path(o, seqs[i]))) {
+		if (!b || asprintf(&b->path, "%s/%s", o->s.spool_dir,
+				   f[i].name) < 0) {
 			free(b);
 			err = -ENOMEM;
 			goto cleanup;
 		}
-		b->seq = seqs[i];
-		/* Count its points now (for eviction), then unload. */
-		if (stat(b->path, &sb) || batch_load(o, b) || !b->nrecs) {
-			log_warn("spool file %s holds nothing usable; removed",
-				 b->path);
-			unlink(b->path);
+		b->seq = f[i].new_seq;
+		if (stat(b->path, &sb)) {
 			batch_free(b);
 			continue;
 		}
 		b->bytes = (size_t)sb.st_size;
+		/* Count its points now (for eviction), then unload. A file
+		 * that cannot be read for want of descriptors or memory is
+		 * queued as it is: read again when its turn comes. */
+		lerr = batch_load(o, b);
+		if (lerr == -EMFILE || lerr == -ENFILE || lerr == -ENOMEM) {
+			b->loaded = false;
+		} else if (lerr || !b->nrecs) {
+			log_warn_rl("spool file %s holds nothing usable; "
+				    "removed",
+				    b->path);
+			unlink(b->path);
+			batch_free(b);
+			continue;
+		}
 		o->spool_bytes += b->bytes;
 		batch_unload(b);
 		enqueue(o, b);
 	}
-	o->next_seq = n ? seqs[n - 1] + 1 : 1;
 	if (o->nqueued)
 		log_info("spool %s: %zu batch(es), %zu bytes from an earlier "
 			 "run queued first",
 			 o->s.spool_dir, o->nqueued, o->spool_bytes);
 cleanup:
 	closedir(d);
-	free(seqs);
+	free_files(f, n);
 	return err;
 }
 

@@ -2,6 +2,9 @@
 /*
  * otlp_spool.c - record framing and the pure spool reader (otlp_spool.h).
  */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <zlib.h>
@@ -108,4 +111,86 @@ bad:
 		pos = next;
 	}
 	return 0;
+}
+
+int otlp_spool_parse_name(const char *name, uint64_t *seq, bool *overflow)
+{
+	size_t digits = strspn(name, "0123456789");
+	uint64_t v = 0;
+
+	*overflow = false;
+	if (!digits || strcmp(name + digits, ".spool"))
+		return 0;
+	for (size_t i = 0; i < digits; i++) {
+		unsigned int d = (unsigned int)(name[i] - '0');
+
+		if (v > (UINT64_MAX - d) / 10) {
+			*overflow = true;
+			v = UINT64_MAX;
+			break;
+		}
+		v = v * 10 + d;
+	}
+	*seq = v;
+	return 1;
+}
+
+static int file_cmp(const void *a, const void *b)
+{
+	const struct otlp_spool_file *x = a, *y = b;
+
+	if (x->seq != y->seq)
+		return x->seq < y->seq ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+void otlp_spool_name(char out[OTLP_SPOOL_NAME_MAX], uint64_t seq)
+{
+	snprintf(out, OTLP_SPOOL_NAME_MAX, "%0*" PRIu64 ".spool",
+		 OTLP_SPOOL_NAME_DIGITS, seq);
+}
+
+/* Is name held by one of f[from..n)? */
+static bool held_later(const struct otlp_spool_file *f, size_t from, size_t n,
+		       const char *name)
+{
+	for (size_t j = from; j < n; j++)
+		if (!strcmp(f[j].name, name))
+			return true;
+	return false;
+}
+
+uint64_t otlp_spool_plan(struct otlp_spool_file *f, size_t n)
+{
+	bool renumber = false;
+	uint64_t c = 0;
+
+	if (!n)
+		return 1;
+	qsort(f, n, sizeof(*f), file_cmp);
+	for (size_t i = 0; i < n; i++)
+		if (f[i].overflow || f[i].seq >= OTLP_SPOOL_SEQ_RENUMBER ||
+		    (i && f[i].seq == f[i - 1].seq))
+			renumber = true;
+	if (!renumber) {
+		/* Distinct numbers: the canonical name of one can only be
+		 * held by a file with the same number, so none is taken. */
+		for (size_t i = 0; i < n; i++)
+			f[i].new_seq = f[i].seq;
+		return f[n - 1].seq + 1;
+	}
+	/* Renamed in this order, file i's old name is free once it moved;
+	 * skip numbers whose canonical name a later file still holds. */
+	for (size_t i = 0; i < n; i++) {
+		char name[OTLP_SPOOL_NAME_MAX];
+
+		for (c++;; c++) {
+			otlp_spool_name(name, c);
+			if (!strcmp(name, f[i].name) ||
+			    !held_later(f, i + 1, n, name))
+				break;
+		}
+		f[i].new_seq = c;
+	}
+	return c + 1;
 }

@@ -53,4 +53,38 @@ typedef int (*otlp_rec_fn)(const struct otlp_rec_view *r, void *arg);
 int otlp_spool_scan(const uint8_t *buf, size_t len, unsigned int nsignals,
 		    otlp_rec_fn fn, void *arg, struct otlp_scan_stats *st);
 
+/*
+ * Spool file names. The exporter names its files "%016llu.spool" after a
+ * sequence number; the reader takes any "<digits>.spool" (another width,
+ * or a name someone made by hand), so no file there is ignored: each is
+ * sent, evicted, or counted against --spool-max-mib.
+ */
+#define OTLP_SPOOL_NAME_DIGITS 16
+#define OTLP_SPOOL_NAME_MAX 32 /* 20 digits, ".spool", NUL */
+/* Past this the next names would grow a digit: renumber from 1 instead. */
+#define OTLP_SPOOL_SEQ_RENUMBER 1000000000000000ull /* 10^15 */
+
+struct otlp_spool_file {
+	char *name; /* as found in the directory */
+	uint64_t seq; /* parsed from it (UINT64_MAX if it overflowed) */
+	bool overflow; /* more digits than a uint64_t holds */
+	uint64_t new_seq; /* set by otlp_spool_plan() */
+};
+
+/* Pure. 1 if name is "<1..N digits>.spool" (*seq set, *overflow when it
+ * does not fit 64 bits), else 0. */
+int otlp_spool_parse_name(const char *name, uint64_t *seq, bool *overflow);
+
+/* The name the exporter gives sequence number seq. */
+void otlp_spool_name(char out[OTLP_SPOOL_NAME_MAX], uint64_t seq);
+
+/* Pure. Sort f[] oldest first (by number, then name) and give each the
+ * sequence number it keeps or gets: its own, unless a number is past
+ * OTLP_SPOOL_SEQ_RENUMBER, overflowed or appears twice ("7.spool" and
+ * "0007.spool"); then all are renumbered from 1, in order, skipping any
+ * number whose name a later file still holds, so renaming them in this
+ * order never overwrites one.
+ * Returns the next free sequence number. */
+uint64_t otlp_spool_plan(struct otlp_spool_file *f, size_t n);
+
 #endif /* MFD_OTLP_SPOOL_H */
