@@ -590,7 +590,9 @@ const struct mfd_option mfd_options[] = {
 	  .max = 86400,
 	  .arg = "SECONDS",
 	  .help = "time between OTLP exports (0: OTEL_METRIC_EXPORT_INTERVAL "
-		  "or 10)" },
+		  "or " MFD_STR(
+			  MFD_OTLP_EXPORT_INTERVAL_DEFAULT) " s, the "
+							    "OpenTelemetry default)" },
 	{ .name = "spool",
 	  .key = "otlp.spool_dir",
 	  .type = MFD_OPT_STRING,

@@ -31,6 +31,13 @@ enum mfd_format {
 /* Upper bound on rows in the option table (origin[] is indexed by row). */
 #define MFD_OPT_MAX 256
 
+/* The OTLP export interval when neither otlp.export_interval nor
+ * OTEL_METRIC_EXPORT_INTERVAL sets one: the OpenTelemetry SDK default
+ * (60000 ms). One constant for the code and the --help text. */
+#define MFD_OTLP_EXPORT_INTERVAL_DEFAULT 60
+#define MFD_STR_(x) #x
+#define MFD_STR(x) MFD_STR_(x)
+
 /* Where an option's value came from (struct mfd_config.origin[]). */
 enum mfd_origin {
 	MFD_ORIGIN_DEFAULT = 0,

@@ -489,7 +489,7 @@ int otlp_settings_resolve(const struct mfd_config *cfg, otlp_getenv_fn env,
 		s->timeout_ms = 1;
 
 	/* Export interval: config seconds, OTEL_METRIC_EXPORT_INTERVAL ms. */
-	s->export_interval = 60; /* the spec's default */
+	s->export_interval = MFD_OTLP_EXPORT_INTERVAL_DEFAULT; /* the spec's */
 	if (cfg->export_interval > 0 &&
 	    (!nz(env("OTEL_METRIC_EXPORT_INTERVAL")) ||
 	     by_flag(cfg, "otlp.export_interval"))) {

@@ -29,9 +29,11 @@ cleanup_mounts() {
 trap 'cleanup_mounts; cleanup' EXIT
 
 # metric NAME_PREFIX LABELS: one value from the agent's /metrics.
+# Not "curl | awk '... exit'": curl would die of SIGPIPE, and under
+# pipefail and set -e that ends the test.
 metric() {
-	curl -s --max-time 5 "http://127.0.0.1:$HP/metrics" |
-		awk -v n="$1" -v l="$2" 'index($1, n) == 1 && index($1, l) { print $2; exit }'
+	curl -s --max-time 5 -o "$TMP/metrics" "http://127.0.0.1:$HP/metrics" || : >"$TMP/metrics"
+	awk -v n="$1" -v l="$2" 'index($1, n) == 1 && index($1, l) { print $2; exit }' "$TMP/metrics"
 }
 rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$APID/status"; }
 start() { # start NAME SPOOLDIR

@@ -5,7 +5,8 @@
  * percent-decoded, and the Basic credential curl builds from a URL's
  * userinfo (RFC 7617's own example, "Aladdin:open sesame", checks the
  * base64) are starred out of text a collector echoes; logged URLs carry
- * "***" for the password.
+ * "***" for the password. Also the export interval default that --help
+ * states against the OpenTelemetry specification's.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -114,12 +115,36 @@ static void test_refused_url_redacted(void **unused)
 	assert_non_null(strstr(why, "ftp://me:***@h/"));
 }
 
+/* With nothing set, the export interval is the OpenTelemetry SDK's
+ * OTEL_METRIC_EXPORT_INTERVAL default, 60000 ms (specification,
+ * sdk-environment-variables), and --help says the same number. */
+static void test_export_interval_default(void **unused)
+{
+	const struct mfd_option *o =
+		mfd_config_find_key("otlp.export_interval");
+	struct mfd_config cfg;
+	struct otlp_settings s;
+	char why[256];
+
+	(void)unused;
+	assert_int_equal(mfd_config_defaults(&cfg), 0);
+	fake_env = (const char *const[]){ "OTEL_EXPORTER_OTLP_ENDPOINT",
+					  "http://h:4318", NULL };
+	assert_int_equal(
+		otlp_settings_resolve(&cfg, env_get, &s, why, sizeof(why)), 0);
+	assert_true(s.export_interval * 1000 == 60000);
+	otlp_settings_free(&s);
+	assert_non_null(o);
+	assert_non_null(strstr(o->help, "OTEL_METRIC_EXPORT_INTERVAL or 60 s"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_redact_url),
 		cmocka_unit_test(test_scrub),
 		cmocka_unit_test(test_refused_url_redacted),
+		cmocka_unit_test(test_export_interval_default),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

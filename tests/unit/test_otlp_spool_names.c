@@ -26,17 +26,26 @@ static void test_parse(void **unused)
 	bool ov;
 
 	(void)unused;
-	assert_int_equal(otlp_spool_parse_name("0000000000000007.spool", &seq, &ov), 1);
+	assert_int_equal(
+		otlp_spool_parse_name("0000000000000007.spool", &seq, &ov), 1);
 	assert_true(seq == 7 && !ov);
 	assert_int_equal(otlp_spool_parse_name("7.spool", &seq, &ov), 1);
 	assert_true(seq == 7);
-	assert_int_equal(otlp_spool_parse_name("10000000000000000.spool", &seq, &ov), 1);
+	assert_int_equal(
+		otlp_spool_parse_name("10000000000000000.spool", &seq, &ov), 1);
 	assert_true(seq == 10000000000000000ull && !ov);
-	assert_int_equal(otlp_spool_parse_name("18446744073709551615.spool", &seq, &ov), 1);
+	assert_int_equal(otlp_spool_parse_name("18446744073709551615.spool",
+					       &seq, &ov),
+			 1);
 	assert_true(seq == UINT64_MAX && !ov);
-	assert_int_equal(otlp_spool_parse_name("18446744073709551616.spool", &seq, &ov), 1);
+	assert_int_equal(otlp_spool_parse_name("18446744073709551616.spool",
+					       &seq, &ov),
+			 1);
 	assert_true(ov);
-	assert_int_equal(otlp_spool_parse_name("123456789012345678901234567890.spool", &seq, &ov), 1);
+	assert_int_equal(
+		otlp_spool_parse_name("123456789012345678901234567890.spool",
+				      &seq, &ov),
+		1);
 	assert_true(ov);
 	for (const char *const *bad =
 		     (const char *const[]){ ".spool", "x1.spool", "1.spool.tmp",
@@ -63,7 +72,8 @@ static uint64_t plan_and_apply(const char *const *names, size_t n,
 
 		assert_int_equal(otlp_spool_parse_name(names[i], &seq, &ov), 1);
 		f[i] = (struct otlp_spool_file){ .name = strdup(names[i]),
-						 .seq = seq, .overflow = ov };
+						 .seq = seq,
+						 .overflow = ov };
 		snprintf(dir[i], sizeof(dir[i]), "%s", names[i]);
 	}
 	next = otlp_spool_plan(f, n);
@@ -114,7 +124,8 @@ static void test_plan_renumbers_large(void **unused)
 	assert_true(plan_and_apply(names, 3, final) == 4);
 	assert_string_equal(final[0], "0000000000000001.spool"); /* was 2 */
 	assert_string_equal(final[1], "0000000000000002.spool"); /* was 5 */
-	assert_string_equal(final[2], "0000000000000003.spool"); /* was the big one */
+	assert_string_equal(final[2],
+			    "0000000000000003.spool"); /* was the big one */
 }
 
 /* Same number twice, other widths, an overflow: all kept, in order, and
@@ -123,7 +134,8 @@ static void test_plan_renumbers_large(void **unused)
 static void test_plan_duplicates_and_overflow(void **unused)
 {
 	const char *const names[] = { "0000000000000001.spool", "1.spool",
-				      "01.spool", "99999999999999999999999.spool",
+				      "01.spool",
+				      "99999999999999999999999.spool",
 				      "3.spool" };
 	char final[5][OTLP_SPOOL_NAME_MAX];
 
