@@ -7,8 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <stdint.h>
 #include <sys/socket.h>
-#include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "healthcheck.h"
@@ -74,20 +76,48 @@ int mfd_http_url_parse(const char *url, struct mfd_http_url *out)
 	return copy(out->path, sizeof(out->path), path, strlen(path));
 }
 
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Wait for events on fd until the deadline: 0, or -ETIMEDOUT / -errno. */
+static int wait_fd(int fd, short events, int64_t deadline)
+{
+	for (;;) {
+		struct pollfd p = { .fd = fd, .events = events };
+		int64_t left = deadline - now_ms();
+		int n;
+
+		if (left <= 0)
+			return -ETIMEDOUT;
+		n = poll(&p, 1, (int)(left > 60000 ? 60000 : left));
+		if (n > 0)
+			return 0;
+		if (n < 0 && errno != EINTR)
+			return -errno;
+	}
+}
+
+/*
+ * One deadline for the whole exchange: connect, send and every read count
+ * against timeout_s together. A server that trickles one byte at a time
+ * (or accepts and never answers) cannot stretch the probe past it; a
+ * per-read timeout could, by a byte at a time.
+ */
 int mfd_healthcheck(const char *url, double timeout_s, char *why,
 		    size_t why_len)
 {
 	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *ai = NULL;
-	struct timeval tv = {
-		.tv_sec = (time_t)timeout_s,
-		.tv_usec =
-			(suseconds_t)((timeout_s - (double)(time_t)timeout_s) *
-				      1e6)
-	};
+	int64_t deadline = now_ms() + (int64_t)(timeout_s * 1000.0);
 	struct mfd_http_url u;
 	char req[1024], resp[64];
-	size_t got = 0;
+	size_t got = 0, sent = 0, len;
 	int fd = -1, rc, status;
+	socklen_t elen = sizeof(rc);
 
 	if (mfd_http_url_parse(url, &u)) {
 		snprintf(why, why_len,
@@ -99,28 +129,60 @@ int mfd_healthcheck(const char *url, double timeout_s, char *why,
 		snprintf(why, why_len, "%s: %s", u.host, gai_strerror(rc));
 		return -EHOSTUNREACH;
 	}
-	fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 ||
-	    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) ||
-	    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) ||
-	    connect(fd, ai->ai_addr, ai->ai_addrlen)) {
+	fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
+		    0);
+	if (fd < 0) {
 		rc = -errno;
+		snprintf(why, why_len, "socket: %s", strerror(errno));
+		goto cleanup;
+	}
+	if (connect(fd, ai->ai_addr, ai->ai_addrlen) && errno != EINPROGRESS) {
+		rc = -errno;
+	} else {
+		rc = wait_fd(fd, POLLOUT, deadline);
+		if (!rc && getsockopt(fd, SOL_SOCKET, SO_ERROR, &status, &elen))
+			rc = -errno;
+		else if (!rc && status)
+			rc = -status;
+	}
+	if (rc) {
 		snprintf(why, why_len, "connecting to %s:%s: %s", u.host,
-			 u.port, strerror(errno));
+			 u.port,
+			 rc == -ETIMEDOUT ? "no connection within the timeout" :
+					    strerror(-rc));
 		goto cleanup;
 	}
 	snprintf(req, sizeof(req),
 		 "GET %s HTTP/1.0\r\nHost: %s\r\nUser-Agent: mfd-agent "
 		 "healthcheck\r\nConnection: close\r\n\r\n",
 		 u.path, u.host);
-	if (send(fd, req, strlen(req), MSG_NOSIGNAL) != (ssize_t)strlen(req)) {
-		rc = -EIO;
-		snprintf(why, why_len, "sending the request failed");
-		goto cleanup;
+	len = strlen(req);
+	while (sent < len) {
+		ssize_t n = send(fd, req + sent, len - sent, MSG_NOSIGNAL);
+
+		if (n > 0) {
+			sent += (size_t)n;
+			continue;
+		}
+		if (n < 0 && errno != EAGAIN && errno != EINTR) {
+			rc = -EIO;
+			snprintf(why, why_len, "sending the request failed: %s",
+				 strerror(errno));
+			goto cleanup;
+		}
+		rc = wait_fd(fd, POLLOUT, deadline);
+		if (rc)
+			goto timed_out;
 	}
 	while (got < sizeof(resp) - 1) {
-		ssize_t n = recv(fd, resp + got, sizeof(resp) - 1 - got, 0);
+		ssize_t n;
 
+		rc = wait_fd(fd, POLLIN, deadline);
+		if (rc)
+			goto timed_out;
+		n = recv(fd, resp + got, sizeof(resp) - 1 - got, 0);
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			continue;
 		if (n <= 0)
 			break;
 		got += (size_t)n;
@@ -137,6 +199,11 @@ int mfd_healthcheck(const char *url, double timeout_s, char *why,
 	}
 	rc = status;
 	snprintf(why, why_len, "HTTP %d", status);
+	goto cleanup;
+timed_out:
+	snprintf(why, why_len,
+		 "%s:%s gave no complete status line within %gs in total",
+		 u.host, u.port, timeout_s);
 cleanup:
 	if (fd >= 0)
 		close(fd);
