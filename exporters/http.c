@@ -727,58 +727,18 @@ fail:
 	reply_error(h, req, 500, "out of memory");
 }
 
-/* RFC 9110 5.6.2: a header name is a token. */
-static bool is_token(const char *s)
-{
-	if (!*s)
-		return false;
-	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-		      (*s >= '0' && *s <= '9') ||
-		      strchr("!#$%&'*+-.^_`|~", *s)))
-			return false;
-	return true;
-}
-
-/*
- * Framing evhttp accepts but a proxy in front of us might read
- * differently (request smuggling, RFC 9112 6.3, 11.2): evhttp takes the
- * first of several Content-Length headers, ignores a name with a space
- * before its colon ("Content-Length : 5"), and uses Content-Length next to
- * a Transfer-Encoding it does not know. None of our routes takes a body,
- * so any Transfer-Encoding is refused too. NULL when the request is fine.
- */
+/* Request framing checks (http_api.c) over evhttp's parsed headers. */
 static const char *framing_defect(struct evhttp_request *req)
 {
 	const struct evkeyvalq *in = evhttp_request_get_input_headers(req);
 	const struct evkeyval *kv;
-	int clen = 0, te = 0, host = 0;
+	struct mfd_http_framing f = { 0 };
 
 	TAILQ_FOREACH(kv, in, next)
 	{
-		if (!is_token(kv->key))
-			return "a header name is not a token (a space before "
-			       "the colon?)";
-		if (strcasecmp(kv->key, "Content-Length") == 0) {
-			clen++;
-			if (!kv->value[0] || strspn(kv->value, "0123456789") !=
-						     strlen(kv->value))
-				return "Content-Length is not a number";
-		} else if (strcasecmp(kv->key, "Transfer-Encoding") == 0) {
-			te++;
-		} else if (strcasecmp(kv->key, "Host") == 0) {
-			host++;
-		}
+		mfd_http_framing_add(&f, kv->key, kv->value);
 	}
-	if (clen > 1)
-		return "more than one Content-Length";
-	if (te && clen)
-		return "both Transfer-Encoding and Content-Length";
-	if (te)
-		return "requests carry no body (Transfer-Encoding)";
-	if (host > 1)
-		return "more than one Host";
-	return NULL;
+	return mfd_http_framing_verdict(&f);
 }
 
 static void on_request(struct evhttp_request *req, void *arg)

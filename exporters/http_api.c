@@ -141,6 +141,53 @@ void mfd_http_route(const char *method, const char *uri,
 	deny(out, 404, "no such path; try /, /metrics, /healthz or /api/v1/");
 }
 
+/* RFC 9110 5.6.2: a header name is a token. */
+static bool is_token(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') ||
+		      strchr("!#$%&'*+-.^_`|~", *s)))
+			return false;
+	return true;
+}
+
+void mfd_http_framing_add(struct mfd_http_framing *f, const char *name,
+			  const char *value)
+{
+	if (f->bad)
+		return;
+	if (!name || !value || !is_token(name)) {
+		f->bad = "a header name is not a token (a space before the "
+			 "colon?)";
+	} else if (strcasecmp(name, "Content-Length") == 0) {
+		f->content_length++;
+		if (!value[0] || strspn(value, "0123456789") != strlen(value))
+			f->bad = "Content-Length is not a number";
+	} else if (strcasecmp(name, "Transfer-Encoding") == 0) {
+		f->transfer_encoding++;
+	} else if (strcasecmp(name, "Host") == 0) {
+		f->host++;
+	}
+}
+
+const char *mfd_http_framing_verdict(const struct mfd_http_framing *f)
+{
+	if (f->bad)
+		return f->bad;
+	if (f->content_length > 1)
+		return "more than one Content-Length";
+	if (f->transfer_encoding && f->content_length)
+		return "both Transfer-Encoding and Content-Length";
+	if (f->transfer_encoding)
+		return "requests carry no body (Transfer-Encoding)";
+	if (f->host > 1)
+		return "more than one Host";
+	return NULL;
+}
+
 /* q of one media range "type/sub;p=v;q=0.5" (1 when absent). */
 static double media_q(const char *s, size_t len)
 {

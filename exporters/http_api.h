@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * http_api.h - the pure parts of the HTTP server (exporters/http.c):
- * request routing and query validation, content negotiation, the listen
+ * request routing and query validation, request framing, content
+ * negotiation, the listen
  * address, the health verdict and the events document. No I/O here, so
  * unit tests and tests/fuzz/fuzz_http.c feed them directly.
  */
@@ -59,6 +60,27 @@ struct mfd_http_req {
 void mfd_http_route(const char *method, const char *uri,
 		    const struct mfd_web_asset *assets,
 		    struct mfd_http_req *out);
+
+/*
+ * Framing a proxy in front of the server might read differently from
+ * evhttp (request smuggling, RFC 9112 6.3 and 11.2): evhttp takes the
+ * first of several Content-Length headers, ignores a name with a space
+ * before its colon ("Content-Length : 5") and uses Content-Length next to
+ * a Transfer-Encoding it does not know. No route takes a body, so any
+ * Transfer-Encoding is refused too. Feed every header of a request to
+ * _add(), in order, then _verdict() is NULL or why the request must get
+ * 400 and its connection be closed.
+ */
+struct mfd_http_framing {
+	int content_length; /* Content-Length headers seen */
+	int transfer_encoding; /* Transfer-Encoding headers seen */
+	int host; /* Host headers seen */
+	const char *bad; /* the first defect of a single header */
+};
+
+void mfd_http_framing_add(struct mfd_http_framing *f, const char *name,
+			  const char *value);
+const char *mfd_http_framing_verdict(const struct mfd_http_framing *f);
 
 /* True when an Accept header prefers OpenMetrics over the text format
  * (q values honoured; NULL or empty means text). */

@@ -2,7 +2,8 @@
 /*
  * fuzz_http.c - libFuzzer harness for the HTTP server's pure request
  * handling (exporters/http_api.c): routing and query validation of the
- * request target, Accept negotiation and the --http address parser.
+ * request target, Accept negotiation, request framing and the --http
+ * address parser.
  *
  * Input layout: "METHOD\nTARGET\nACCEPT" (missing parts are empty); the
  * whole input is also tried as a listen address. evhttp parses the
@@ -11,6 +12,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "http_api.h"
 
@@ -56,6 +58,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (req.route == MFD_ROUTE_ASSET && !req.asset)
 		abort();
 	(void)mfd_http_wants_openmetrics(accept);
+	/* The third part as a header "NAME:VALUE", given twice: a body's
+	 * framing header twice is never accepted. */
+	nl = strchr(accept, ':');
+	if (nl) {
+		struct mfd_http_framing f = { 0 };
+
+		*nl = '\0';
+		mfd_http_framing_add(&f, accept, nl + 1);
+		mfd_http_framing_add(&f, accept, nl + 1);
+		if (!mfd_http_framing_verdict(&f) &&
+		    (strcasecmp(accept, "Content-Length") == 0 ||
+		     strcasecmp(accept, "Transfer-Encoding") == 0))
+			abort();
+	}
 	free(buf);
 	return 0;
 }

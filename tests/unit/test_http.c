@@ -499,6 +499,56 @@ static void test_history_window(void **unused)
 	mfd_state_free(&st);
 }
 
+static const char *framing(const char *const *hdr)
+{
+	struct mfd_http_framing f = { 0 };
+
+	for (; hdr[0]; hdr += 2)
+		mfd_http_framing_add(&f, hdr[0], hdr[1]);
+	return mfd_http_framing_verdict(&f);
+}
+
+/* RFC 9112 6.3 and 11.2: what a proxy and the server could read as two
+ * different requests is refused; ordinary requests are not. */
+static void test_framing(void **unused)
+{
+	static const char *const fine[][9] = {
+		{ "Host", "x", "Accept", "*/*", NULL },
+		{ "host", "x", "Content-Length", "0", NULL },
+		{ "Host", "x", "X-A_b.c~!", "y z", "User-Agent", "", NULL },
+		{ NULL },
+	};
+	static const char *const bad[][9] = {
+		{ "Host", "x", "Content-Length", "0", "Content-Length", "41",
+		  NULL },
+		{ "Content-Length", "5", "content-length", "5", NULL },
+		{ "Content-Length", "5", "Transfer-Encoding", "chunked", NULL },
+		{ "Transfer-Encoding", "chunked", NULL },
+		{ "Transfer-Encoding", "gzip, chunked", NULL },
+		{ "Content-Length", "+5", NULL },
+		{ "Content-Length", " 5", NULL },
+		{ "Content-Length", "", NULL },
+		{ "Content-Length", "5, 5", NULL },
+		{ "Host ", "x", NULL },
+		{ "Content-Length ", "5", NULL },
+		{ "Ho st", "x", NULL },
+		{ "", "x", NULL },
+		{ "Host", "x", "Host", "y", NULL },
+		{ "X\x80", "y", NULL },
+	};
+
+	(void)unused;
+	for (size_t i = 0; i < sizeof(fine) / sizeof(fine[0]); i++)
+		assert_null(framing(fine[i]));
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		const char *why = framing(bad[i]);
+
+		if (!why)
+			fail_msg("accepted bad framing #%zu (%s: %s)", i,
+				 bad[i][0], bad[i][1]);
+	}
+}
+
 static void test_events_json(void **unused)
 {
 	struct mfd_state st;
@@ -547,6 +597,7 @@ int main(void)
 		cmocka_unit_test(test_health),
 		cmocka_unit_test(test_history_ring),
 		cmocka_unit_test(test_history_window),
+		cmocka_unit_test(test_framing),
 		cmocka_unit_test(test_events_json),
 	};
 
