@@ -825,11 +825,15 @@ static void http_on_sample(struct mfd_exporter *e, const struct mfd_state *st)
 	mark_stale(h);
 }
 
+static void apply_bounds(struct http *h, const struct mfd_config *cfg);
+
 static int http_reload(struct mfd_exporter *e, const struct mfd_config *cfg)
 {
 	struct http *h = e->priv;
 	const char *want = cfg->http_listen ? cfg->http_listen : "off";
 
+	/* New bounds hold for new connections and phases at once. */
+	apply_bounds(h, cfg);
 	if (strcmp(want, h->listen) != 0) {
 		log_warn("--http changed from %s to %s: restart the agent to "
 			 "move the server",
@@ -928,6 +932,39 @@ static void fit_fd_limit(struct http *h, const struct mfd_config *cfg)
 	}
 }
 
+/* The bounds from cfg (start-up and SIGHUP). */
+static void apply_bounds(struct http *h, const struct mfd_config *cfg)
+{
+	struct timeval tv;
+
+	h->max_conns = cfg->http_max_conns;
+	h->max_input = (size_t)cfg->http_max_input_kib * 1024;
+	h->max_output = (size_t)cfg->http_max_output_kib * 1024;
+	tv_set(&h->header_tv, cfg->http_header_timeout);
+	tv_set(&h->idle_tv, cfg->http_idle_timeout);
+	tv_set(&h->write_tv, cfg->http_write_timeout);
+	fit_fd_limit(h, cfg);
+	if (!h->srv)
+		return;
+	/* Half the read-ahead for the request line and headers, so a
+	 * request at the limit still fits with room to spare. No route
+	 * takes a body: one announced gets 413 before it is read. */
+	evhttp_set_max_headers_size(h->srv, (ev_ssize_t)h->max_input / 2);
+	evhttp_set_max_body_size(h->srv, 0);
+	/* evhttp's own timeout (inactivity on a read or write) stays as a
+	 * backstop behind the deadlines of on_conn_timer. */
+	tv_set(&tv, cfg->http_idle_timeout > cfg->http_write_timeout ?
+			    cfg->http_idle_timeout :
+			    cfg->http_write_timeout);
+	evhttp_set_timeout_tv(h->srv, &tv);
+	/* A higher limit may let a paused listener go on. */
+	if (h->full && (int)h->stats.open <= h->max_conns) {
+		h->full = false;
+		if (h->listener && !evtimer_pending(h->accept_timer, NULL))
+			evconnlistener_enable(h->listener);
+	}
+}
+
 int mfd_http_create(const struct mfd_export_ctx *ctx, struct mfd_exporter **out)
 {
 	struct mfd_exporter *e = calloc(1, sizeof(*e));
@@ -935,7 +972,6 @@ int mfd_http_create(const struct mfd_export_ctx *ctx, struct mfd_exporter **out)
 	const struct mfd_config *cfg = ctx->cfg;
 	struct evhttp_bound_socket *sock;
 	char host[128], why[256];
-	struct timeval tv;
 	uint16_t port;
 	int err;
 
@@ -950,20 +986,12 @@ int mfd_http_create(const struct mfd_export_ctx *ctx, struct mfd_exporter **out)
 	h->st = ctx->state;
 	h->base = ctx->base;
 	snprintf(h->listen, sizeof(h->listen), "%s", cfg->http_listen);
-	h->max_conns = cfg->http_max_conns;
-	h->max_input = (size_t)cfg->http_max_input_kib * 1024;
-	h->max_output = (size_t)cfg->http_max_output_kib * 1024;
-	tv_set(&h->header_tv, cfg->http_header_timeout);
-	tv_set(&h->idle_tv, cfg->http_idle_timeout);
-	tv_set(&h->write_tv, cfg->http_write_timeout);
-
 	err = mfd_http_parse_listen(cfg->http_listen, host, sizeof(host), &port,
 				    why, sizeof(why));
 	if (err) {
 		log_error("--http %s", why);
 		goto fail;
 	}
-	fit_fd_limit(h, cfg);
 	err = mfd_history_init(&h->hist, (size_t)cfg->http_history);
 	if (err)
 		goto fail;
@@ -974,17 +1002,7 @@ int mfd_http_create(const struct mfd_export_ctx *ctx, struct mfd_exporter **out)
 		err = -ENOMEM;
 		goto fail;
 	}
-	/* Half the read-ahead for the request line and headers, so a
-	 * request at the limit still fits with room to spare. No route
-	 * takes a body: one announced gets 413 before it is read. */
-	evhttp_set_max_headers_size(h->srv, (ev_ssize_t)h->max_input / 2);
-	evhttp_set_max_body_size(h->srv, 0);
-	/* evhttp's own timeout (inactivity on a read or write) stays as a
-	 * backstop behind the deadlines of on_conn_timer. */
-	tv_set(&tv, cfg->http_idle_timeout > cfg->http_write_timeout ?
-			    cfg->http_idle_timeout :
-			    cfg->http_write_timeout);
-	evhttp_set_timeout_tv(h->srv, &tv);
+	apply_bounds(h, cfg);
 	evhttp_set_bevcb(h->srv, on_new_conn, h);
 	/* Let every method through to the router, which answers 405 with
 	 * an Allow header (evhttp itself would say 501, in HTML). libevent

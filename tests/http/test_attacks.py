@@ -19,19 +19,22 @@ pass/fail never depends on how fast anything was.
   4. clients asking for /api/v1/history and never reading (was: 1.7 MB
      held per client);
   5. request smuggling and header defects: two Content-Lengths, one with
-     Transfer-Encoding, "Host : x", an unknown method (must be JSON 405).
+     Transfer-Encoding, "Host : x", an unknown method (must be JSON 405);
+  6. the bounds follow the configuration file on SIGHUP.
 Usage: test_attacks.py MFD_AGENT
 """
 import json
 import os
 import re
 import resource
+import shutil
+import signal
 import socket
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from httplib_mfd import Agent, finish, fixture_copy, get, ok  # noqa: E402
+from httplib_mfd import Agent, finish, fixture_copy, get, ok, wait_until  # noqa: E402
 
 AGENT = sys.argv[1]
 MIB = 1 << 20
@@ -316,4 +319,47 @@ try:
 finally:
     rc = a.stop()
     ok(rc == 0, f"agent exited {rc} on SIGTERM" + ("" if rc == 0 else ": " + a.output()[-2000:]))
+# --- 6. the bounds follow a SIGHUP -------------------------------------
+cfgfile = os.path.join(tmp, "mfd.yaml")
+
+
+def write_cfg(n):
+    with open(cfgfile, "w") as f:
+        f.write(f"http:\n  max_connections: {n}\n")
+
+
+def over_limit(a):
+    return metric(a, "mfd_agent_http_closed_connections_total", '{reason="max_connections"}') or 0
+
+
+def hold(a, n):
+    """n idle connections, each seen by the server before the next."""
+    conns = []
+    for _ in range(n):
+        conns.append(socket.create_connection(("127.0.0.1", a.port), timeout=5))
+        get(a.base + "/healthz", timeout=10)
+    return conns
+
+
+write_cfg(3)
+a = Agent(AGENT, common[:-2] + ["--config", cfgfile], free_port())
+try:
+    conns = hold(a, 6)
+    n0 = over_limit(a)
+    ok(n0 >= 3, f"max_connections 3 from the file: {n0:.0f} connections closed for newer ones")
+    for c in conns:
+        c.close()
+    write_cfg(100)
+    a.p.send_signal(signal.SIGHUP)
+    ok(wait_until(lambda: "SIGHUP" in a.output() and "max_connections" in a.output(), 10),
+       "SIGHUP logged the new http.max_connections")
+    conns = hold(a, 6)
+    n1 = over_limit(a)
+    ok(n1 == n0, f"after SIGHUP to 100: no connection closed for a newer one ({n0:.0f} -> {n1:.0f})")
+    for c in conns:
+        c.close()
+finally:
+    rc = a.stop()
+    ok(rc == 0, f"agent exited {rc} on SIGTERM" + ("" if rc == 0 else ": " + a.output()[-2000:]))
+shutil.rmtree(tmp, ignore_errors=True)
 finish()
