@@ -301,6 +301,17 @@ const struct mfd_option mfd_options[] = {
 	  .choices = statsd_proto_choices,
 	  .arg = "PROTO",
 	  .help = "StatsD transport: udp or tcp" },
+	{ .name = "statsd-write-timeout",
+	  .key = "statsd.write_timeout",
+	  .type = MFD_OPT_DOUBLE,
+	  .offset = OFF(statsd_write_timeout),
+	  .def = "10",
+	  .min = 0.1,
+	  .max = 3600,
+	  .arg = "SECONDS",
+	  .help = "TCP: a StatsD that takes no byte for this long loses the "
+		  "connection (its queue counted as dropped), then it is "
+		  "reopened" },
 	{ .name = "http",
 	  .key = "http.listen",
 	  .type = MFD_OPT_STRING,

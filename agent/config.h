@@ -77,6 +77,7 @@ struct mfd_config {
 	char *statsd_prefix; /* prepended to every StatsD name */
 	int statsd_mtu; /* largest StatsD packet payload, bytes */
 	int statsd_proto; /* 0 udp, 1 tcp */
+	double statsd_write_timeout; /* TCP: seconds without a byte written */
 	char *http_listen; /* --http ADDR:PORT, or "off" */
 	int http_history; /* samples kept for /api/v1/history */
 	int http_max_conns; /* open connections; more get 503 */

@@ -11,15 +11,18 @@
  *    packets, each ended by '\n' (statsd's TCP server splits on it), up to
  *    TCP_QUEUE_MAX bytes; beyond that, packets are dropped and counted. A
  *    lost connection drops what was queued, counts it, and reconnects with
- *    back-off;
+ *    back-off. A write timeout (statsd.write_timeout) ends a connection
+ *    (or a connect) that makes no progress, so a peer that stops reading
+ *    is treated as lost rather than holding the queue at its cap forever;
  *  - a numeric address is used at once; a name is resolved with libevent's
  *    evdns (asynchronous). Until an address is known, every packet counts
  *    as failed. A failed resolution is retried on a timer with back-off,
  *    and a good one is refreshed every few minutes so a moved StatsD is
  *    followed.
  * Failures are counted in e->stats (requests_failed per packet,
- * dropped[MFD_DROP_SEND] per line) and logged at most once per
- * LOG_EVERY_NS, with how many more happened in between.
+ * dropped[reason] per line) and logged at most once per LOG_EVERY_NS,
+ * with how many more happened in between. e->stats is the one source of
+ * truth: /metrics publishes it and the exit summary prints it.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -69,6 +72,7 @@ struct statsd {
 	int fd; /* connected UDP socket, or -1 */
 	struct bufferevent *bev; /* TCP connection (connecting or up) */
 	bool connected; /* bev has connected */
+	struct timeval write_tv; /* TCP write (and connect) timeout */
 	uint64_t tcp_queued; /* packets queued, not yet all written */
 	struct statsd_encoder enc;
 
@@ -175,13 +179,25 @@ static void on_tcp_event(struct bufferevent *bev, short what, void *arg)
 		s->retry_s = RETRY_MIN_S;
 		return;
 	}
-	if (!(what & (BEV_EVENT_ERROR | BEV_EVENT_EOF)))
+	if (!(what & (BEV_EVENT_ERROR | BEV_EVENT_EOF | BEV_EVENT_TIMEOUT)))
 		return;
-	fail_log(s, FAIL_SEND, "TCP connection to %s %s: %s; retrying in %ds",
-		 s->addr_text, s->connected ? "lost" : "failed",
-		 what & BEV_EVENT_EOF ? "closed by the server" :
-					evutil_socket_error_to_string(err),
-		 s->retry_s);
+	if (what & BEV_EVENT_TIMEOUT)
+		fail_log(s, FAIL_SEND,
+			 "TCP connection to %s %s: no byte %s in %gs; "
+			 "retrying in %ds",
+			 s->addr_text, s->connected ? "dropped" : "failed",
+			 s->connected ? "taken" : "connected",
+			 (double)s->write_tv.tv_sec +
+				 (double)s->write_tv.tv_usec / 1e6,
+			 s->retry_s);
+	else
+		fail_log(s, FAIL_SEND,
+			 "TCP connection to %s %s: %s; retrying in %ds",
+			 s->addr_text, s->connected ? "lost" : "failed",
+			 what & BEV_EVENT_EOF ?
+				 "closed by the server" :
+				 evutil_socket_error_to_string(err),
+			 s->retry_s);
 	close_socket(s);
 	schedule(s, s->retry_s);
 	s->retry_s = s->retry_s * 2 > RETRY_MAX_S ? RETRY_MAX_S :
@@ -197,6 +213,7 @@ static int open_tcp(struct statsd *s, const struct evutil_addrinfo *ai)
 	if (!bev)
 		return -ENOMEM;
 	bufferevent_setcb(bev, on_tcp_read, on_tcp_write, on_tcp_event, s);
+	bufferevent_set_timeouts(bev, NULL, &s->write_tv);
 	bufferevent_enable(bev, EV_READ | EV_WRITE);
 	close_socket(s);
 	s->bev = bev;
@@ -476,6 +493,12 @@ static int apply_config(struct statsd *s, const struct mfd_config *cfg,
 		log_error("%s", why);
 		return err;
 	}
+	s->write_tv.tv_sec = (time_t)cfg->statsd_write_timeout;
+	s->write_tv.tv_usec = (suseconds_t)((cfg->statsd_write_timeout -
+					     (double)s->write_tv.tv_sec) *
+					    1e6);
+	if (s->bev)
+		bufferevent_set_timeouts(s->bev, NULL, &s->write_tv);
 	*addr_changed = strcmp(host, s->host) != 0 || port != s->port ||
 			cfg->statsd_proto != s->proto;
 	if (*addr_changed) {
@@ -522,12 +545,23 @@ static void statsd_destroy(struct mfd_exporter *e)
 	struct statsd *s = e->priv;
 
 	if (s) {
+		const uint64_t *d = e->stats.dropped;
+		uint64_t total = 0;
+
+		/* What is still queued on TCP is lost now: count it first,
+		 * then print the same counters /metrics published. */
+		close_socket(s);
+		for (int r = 0; r < MFD_DROP_REASONS; r++)
+			total += d[r];
 		log_info("%" PRIu64 " sends: %" PRIu64 " packets sent, %" PRIu64
-			 " failed, %" PRIu64 " lines dropped, %" PRIu64
-			 " lines over the mtu",
+			 " failed, %" PRIu64
+			 " lines dropped (send_error %" PRIu64
+			 ", queue_full %" PRIu64 ", encode_error %" PRIu64
+			 "), %" PRIu64 " lines over the mtu",
 			 s->sends, e->stats.requests_sent,
-			 e->stats.requests_failed,
-			 e->stats.dropped[MFD_DROP_SEND], s->oversize_total);
+			 e->stats.requests_failed, total, d[MFD_DROP_SEND],
+			 d[MFD_DROP_QUEUE_FULL], d[MFD_DROP_ENCODE],
+			 s->oversize_total);
 		cancel_resolve(s);
 		if (s->timer)
 			event_free(s->timer);
