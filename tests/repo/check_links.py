@@ -49,7 +49,8 @@ def anchors(path):
     for line in strip_code(open(path, encoding="utf-8").read(), spans=False):
         m = re.match(r"^#{1,6}\s+(.*?)\s*#*\s*$", line)
         if m:
-            res.add(slug(re.sub(r"[`*_]", "", m.group(1)), seen))
+            # Markup goes, an underscore inside a word (cap_syslog) stays.
+            res.add(slug(re.sub(r"[`*]|(?<!\w)_|_(?!\w)", "", m.group(1)), seen))
     return res
 
 
@@ -79,8 +80,8 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         probe = os.path.join(tmp, "probe.md")
         with open(probe, "w") as f:
-            f.write("# Real heading\n## Code `--x y`\n[ok](#real-heading) [gone](missing.md) "
-                    "[span](#code---x-y) "
+            f.write("# Real heading\n## Code `--x y`\n## A: CAP_SYSLOG\n"
+                    "[ok](#real-heading) [gone](missing.md) [span](#code---x-y) [u](#a-cap_syslog) "
                     "[anchor](#no-such-heading) `[code](ignored.md)`\n")
         got = check(probe, os.path.realpath(tmp))
         if len(got) != 2 or "missing.md" not in got[0] or "no-such-heading" not in got[1]:
