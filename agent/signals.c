@@ -194,6 +194,10 @@ void mfd_signals_drain_kmsg(struct mfd_signals *s)
 	int err;
 
 	if (s->kmsg_syslog) {
+		/* READ_ALL copies the whole log buffer (up to a few MiB):
+		 * at most once a second, like /proc/vmstat. */
+		if (!mfd_due(&s->kmsg_last_mono_ns, VMSTAT_PERIOD_NS))
+			return;
 		err = mfd_kmsg_syslog_read(&s->kmsg_sl, &s->af);
 		if (err) {
 			log_warn("reading the kernel log with syslog(2) "

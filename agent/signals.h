@@ -62,6 +62,7 @@ struct mfd_signals {
 	 * every sample (kmsg.h) */
 	bool kmsg_syslog;
 	struct mfd_kmsg_syslog kmsg_sl;
+	uint64_t kmsg_last_mono_ns; /* last syslog(2) read */
 	struct mfd_allocfail_stats af;
 
 	/* migratetype detail (opt-in) */
