@@ -51,4 +51,6 @@ dpkg-deb -x "$deb" "$cache/root"
 dpkg-deb -f "$deb" Version >"$cache/root/VERSION"
 bin=$(find "$cache/root" -path '*/bin/victoria-metrics' -type f | head -n1)
 [ -n "$bin" ] && [ -x "$bin" ] || { log "no victoria-metrics binary in $deb"; exit 1; }
+# sid's package lists are ~250 MB and only needed for this download.
+rm -rf "$cache/lists" "$cache/cache" "$cache/dl"
 echo "$bin"
