@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
 # mkrootfs.sh OUT_DIR [MFD_AGENT] - assemble the runtime image's root
-# filesystem: mfd-agent, exactly the shared libraries ldd says it loads
-# (the dynamic loader included) plus libcurl.so.4 and its own, which the
+# filesystem: mfd-agent, exactly the shared libraries it loads (the
+# dynamic loader included) plus libcurl.so.4 and its own, which the
 # OTLP exporter loads at run time, and the few files glibc and TLS read.
 # No shell, no coreutils, no package manager. The Dockerfile's last stage
 # is this directory (COPY --from=build /rootfs /); tests/containers/ runs
@@ -19,21 +19,25 @@ mkdir -p "$OUT"/{usr/bin,etc,proc,sys,dev,tmp,var/lib/mfd,etc/mfd}
 chmod 1777 "$OUT/tmp"
 install -m 0755 "$AGENT" "$OUT/usr/bin/mfd-agent"
 
-# Every library the binary loads, at the path the loader looks for it.
-# ldd prints "name => /path (addr)" and "/lib64/ld-linux... (addr)".
-# The agent dlopen()s libcurl.so.4 only when OTLP export is on
-# (exporters/curl_api.c), so ldd of the binary does not list it or the TLS,
-# Kerberos and LDAP libraries it needs; the image must hold them all the
-# same. LD_PRELOAD makes ldd resolve libcurl.so.4 and its dependencies
-# exactly as the loader would for this binary.
-libs=$(LD_PRELOAD=libcurl.so.4 ldd "$AGENT" 2>"$OUT/.ldd.err" |
-	awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' | sort -u)
-[ -n "$libs" ] || { echo "mkrootfs.sh: ldd found no libraries (static binary?)" >&2; exit 1; }
-grep -q '/libcurl\.so\.4$' <<<"$libs" || {
-	echo "mkrootfs.sh: libcurl.so.4 not found for $AGENT (OTLP export needs it: install libcurl4): $(cat "$OUT/.ldd.err")" >&2
+# Every library the binary loads, at the path the loader looks for it, for
+# the binary's own architecture (elf-deps.sh reads the ELF headers, so an
+# arm64 agent cross-built on x86-64 gets arm64 libraries). The agent
+# dlopen()s libcurl.so.4 only when OTLP export is on (exporters/curl_api.c),
+# so its NEEDED list does not name libcurl or the TLS, Kerberos and LDAP
+# libraries behind it; the image must hold them all the same.
+case "$(readelf -h "$AGENT" | sed -n 's/^ *Machine: *//p')" in
+*X86-64*) triplet=x86_64-linux-gnu ;;
+AArch64) triplet=aarch64-linux-gnu ;;
+*) echo "mkrootfs.sh: $AGENT: not an x86-64 or arm64 ELF" >&2; exit 1 ;;
+esac
+curl=/usr/lib/$triplet/libcurl.so.4
+[ -e "$curl" ] || {
+	echo "mkrootfs.sh: $curl not found (OTLP export needs it: install libcurl4 for $triplet)" >&2
 	exit 1
 }
-rm -f "$OUT/.ldd.err"
+deps=$("$(dirname "$0")/elf-deps.sh" "$AGENT" "$curl")
+[ -n "$deps" ] || { echo "mkrootfs.sh: $AGENT needs no library (static binary?)" >&2; exit 1; }
+libs="$curl $deps"
 for l in $libs; do
 	mkdir -p "$OUT$(dirname "$l")"
 	cp -L "$l" "$OUT$l"

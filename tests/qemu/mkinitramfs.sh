@@ -19,20 +19,23 @@ init=${3:-$here/guest-init.sh}
 shift $(($# < 3 ? $# : 3))
 programs=("$@")
 
-busybox=$(command -v busybox || true)
-if [[ -z "$busybox" ]] || ldd "$busybox" >/dev/null 2>&1; then
-	echo "mkinitramfs: need a static busybox (apt-get install busybox-static)" >&2
-	exit 1
-fi
-
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
 chmod 0755 "$root"
 mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,etc}
 
+# MFD_BUSYBOX: a static busybox of the guest's architecture (run.sh gives
+# an arm64 one to arm64 guests); by default the build machine's.
+busybox=${MFD_BUSYBOX:-$(command -v busybox || true)}
+if [[ -z "$busybox" ]] || readelf -l "$busybox" | grep -q interpreter; then
+	echo "mkinitramfs: need a static busybox (apt-get install busybox-static)" >&2
+	exit 1
+fi
 cp "$busybox" "$root/bin/busybox"
-# One symlink per applet, where busybox itself would put it.
-"$busybox" --list-full | while read -r applet; do
+# One symlink per applet, where busybox itself would put it. A foreign
+# busybox cannot run here: the build machine's, of the same Debian
+# release, lists the same applets.
+{ "$busybox" --list-full 2>/dev/null || busybox --list-full; } | while read -r applet; do
 	[[ -e "$root/$applet" ]] || ln -s /bin/busybox "$root/$applet"
 done
 
@@ -40,21 +43,14 @@ cp "$agent" "$root/mfd-agent"
 for p in "${programs[@]}"; do
 	cp "$p" "$root/$(basename "$p")"
 done
-# ldd prints "libx.so => /path (addr)" for libraries and "/path (addr)" for
-# the loader; copy each real file to the same path (cp -L follows symlinks so
-# the soname path holds the library itself).
-# A stand-in that is a script has no libraries: ldd then fails, which is fine.
-for bin in "$agent" "${programs[@]}"; do
-	ldd "$bin" 2>/dev/null || true
-done | awk '/=> \// { print $3 } /^[[:space:]]*\// { print $1 }' |
-	sort -u | while read -r lib; do
+# Each program's interpreter and shared libraries, found in the multiarch
+# folders of its own machine (an arm64 agent gets arm64 libraries), each
+# copied to the path the loader opens (cp -L: the soname path holds the
+# library itself).
+"$here/../../containers/elf-deps.sh" "$agent" "${programs[@]}" | while read -r lib; do
 	mkdir -p "$root$(dirname "$lib")"
 	cp -L "$lib" "$root$lib"
 done
-# Debian's loader is /lib64/ld-linux-x86-64.so.2, a symlink to the
-# multiarch copy; usrmerge makes /lib64 a link on the host. cp -L above
-# already placed a real file at the interpreter path, which is all the
-# kernel needs.
 
 install -m 0755 "$init" "$root/init"
 
