@@ -13,6 +13,11 @@
 #                                      harness for MFD_FUZZ_SECONDS (20;
 #                                      0 skips); fails at cmake if a test
 #                                      package (cmocka) is missing
+#   ./dev.sh cross arm64               build build-arm64/mfd-agent (and
+#                                      mfd-fragment) for arm64 with Debian
+#                                      multiarch
+#   ./dev.sh image ARCH DIR            the container image's root file
+#                                      system for ARCH (amd64, arm64) in DIR
 #   ./dev.sh build | deps | format
 # Run as root (BPF needs it, and apt-get); a non-root user prefixes sudo.
 set -euo pipefail
@@ -31,7 +36,7 @@ BUILD_PKGS=(build-essential cmake pkg-config clang llvm libbpf-dev libelf-dev
 TEST_PKGS=(libcmocka-dev python3 python3-yaml busybox-static cpio qemu-system-x86
 	stress-ng iproute2 libcap2-bin prometheus prometheus-node-exporter chromium
 	libclang-rt-14-dev valgrind gnuplot-nox curl fonts-dejavu-core systemd strace
-	groff-base man-db)
+	groff-base man-db qemu-system-arm qemu-user-static)
 # libclang-rt-14-dev: the libFuzzer, ASan and UBSan runtimes clang links for
 # -fsanitize=fuzzer (build-fuzz); Debian 12 clang does not pull it in.
 # fonts-dejavu-core: the one font the dashboard's golden screenshot uses.
@@ -73,12 +78,92 @@ deps() {
 	if [ "${1:-}" = test ]; then apt_install "${TEST_PKGS[@]}"; fi
 }
 
-build() { # build DIR [cmake args...] [--target T]
+# --- cross builds (./dev.sh cross arm64) -----------------------------------
+# Debian multiarch: the cross compiler, qemu for the arm64 guests, and the
+# arm64 build of every library BUILD_PKGS has a -dev package for. All of
+# them are Multi-Arch: same, so they sit beside the x86-64 ones, except
+# libevent-dev: installing its arm64 build would remove the x86-64 one. Its
+# runtime libraries are installed; the -dev package itself is unpacked into
+# CROSS_ROOT (see cmake/aarch64-linux-gnu.cmake) and never installed.
+CROSS_ROOT=${MFD_CROSS_ROOT:-/var/cache/mfd-cross}
+CROSS_LIBS=(libbpf-dev libelf-dev zlib1g-dev libjansson-dev libncurses-dev
+	libcap-ng-dev libyaml-dev libcurl4-openssl-dev libprotobuf-c-dev
+	libevent-2.1-7)
+
+cross_deps() { # cross_deps ARCH TRIPLET
+	local arch=$1 triplet=$2 p pkgs=() dir
+	if ! dpkg --print-foreign-architectures | grep -qx "$arch"; then
+		[ "$(id -u)" -eq 0 ] || {
+			echo "dev.sh: need root to add dpkg architecture $arch (run with sudo)" >&2
+			exit 1
+		}
+		echo "dev.sh: adding dpkg architecture $arch" >&2
+		dpkg --add-architecture "$arch"
+		apt-get update -qq
+	fi
+	for p in "${CROSS_LIBS[@]}"; do pkgs+=("$p:$arch"); done
+	apt_install "crossbuild-essential-$arch" "${pkgs[@]}"
+	dir=$CROSS_ROOT/$triplet/libevent-dev
+	[ -e "$dir/usr/lib/$triplet/pkgconfig/libevent.pc" ] && return 0
+	rm -rf "$dir" "$dir.tmp"
+	mkdir -p "$dir.tmp"
+	(cd "$dir.tmp" && apt-get download -q -o APT::Sandbox::User=root \
+		"libevent-dev:$arch" >&2 && dpkg-deb -x ./*.deb .)
+	# The .pc files point into the unpacked tree; the .so links at the
+	# installed runtime libraries.
+	sed -i "s|^prefix=/usr\$|prefix=$dir/usr|" "$dir.tmp/usr/lib/$triplet"/pkgconfig/*.pc
+	for p in "$dir.tmp/usr/lib/$triplet"/*.so; do
+		ln -sf "/usr/lib/$triplet/$(readlink "$p")" "$p"
+	done
+	mv "$dir.tmp" "$dir"
+}
+
+triplet_of() { # triplet_of ARCH: the GNU triplet of a Debian architecture
+	case "${1:-}" in
+	arm64) echo aarch64-linux-gnu ;;
+	*)
+		echo "dev.sh: unsupported architecture '${1:-}' (arm64 is)" >&2
+		exit 2
+		;;
+	esac
+}
+
+cross() { # cross ARCH: build BUILD_DIR-ARCH/mfd-agent and mfd-fragment
+	local arch=${1:-} triplet
+	triplet=$(triplet_of "$arch")
+	deps
+	cross_deps "$arch" "$triplet"
+	MFD_CROSS_ROOT=$CROSS_ROOT build "$BUILD_DIR-$arch" \
+		-DCMAKE_TOOLCHAIN_FILE=cmake/$triplet.cmake -DMFD_TESTS=OFF \
+		--target mfd-agent --target mfd-fragment
+}
+
+# image ARCH DIR: the container image's root filesystem for ARCH (the
+# Dockerfile's build stage, for its TARGETARCH): the agent built natively
+# or cross-built, stripped, and containers/mkrootfs.sh.
+image() {
+	local arch=${1:?usage: dev.sh image ARCH DIR} dir=${2:?usage: dev.sh image ARCH DIR}
+	local agent strip=strip
+	if [ "$arch" = "$(dpkg --print-architecture)" ]; then
+		deps
+		build "$BUILD_DIR" "$(tests_if_cmocka)" --target mfd-agent
+		agent=$BUILD_DIR/mfd-agent
+	else
+		cross "$arch"
+		agent=$BUILD_DIR-$arch/mfd-agent
+		strip=$(triplet_of "$arch")-strip
+	fi
+	cp "$agent" "$agent.stripped"
+	"$strip" --strip-debug "$agent.stripped"
+	containers/mkrootfs.sh "$dir" "$agent.stripped"
+}
+
+build() { # build DIR [cmake args...] [--target T]...
 	local dir=$1 args=() target=()
 	shift
 	while [ $# -gt 0 ]; do
 		case "$1" in
-		--target) target=(--target "$2"); shift 2 ;;
+		--target) target+=(--target "$2"); shift 2 ;;
 		*) args+=("$1"); shift ;;
 		esac
 	done
@@ -111,7 +196,10 @@ run)
 	;;
 test)
 	deps test
-	build "$BUILD_DIR" -DMFD_TESTS=ON
+	# The arm64 tests (qemu-arm64 guests, the arm64 image tree) run the
+	# cross-built agent.
+	cross arm64
+	build "$BUILD_DIR" -DMFD_TESTS=ON -DMFD_ARM64_BUILD_DIR="$PWD/$BUILD_DIR-arm64"
 	(cd "$BUILD_DIR" && ctest --output-on-failure "$@")
 	build "$ASAN_DIR" -DMFD_SANITIZE=ON
 	(cd "$ASAN_DIR" && ASAN_OPTIONS=detect_leaks=1 \
@@ -129,13 +217,23 @@ build)
 	build "$BUILD_DIR" "$(tests_if_cmocka)" "$@"
 	;;
 deps)
-	deps "${1:-}"
+	# deps [test | ARCH]: ARCH (e.g. arm64) adds the cross-build packages.
+	case "${1:-}" in
+	"" | test | "$(dpkg --print-architecture)") deps "${1:-}" ;;
+	*) deps && cross_deps "$1" "$(triplet_of "$1")" ;;
+	esac
+	;;
+cross)
+	cross "$@"
+	;;
+image)
+	image "$@"
 	;;
 format)
 	git ls-files '*.c' '*.h' | xargs clang-format -i
 	;;
 *)
-	echo "usage: $0 run [agent options] | test [ctest options] | build | deps [test] | format" >&2
+	echo "usage: $0 run [agent options] | test [ctest options] | build | deps [test|arm64] | cross arm64 | image ARCH DIR | format" >&2
 	exit 2
 	;;
 esac

@@ -98,6 +98,15 @@ const df = readFileSync(path.join(src, "containers/Dockerfile"), "utf8");
 check(/HEALTHCHECK[\s\S]*"--healthcheck", "http:\/\/127\.0\.0\.1:(\d+)\/healthz"/.test(df) &&
   df.match(/127\.0\.0\.1:(\d+)\/healthz/)[1] === String(port), "Dockerfile HEALTHCHECK probes /healthz on the agent's port");
 check(new RegExp(`EXPOSE ${port}\\b`).test(df), `Dockerfile exposes ${port}`);
-check(/FROM debian:12 AS build/.test(df) && /dev\.sh deps/.test(df) && /FROM scratch/.test(df) && /mkrootfs\.sh/.test(df),
-  "Dockerfile: Debian 12 build via dev.sh deps, scratch runtime from mkrootfs.sh");
+// One Dockerfile for every architecture: the build stage runs on the build
+// machine's platform and builds for TARGETARCH (dev.sh image: native, or
+// cross with multiarch), whose tree mkrootfs.sh assembles.
+const devsh = readFileSync(path.join(src, "dev.sh"), "utf8");
+check(/FROM --platform=\$BUILDPLATFORM debian:12 AS build/.test(df) && /ARG TARGETARCH/.test(df) &&
+  /dev\.sh deps "\$TARGETARCH"/.test(df) && /dev\.sh image "\$TARGETARCH" \/rootfs/.test(df) &&
+  /COPY --from=build \/rootfs\/ \//.test(df) && /FROM scratch/.test(df) &&
+  /^image\(\) \{[\s\S]*?containers\/mkrootfs\.sh[\s\S]*?^\}/m.test(devsh),
+  "Dockerfile: Debian 12 build for TARGETARCH via dev.sh deps/image, scratch runtime from mkrootfs.sh");
+check(!/nodeSelector:[\s\S]*kubernetes\.io\/arch/.test(readFileSync(path.join(src, "containers/k8s/daemonset.yaml"), "utf8")),
+  "the DaemonSet does not pin an architecture");
 process.exit(fails ? 1 : 0);
