@@ -78,6 +78,19 @@ def parse_zoneinfo(text):
     return zones
 
 
+def hist_hits(text):
+    """Total hits of an ftrace hist trigger's output ("Hits: N"), or None."""
+    m = re.search(r"^\s*Hits:\s*(\d+)", text, re.M)
+    return int(m.group(1)) if m else None
+
+
+def metric_total(text, name):
+    """Sum of every sample of one family in Prometheus text, or None."""
+    vals = [float(m.group(1)) for m in
+            re.finditer(r"^" + re.escape(name) + r"(?:\{[^}]*\})?\s+(\S+)", text, re.M)]
+    return sum(vals) if vals else None
+
+
 class Checker:
     """Counts passed checks and collects a readable report of failed ones."""
 
@@ -265,9 +278,10 @@ def main():
         err = s.get("stalls.err", "")
         rc = s["stalls.rc"].strip()
         c.check(rc == "0", f"mfd-agent with the stall programs exited {rc}", "  stderr:\n" + err)
-        m = re.search(r"compaction: attached:([^;]*); absent:(.*)", err)
+        # "; absent: ..." is left out when nothing is absent.
+        m = re.search(r"compaction: attached:([^;\n]*)(?:; absent:(.*))?", err)
         if c.check(m is not None, "no 'compaction: attached:' line from the stall loader", "  stderr:\n" + err):
-            attached, absent = m.group(1).split(), m.group(2).split()
+            attached, absent = m.group(1).split(), (m.group(2) or "").split()
             want = ["compaction-stalls", "compaction-deferred", "reclaim-stalls",
                     "kcompactd-wakeups", "kswapd-wakeups", "alloc-failures"]
             for w in want:
@@ -275,6 +289,23 @@ def main():
             c.check(not absent or re.search(r"switched off|signal absent", err) is not None,
                     f"signals {absent} absent without a log line saying why", err)
             c.notes.append(f"stall programs attached: {' '.join(attached) or 'none'}; absent: {' '.join(absent) or 'none'}")
+
+    # The agent's extfrag count against the kernel's own hist trigger.
+    if section_ok("extfrag.agent.rc"):
+        err = s.get("extfrag.agent.err", "")
+        c.check(s["extfrag.agent.rc"].strip() == "0", "the extfrag agent did not exit 0", err[-2000:])
+        c.check(s.get("extfrag.pt.rc", "").strip() == "0", "mfd-fragment pt failed in the guest",
+                s.get("extfrag.pt.err", ""))
+        hits = [hist_hits(s.get(f"extfrag.hist.{w}", "")) for w in ("before", "after")]
+        seen = [metric_total(s.get(f"extfrag.metrics.{w}", ""), "mfd_extfrag_events_total")
+                for w in ("before", "after")]
+        if c.check(None not in hits and None not in seen, "extfrag: no hist or no mfd_extfrag_events_total",
+                   f"hist {hits}, agent {seen}"):
+            kernel, agent = hits[1] - hits[0], seen[1] - seen[0]
+            c.check(kernel > 0, "extfrag: page-table pressure made no fallback in the guest")
+            c.check(agent == kernel, "extfrag: the agent's count differs from the tracepoint's hist trigger",
+                    f"  agent +{agent:.0f}, kernel +{kernel}")
+            c.notes.append(f"extfrag events: agent +{agent:.0f}, kernel hist +{kernel}")
 
     if section_ok("procfs.rc"):
         rc = s["procfs.rc"].strip()

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# fetch-kernel.sh SERIES
+# fetch-kernel.sh SERIES [ARCH]
 #
-# Makes a stock Debian cloud kernel of SERIES ("6.1" or "6.12") available in
-# the cache and prints two lines on stdout:
+# Makes a stock Debian cloud kernel of SERIES ("6.1" or "6.12") for ARCH
+# ("amd64", the default, or "arm64") available in the cache and prints two
+# lines on stdout:
 #     <path to vmlinuz>
 #     <package name>=<package version>
 #
@@ -14,9 +15,10 @@
 # have to go into the initramfs.
 #
 # Where they come from (Debian 12 "bookworm"):
-#   6.1  linux-image-cloud-amd64       bookworm main, newer ABIs in bookworm-security
-#   6.12 linux-image-6.12-cloud-amd64  bookworm-security (Debian ships 6.12 to
+#   6.1  linux-image-cloud-ARCH        bookworm main, newer ABIs in bookworm-security
+#   6.12 linux-image-6.12-cloud-ARCH   bookworm-security (Debian ships 6.12 to
 #                                      bookworm through the security archive)
+# arm64 packages need dpkg's arm64 architecture (./dev.sh cross arm64 adds it).
 # The meta-package's dependency names the newest ABI, so the test follows
 # Debian's updates. MFD_QEMU_PKG_<series with _> (e.g. MFD_QEMU_PKG_6_12)
 # pins an exact package name instead.
@@ -26,15 +28,20 @@
 # nothing is ever written into the source tree.
 set -euo pipefail
 
-series=${1:?usage: fetch-kernel.sh 6.1|6.12}
+series=${1:?usage: fetch-kernel.sh 6.1|6.12 [amd64|arm64]}
+arch=${2:-amd64}
 cache=${MFD_CACHE:-/var/cache/mfd-test}/kernels
 mkdir -p "$cache"
 
 log() { echo "fetch-kernel: $*" >&2; }
 
+case "$arch" in
+amd64 | arm64) ;;
+*) log "unknown architecture '$arch' (want amd64 or arm64)"; exit 2 ;;
+esac
 case "$series" in
-6.1) meta=linux-image-cloud-amd64 ;;
-6.12) meta=linux-image-6.12-cloud-amd64 ;;
+6.1) meta=linux-image-cloud-$arch ;;
+6.12) meta=linux-image-6.12-cloud-$arch ;;
 *) log "unknown series '$series' (want 6.1 or 6.12)"; exit 2 ;;
 esac
 
@@ -50,6 +57,7 @@ candidate_of() {
 # resolve: the concrete image package name for this series.
 resolve() {
 	local pin_var="MFD_QEMU_PKG_${series//./_}"
+	[[ $arch == amd64 ]] || pin_var+="_$arch"
 	if [[ -n "${!pin_var:-}" ]]; then
 		echo "${!pin_var}"
 		return
@@ -60,7 +68,7 @@ resolve() {
 	# newest in the configured suites.
 	apt-cache show --no-all-versions "$meta" |
 		sed -n 's/^Depends: //p' | tr ',' '\n' |
-		sed -n 's/^ *\(linux-image-[^ ]*-cloud-amd64\)\( .*\)\?$/\1/p' | head -n1
+		sed -n "s/^ *\\(linux-image-[^ ]*-cloud-$arch\\)\\( .*\\)\\?\$/\\1/p" | head -n1
 }
 
 pkg=$(resolve)

@@ -81,6 +81,39 @@ run probe /mfd-agent --probe
 run stalls /mfd-agent --headless --duration 1 --interval 0.5 \
 	--alloc-fail-counter --log-level info
 
+# --- extfrag events: the agent's exact count against the kernel's own ------
+# A hist trigger on the tracepoint (ftrace, CONFIG_HIST_TRIGGERS) counts
+# every hit in the kernel: the reference the agent's in-kernel counters must
+# equal. Both are read once the agent runs and again after page-table
+# pressure from mfd-fragment (unmovable page tables steal from movable
+# pageblocks), with time for the agent's once-a-second flush in between; an
+# idle busybox guest makes no fallbacks of its own between the reads.
+ev=/sys/kernel/tracing/events/kmem/mm_page_alloc_extfrag
+ip link set lo up
+echo 'hist:keys=alloc_order' >$ev/trigger
+/mfd-agent --headless --interval 0.5 --http 127.0.0.1:9464 \
+	>/tmp/xf.agent.out 2>/tmp/xf.agent.err &
+xf_agent=$!
+for i in $(seq 1 100); do
+	wget -q -O /dev/null http://127.0.0.1:9464/healthz 2>/dev/null && break
+	sleep 0.2
+done
+sleep 1
+cat $ev/hist >/tmp/xf.hist.before
+wget -q -O /tmp/xf.metrics.before http://127.0.0.1:9464/metrics
+/mfd-fragment pt --gib 32 --seconds 0 >/tmp/xf.pt.out 2>/tmp/xf.pt.err
+echo $? >/tmp/xf.pt.rc
+sleep 2.5
+cat $ev/hist >/tmp/xf.hist.after
+wget -q -O /tmp/xf.metrics.after http://127.0.0.1:9464/metrics
+kill -TERM $xf_agent
+wait $xf_agent
+echo $? >/tmp/xf.agent.rc
+echo '!hist:keys=alloc_order' >$ev/trigger
+for f in hist.before metrics.before pt.err pt.rc hist.after metrics.after agent.err agent.rc; do
+	section "extfrag.$f" "/tmp/xf.$f"
+done
+
 # --- the procfs path on the same kernel ------------------------------------
 run procfs /mfd-agent --once --format json --source procfs
 

@@ -1,83 +1,111 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# run.sh SERIES AGENT
-# run.sh SERIES AGENT stall FRAGMENT
+# run.sh [--arch amd64|arm64] [--stall] SERIES AGENT FRAGMENT
 #
 # Boots Debian's stock SERIES ("6.1" or "6.12") cloud kernel under QEMU (TCG)
 # with two NUMA nodes, runs AGENT inside it (see guest-init.sh) and checks on
 # the host that the BPF snapshot equals the guest kernel's own /proc/buddyinfo
 # (check.py). This is the proof that the CO-RE relocations in bpf/*.bpf.c
 # really adapt to kernels whose struct layouts differ from the build host's.
+# FRAGMENT (tests/workload's mfd-fragment, built for the same architecture)
+# makes extfrag events, which the agent must count as the kernel's own hist
+# trigger on the tracepoint does.
 #
-# With "stall", the guest is small (512 MiB), FRAGMENT (tests/workload's
-# mfd-fragment) fragments it and faults huge pages with THP defrag=always
-# (guest-stall.sh), and check_stall.py holds the agent's compaction and
-# reclaim stall counts up against the guest's /proc/vmstat.
+# --arch arm64 boots Debian's arm64 cloud kernel on qemu-system-aarch64
+# (-M virt -cpu max) with an agent cross-built by ./dev.sh cross arm64 and
+# Debian's arm64 busybox-static.
+#
+# With --stall, the guest is small (512 MiB), FRAGMENT fragments it and
+# faults huge pages with THP defrag=always (guest-stall.sh), and
+# check_stall.py holds the agent's compaction and reclaim stall counts up
+# against the guest's /proc/vmstat.
 #
 # Environment:
 #   MFD_CACHE                  cache root (default /var/cache/mfd-test)
-#   MFD_QEMU_OUT               where logs go (default ./qemu-SERIES)
+#   MFD_QEMU_OUT               where logs go (default ./qemu-SERIES[-ARCH][-stall])
 #   MFD_QEMU_UPDATE_FIXTURES=1 also (re)write tests/fixtures/procfs/qemu-*-numa2/
 #   MFD_QEMU_TIMEOUT           seconds before a hung guest is killed (180)
 set -euo pipefail
 
-usage="usage: run.sh 6.1|6.12 AGENT [stall FRAGMENT]"
+usage="usage: run.sh [--arch amd64|arm64] [--stall] 6.1|6.12 AGENT FRAGMENT"
+arch=amd64 stall=no
+while [[ ${1:-} == --* ]]; do
+	case "$1" in
+	--arch) arch=${2:?$usage}; shift 2 ;;
+	--stall) stall=yes; shift ;;
+	*) echo "$usage" >&2; exit 2 ;;
+	esac
+done
 series=${1:?$usage}
 agent=${2:?$usage}
-mode=${3:-snapshot}
+fragment=${3:?$usage}
 here=$(cd "$(dirname "$0")" && pwd)
 src_root=$(cd "$here/../.." && pwd)
-case "$mode" in
-snapshot)
-	init=$here/guest-init.sh programs=() mem=1G
-	out=${MFD_QEMU_OUT:-$PWD/qemu-$series}
+name=$series
+[[ $arch == amd64 ]] || name+=-$arch
+if [[ $stall == yes ]]; then
+	init=$here/guest-stall.sh mem=256M name+=-stall
+else
+	init=$here/guest-init.sh mem=1G
+fi
+out=${MFD_QEMU_OUT:-$PWD/qemu-$name}
+mkdir -p "$out"
+t0=$SECONDS
+
+case "$arch" in
+amd64)
+	qemu_bin=qemu-system-x86_64 qemu_pkg=qemu-system-x86 console=ttyS0
+	machine=(-accel tcg -cpu max)
 	;;
-stall)
-	fragment=${4:?$usage}
-	init=$here/guest-stall.sh programs=("$fragment") mem=256M
-	out=${MFD_QEMU_OUT:-$PWD/qemu-$series-stall}
+arm64)
+	qemu_bin=qemu-system-aarch64 qemu_pkg=qemu-system-arm console=ttyAMA0
+	machine=(-M virt -accel tcg -cpu max)
 	;;
 *)
 	echo "$usage" >&2
 	exit 2
 	;;
 esac
-mkdir -p "$out"
-t0=$SECONDS
 
 # Exit 77 (ctest SKIP_RETURN_CODE) when the machine lacks the tools, so the
 # test shows up as skipped rather than passed.
-for tool in qemu-system-x86_64 busybox apt-get dpkg-deb cpio gzip python3 timeout flock; do
+for tool in $qemu_bin busybox apt-get dpkg-deb cpio gzip python3 timeout flock readelf; do
 	if ! command -v "$tool" >/dev/null; then
-		echo "run.sh: SKIP: missing $tool (apt-get install qemu-system-x86 busybox-static cpio)" >&2
+		echo "run.sh: SKIP: missing $tool (apt-get install $qemu_pkg busybox-static cpio)" >&2
 		exit 77
 	fi
 done
 
-mapfile -t k < <("$here/fetch-kernel.sh" "$series")
+mapfile -t k < <("$here/fetch-kernel.sh" "$series" "$arch")
 vmlinuz=${k[0]}
 pkgver=${k[1]}
 echo "kernel: $pkgver"
+if [[ $arch != amd64 ]]; then
+	MFD_BUSYBOX=$("$here/fetch-busybox.sh" "$arch")
+	export MFD_BUSYBOX
+fi
 
-"$here/mkinitramfs.sh" "$agent" "$out/initramfs.cpio.gz" "$init" "${programs[@]}"
+"$here/mkinitramfs.sh" "$agent" "$out/initramfs.cpio.gz" "$init" "$fragment"
 
 # The topology is the one NOTES.md records as working here: 2 CPUs, 2 GiB in
-# two RAM backends, one per NUMA node. All of it lies below 4 GiB, so node 0
-# has DMA and DMA32 and node 1 only DMA32: the zone set differs per node,
-# which is exactly what a per-node walk can get wrong. KVM fails on this host
-# (nested virtualisation), so TCG. quiet/loglevel keep kernel messages off the
+# two RAM backends, one per NUMA node. On x86-64 all of it lies below 4 GiB,
+# so node 0 has DMA and DMA32 and node 1 only DMA32: the zone set differs per
+# node, which is exactly what a per-node walk can get wrong (arm64's virt
+# machine puts RAM at 1 GiB: DMA on both nodes' low part, DMA32 or Normal
+# above, as the kernel decides). KVM fails on this host (nested
+# virtualisation), so TCG. quiet/loglevel keep kernel messages off the
 # console; oops=panic + panic=-1 + -no-reboot turn a kernel oops (e.g. one a
 # BPF program provoked) into a prompt exit instead of a hang.
-# shellcheck disable=SC2054 # the commas belong to qemu's option syntax
 # The stall guest is a quarter of that: small enough to fragment quickly.
-qemu=(qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m $((2 * ${mem%[MG]}))${mem: -1}
+# shellcheck disable=SC2054 # the commas belong to qemu's option syntax
+qemu=("$qemu_bin" "${machine[@]}" -smp 2 -m $((2 * ${mem%[MG]}))${mem: -1}
 	-object memory-backend-ram,id=m0,size=$mem
 	-object memory-backend-ram,id=m1,size=$mem
 	-numa node,nodeid=0,cpus=0,memdev=m0
 	-numa node,nodeid=1,cpus=1,memdev=m1
 	-kernel "$vmlinuz" -initrd "$out/initramfs.cpio.gz"
-	-append "console=ttyS0 panic=-1 oops=panic quiet loglevel=3 rdinit=/init"
+	-append "console=$console panic=-1 oops=panic quiet loglevel=3 rdinit=/init"
 	-nographic -no-reboot)
 # The command as a person would type it, with the cache and build paths
 # replaced by plain names: it goes into the fixtures' SOURCE file.
@@ -114,7 +142,7 @@ if [[ $rc -eq 124 ]]; then
 	exit 1
 fi
 
-if [[ $mode == stall ]]; then
+if [[ $stall == yes ]]; then
 	python3 "$here/check_stall.py" --log "$out/console.log" --package "$pkgver"
 	echo "total $((SECONDS - t0))s"
 	exit 0
