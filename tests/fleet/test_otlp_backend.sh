@@ -13,7 +13,8 @@
 # collector example has data there (check_queries.py reads them from the
 # files), and every series carries the resource labels the dashboard
 # filters on. Logs go to a small local OTLP sink (VictoriaMetrics takes
-# no logs). Loopback only, ports picked at run time; an unavailable
+# no logs). The alert unit tests run on VictoriaMetrics' rule engine too
+# (vmalert-tool, from the same package). Loopback only, ports picked at run time; an unavailable
 # VictoriaMetrics fails the test.
 . "$(dirname "$0")/../integration/lib.sh" "$@"
 SRC=${3:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -59,6 +60,35 @@ sleep 4
 kill -0 "$AGENT_PID" 2>/dev/null || { fail "the agent died: $(tail -5 "$TMP/agent.err")"; finish; }
 grep -q "collector rejected\|export failed" "$TMP/agent.err" &&
 	fail "the agent's exports failed: $(grep -m3 "rejected\|failed" "$TMP/agent.err")"
+
+# The rule unit tests (tests/fleet/mfd-rules.test.yaml, promtool's format)
+# also pass on VictoriaMetrics' own rule engine, which ships in the same
+# package: the alerts behave the same on a VictoriaMetrics backend (vmalert).
+# A copy where one alert never fires must fail there too.
+VMTOOL="$(dirname "$VM")/vmalert-tool"
+if [ -x "$VMTOOL" ]; then
+	(cd "$HERE" && timeout 120 "$VMTOOL" unittest --disableAlertgroupLabel --files mfd-rules.test.yaml) >"$TMP/vmtool.out" 2>&1 &&
+		pass "vmalert-tool unittest: every alert fires and stays quiet as under promtool" ||
+		fail "vmalert-tool unittest: $(grep -v '^$' "$TMP/vmtool.out" | tail -8)"
+	mkdir -p "$TMP/mut/t"
+	python3 - "$SRC" "$TMP/mut" <<'PY'
+import sys, yaml
+src, out = sys.argv[1:3]
+r = yaml.safe_load(open(src + "/containers/alerts/mfd-rules.yaml"))
+r["groups"][0]["rules"][0]["expr"] = "sum by (k8s_cluster_name, k8s_node_name) (mfd_no_such_series)"
+yaml.safe_dump(r, open(out + "/rules.yaml", "w"))
+t = yaml.safe_load(open(src + "/tests/fleet/mfd-rules.test.yaml"))
+t["rule_files"] = ["../rules.yaml"]
+yaml.safe_dump(t, open(out + "/t/test.yaml", "w"))
+PY
+	if (cd "$TMP/mut/t" && timeout 120 "$VMTOOL" unittest --disableAlertgroupLabel --files test.yaml) >"$TMP/vmtool-mut.out" 2>&1; then
+		fail "vmalert-tool passed a rule file where MfdHighOrderExhausted never fires"
+	else
+		pass "vmalert-tool fails a rule file where MfdHighOrderExhausted never fires"
+	fi
+else
+	fail "no vmalert-tool next to $VM"
+fi
 
 args=(--label k8s_node_name=node-a --label host_name=node-a --label k8s_cluster_name=fleet-test
 	--label k8s_node_pool=pool-a --label os_version="$(uname -r)" --label service_name=mfd-agent)
