@@ -6,6 +6,8 @@
 # play; binary input (/dev/zero, a file with NUL bytes) stops at once with
 # a clear error instead of growing until memory runs out. No root.
 . "$(dirname "$0")/lib.sh" "$@"
+# Under ASan, freed memory waiting in its quarantine is not the agent's.
+export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=4
 SRC=$(readlink -f "$(dirname "$0")/../..")
 DEMO=$SRC/tests/fixtures/recordings/demo.jsonl
 
@@ -45,8 +47,10 @@ rm -f "$TMP/long.jsonl"
 [ "$rc" -eq 0 ] && pass "a 200 MB line: the replay runs to the end (exit 0)" || fail "200 MB line: exit $rc: $(tail -3 "$TMP/err")"
 grep -q "line 2 skipped: longer than 67108864 bytes" "$TMP/err" && pass "the long line is skipped with a warning" ||
 	fail "no skip warning: $(grep -m3 skipped "$TMP/err")"
-# The cap (64 MiB) plus the agent itself; the whole line would be 200 MB.
-[ "$rss" -lt 120000 ] && pass "peak RSS $rss KiB with a 200 MB line" || fail "peak RSS $rss KiB with a 200 MB line"
+# The cap (64 MiB, up to 96 MiB while a realloc copies 32 into 64, as
+# ASan's realloc always does) plus the agent itself; reading the whole
+# line first took 212 MB.
+[ "$rss" -lt 160000 ] && pass "peak RSS $rss KiB with a 200 MB line" || fail "peak RSS $rss KiB with a 200 MB line"
 got=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["samples"])' "$TMP/out" 2>/dev/null || echo 0)
 [ "$got" -eq "$want" ] && pass "all $want samples played around the long line" || fail "$got of $want samples played"
 

@@ -95,6 +95,7 @@ static void test_scrub(void **unused)
 			    "http://Aladdin:***@127.0.0.1:4318/v1/metrics");
 	assert_non_null(strstr(s.url[OTLP_METRICS], "open%20sesame"));
 	otlp_settings_free(&s);
+	mfd_config_free(&cfg);
 }
 
 /* A URL that is refused names the URL without its password. */
@@ -113,6 +114,7 @@ static void test_refused_url_redacted(void **unused)
 			 -EINVAL);
 	assert_null(strstr(why, "hunter2"));
 	assert_non_null(strstr(why, "ftp://me:***@h/"));
+	mfd_config_free(&cfg);
 }
 
 /* With nothing set, the export interval is the OpenTelemetry SDK's
@@ -136,6 +138,7 @@ static void test_export_interval_default(void **unused)
 	otlp_settings_free(&s);
 	assert_non_null(o);
 	assert_non_null(strstr(o->help, "OTEL_METRIC_EXPORT_INTERVAL or 60 s"));
+	mfd_config_free(&cfg);
 }
 
 int main(void)
