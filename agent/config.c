@@ -2028,15 +2028,14 @@ void mfd_config_print(FILE *out, const struct mfd_config *cfg)
 	emit_yaml(out, cfg, false, "", 0);
 }
 
-void mfd_config_usage(FILE *out, const char *prog)
+/*
+ * The option table grouped by section, sections in the order they first
+ * appear: head() once per section, then opt() for each of its options.
+ * --help and --dump-man are two formatters over this one walk.
+ */
+static void walk_sections(FILE *out, void (*head)(FILE *, const char *),
+			  void (*opt)(FILE *, const struct mfd_option *))
 {
-	fprintf(out,
-		"Usage: %s [OPTIONS]\n"
-		"Physical memory fragmentation per NUMA node, zone and order, "
-		"and the\nprocesses that cause external-fragmentation "
-		"fallbacks.\n",
-		prog);
-	/* One group per section, in the order sections first appear. */
 	FOR_EACH_OPT(g)
 	{
 		char sec[64], osec[64];
@@ -2050,47 +2049,62 @@ void mfd_config_usage(FILE *out, const char *prog)
 		}
 		if (seen)
 			continue;
-		fprintf(out, "\n%c%s:\n", toupper((unsigned char)sec[0]),
-			sec + 1);
+		head(out, sec);
 		FOR_EACH_OPT(o)
 		{
-			char left[64];
-			const char *arg = takes_arg(o) ? o->arg : "";
-
 			section_of(o, osec, sizeof(osec));
-			if (strcmp(osec, sec) != 0)
-				continue;
-			if (o->secret)
-				snprintf(left, sizeof(left),
-					 "    --%s-file FILE", o->name);
-			else if (o->short_name)
-				snprintf(left, sizeof(left), "-%c, --%s%s%s",
-					 o->short_name, o->name,
-					 *arg ? " " : "", arg ? arg : "");
-			else
-				snprintf(left, sizeof(left), "    --%s%s%s",
-					 o->name, *arg ? " " : "",
-					 arg ? arg : "");
-			fprintf(out, "  %-26s %s", left, o->help);
-			if (o->def_help)
-				fprintf(out, " (default: %s)", o->def_help);
-			else if (o->def && *o->def && takes_arg(o))
-				fprintf(out, " (default %s)", o->def);
-			fputc('\n', out);
-			if (o->key || o->env) {
-				fprintf(out, "  %-26s ", "");
-				if (o->key)
-					fprintf(out, "key %s", o->key);
-				if (o->env)
-					fprintf(out, "%senv %s%s",
-						o->key ? ", " : "", o->env,
-						o->secret ? " or *_FILE" : "");
-				if (o->restart)
-					fprintf(out, " (restart to change)");
-				fputc('\n', out);
-			}
+			if (strcmp(osec, sec) == 0)
+				opt(out, o);
 		}
 	}
+}
+
+static void usage_head(FILE *out, const char *sec)
+{
+	fprintf(out, "\n%c%s:\n", toupper((unsigned char)sec[0]), sec + 1);
+}
+
+static void usage_opt(FILE *out, const struct mfd_option *o)
+{
+	char left[64];
+	const char *arg = takes_arg(o) ? o->arg : "";
+
+	if (o->secret)
+		snprintf(left, sizeof(left), "    --%s-file FILE", o->name);
+	else if (o->short_name)
+		snprintf(left, sizeof(left), "-%c, --%s%s%s", o->short_name,
+			 o->name, *arg ? " " : "", arg ? arg : "");
+	else
+		snprintf(left, sizeof(left), "    --%s%s%s", o->name,
+			 *arg ? " " : "", arg ? arg : "");
+	fprintf(out, "  %-26s %s", left, o->help);
+	if (o->def_help)
+		fprintf(out, " (default: %s)", o->def_help);
+	else if (o->def && *o->def && takes_arg(o))
+		fprintf(out, " (default %s)", o->def);
+	fputc('\n', out);
+	if (o->key || o->env) {
+		fprintf(out, "  %-26s ", "");
+		if (o->key)
+			fprintf(out, "key %s", o->key);
+		if (o->env)
+			fprintf(out, "%senv %s%s", o->key ? ", " : "", o->env,
+				o->secret ? " or *_FILE" : "");
+		if (o->restart)
+			fprintf(out, " (restart to change)");
+		fputc('\n', out);
+	}
+}
+
+void mfd_config_usage(FILE *out, const char *prog)
+{
+	fprintf(out,
+		"Usage: %s [OPTIONS]\n"
+		"Physical memory fragmentation per NUMA node, zone and order, "
+		"and the\nprocesses that cause external-fragmentation "
+		"fallbacks.\n",
+		prog);
+	walk_sections(out, usage_head, usage_opt);
 	fprintf(out,
 		"\nPrecedence, lowest to highest: defaults, --config FILE, "
 		"environment,\nflags. SIGHUP rereads the file. Live views "
@@ -2115,6 +2129,65 @@ static void man_text(FILE *out, const char *t)
 			fputs("\n", out);
 		else
 			fputc(*t, out);
+	}
+}
+
+static void man_head(FILE *out, const char *sec)
+{
+	fprintf(out, ".SS %c%s\n", toupper((unsigned char)sec[0]), sec + 1);
+}
+
+static void man_opt(FILE *out, const struct mfd_option *o)
+{
+	const char *arg = takes_arg(o) ? o->arg : NULL;
+
+	fputs(".TP\n", out);
+	if (o->short_name)
+		fprintf(out, "\\fB\\-%c\\fR, ", o->short_name);
+	fputs("\\fB\\-\\-", out);
+	man_text(out, o->name);
+	if (o->secret)
+		fputs("\\-file\\fR \\fIFILE\\fR", out);
+	else if (arg && *arg) {
+		fputs("\\fR \\fI", out);
+		man_text(out, arg);
+		fputs("\\fR", out);
+	} else
+		fputs("\\fR", out);
+	fputc('\n', out);
+	man_text(out, o->help);
+	if (o->def_help) {
+		fputs(" (default: ", out);
+		man_text(out, o->def_help);
+		fputc(')', out);
+	} else if (o->def && *o->def && takes_arg(o)) {
+		fputs(" (default ", out);
+		man_text(out, o->def);
+		fputc(')', out);
+	}
+	fputs(".\n", out);
+	if (o->key || o->env) {
+		fputs(".br\n", out);
+		if (o->key) {
+			fputs("Key \\fB", out);
+			man_text(out, o->key);
+			fputs("\\fR", out);
+		}
+		if (o->env) {
+			fputs(o->key ? ", environment \\fB" :
+				       "Environment \\fB",
+			      out);
+			man_text(out, o->env);
+			fputs(o->secret ? "\\fR or \\fB" : "", out);
+			if (o->secret) {
+				man_text(out, o->env);
+				fputs("_FILE", out);
+			}
+			fputs("\\fR", out);
+		}
+		if (o->restart)
+			fputs(" (restart to change)", out);
+		fputs(".\n", out);
 	}
 }
 
@@ -2149,79 +2222,7 @@ void mfd_config_man(FILE *out)
 		"shown, in the environment.\n"
 		".SH OPTIONS\n",
 		MFD_VERSION);
-	FOR_EACH_OPT(g)
-	{
-		char sec[64], osec[64];
-		bool seen = false;
-
-		section_of(g, sec, sizeof(sec));
-		for (const struct mfd_option *p = table; p < g; p++) {
-			section_of(p, osec, sizeof(osec));
-			if (strcmp(osec, sec) == 0)
-				seen = true;
-		}
-		if (seen)
-			continue;
-		fprintf(out, ".SS %c%s\n", toupper((unsigned char)sec[0]),
-			sec + 1);
-		FOR_EACH_OPT(o)
-		{
-			const char *arg = takes_arg(o) ? o->arg : NULL;
-
-			section_of(o, osec, sizeof(osec));
-			if (strcmp(osec, sec) != 0)
-				continue;
-			fputs(".TP\n", out);
-			if (o->short_name)
-				fprintf(out, "\\fB\\-%c\\fR, ", o->short_name);
-			fputs("\\fB\\-\\-", out);
-			man_text(out, o->name);
-			if (o->secret)
-				fputs("\\-file\\fR \\fIFILE\\fR", out);
-			else if (arg && *arg) {
-				fputs("\\fR \\fI", out);
-				man_text(out, arg);
-				fputs("\\fR", out);
-			} else
-				fputs("\\fR", out);
-			fputc('\n', out);
-			man_text(out, o->help);
-			if (o->def_help) {
-				fputs(" (default: ", out);
-				man_text(out, o->def_help);
-				fputc(')', out);
-			} else if (o->def && *o->def && takes_arg(o)) {
-				fputs(" (default ", out);
-				man_text(out, o->def);
-				fputc(')', out);
-			}
-			fputs(".\n", out);
-			if (o->key || o->env) {
-				fputs(".br\n", out);
-				if (o->key) {
-					fputs("Key \\fB", out);
-					man_text(out, o->key);
-					fputs("\\fR", out);
-				}
-				if (o->env) {
-					fputs(o->key ? ", environment \\fB" :
-						       "Environment \\fB",
-					      out);
-					man_text(out, o->env);
-					fputs(o->secret ? "\\fR or \\fB" : "",
-					      out);
-					if (o->secret) {
-						man_text(out, o->env);
-						fputs("_FILE", out);
-					}
-					fputs("\\fR", out);
-				}
-				if (o->restart)
-					fputs(" (restart to change)", out);
-				fputs(".\n", out);
-			}
-		}
-	}
+	walk_sections(out, man_head, man_opt);
 	fputs(".SH ENVIRONMENT\n"
 	      "Variables named above override the configuration file; flags "
 	      "override both.\n"
