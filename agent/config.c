@@ -20,6 +20,7 @@
 
 #define LOG_COMPONENT "config"
 #include "config.h"
+#include "escape.h"
 #include "log.h"
 #include "replay.h"
 
@@ -1714,9 +1715,16 @@ void mfd_config_format_value(const struct mfd_option *o,
 	case MFD_OPT_DOUBLE:
 		snprintf(buf, len, "%.15g", *(const double *)p);
 		break;
-	case MFD_OPT_STRING:
-		yaml_quote(*(char *const *)p, buf, len);
+	case MFD_OPT_STRING: {
+		const char *s = *(char *const *)p;
+		char *shown = redact && s ? mfd_redact_url(s) : NULL;
+
+		/* An endpoint's user:password@ never reaches a log or
+		 * --check-config in full. */
+		yaml_quote(shown ? shown : s, buf, len);
+		free(shown);
 		break;
+	}
 	case MFD_OPT_ENUM: {
 		int v = *(const int *)p, n = 0;
 

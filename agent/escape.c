@@ -4,6 +4,7 @@
  */
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "escape.h"
@@ -94,6 +95,26 @@ size_t mfd_escape_ctrl(char *dst, size_t size, const char *src,
 		s += used;
 	}
 	dst[out] = '\0';
+	return out;
+}
+
+char *mfd_redact_url(const char *url)
+{
+	const char *a = strstr(url, "://"), *end, *at = NULL, *colon;
+	char *out;
+
+	if (!a)
+		return strdup(url);
+	a += 3;
+	end = a + strcspn(a, "/?#");
+	for (const char *p = a; p < end; p++)
+		if (*p == '@')
+			at = p; /* the last one ends the userinfo */
+	colon = at ? memchr(a, ':', (size_t)(at - a)) : NULL;
+	if (!colon)
+		return strdup(url);
+	if (asprintf(&out, "%.*s***%s", (int)(colon + 1 - url), url, at) < 0)
+		return NULL;
 	return out;
 }
 

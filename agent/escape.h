@@ -24,6 +24,11 @@
 size_t mfd_escape_ctrl(char *dst, size_t size, const char *src,
 		       const char *keep);
 
+/* url with the password of its userinfo ("scheme://user:password@host")
+ * replaced by "***", fit for a log or --check-config. Malloc'ed (NULL on
+ * ENOMEM); text that is no such URL is copied as it is. */
+char *mfd_redact_url(const char *url);
+
 /* Does s hold anything mfd_escape_ctrl() would rewrite? */
 int mfd_needs_escape(const char *s, const char *keep);
 

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "escape.h"
 #include "otlp_settings.h"
 
 static const char *const sig_env[OTLP_SIGNALS] = { "METRICS", "LOGS" };
@@ -78,17 +79,7 @@ static bool url_userinfo(const char *url, const char **start, const char **end)
 
 char *otlp_redact_url(const char *url)
 {
-	const char *u, *e, *colon;
-	char *out;
-
-	if (!url_userinfo(url, &u, &e))
-		return strdup(url);
-	colon = memchr(u, ':', (size_t)(e - u));
-	if (!colon)
-		return strdup(url);
-	if (asprintf(&out, "%.*s***%s", (int)(colon + 1 - url), url, e) < 0)
-		return NULL;
-	return out;
+	return mfd_redact_url(url);
 }
 
 static int hexval(char c)

@@ -60,6 +60,28 @@ OTEL_EXPORTER_OTLP_PROTOCOL=grpc case_ "OTEL_EXPORTER_OTLP_PROTOCOL=grpc" "grpc'
 # No secret in the message.
 grep -q "Bearer" "$TMP/err" && fail "a header value reached the message" || true
 
+# An endpoint's password is never shown in full: not by --check-config,
+# not in the start-up line, not in a SIGHUP's change log.
+pw1="pw-$(head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+pw2="pw-$(head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+dead=$(free_port)
+"$AGENT" --check-config --otlp-endpoint "http://me:$pw1@127.0.0.1:$dead" >"$TMP/out" 2>"$TMP/err" || true
+grep -q "endpoint: \"http://me:\*\*\*@127.0.0.1:$dead\"" "$TMP/out" && ! grep -q "$pw1" "$TMP/out" "$TMP/err" &&
+	pass "--check-config shows the endpoint with *** for the password" || fail "check-config: $(grep endpoint "$TMP/out" | head -1)"
+printf 'otlp:\n  endpoint: "http://me:%s@127.0.0.1:%s"\n' "$pw1" "$dead" >"$TMP/pw.yaml"
+"$AGENT" --config "$TMP/pw.yaml" --source procfs --proc-dir "$FIX" --no-events --headless -d 0.2 --http off >"$TMP/out" 2>"$TMP/agent.err" &
+apid=$!
+PIDS+=("$apid")
+for _ in $(seq 100); do grep -q "collecting every" "$TMP/agent.err" && break; sleep 0.1; done
+printf 'otlp:\n  endpoint: "http://me:%s@127.0.0.1:%s"\n' "$pw2" "$dead" >"$TMP/pw.yaml"
+kill -HUP "$apid"
+for _ in $(seq 50); do grep -q "SIGHUP: otlp.endpoint" "$TMP/agent.err" && break; sleep 0.1; done
+kill -TERM "$apid"
+wait "$apid" || true
+grep -q "SIGHUP: otlp.endpoint: \"http://me:\*\*\*@127.0.0.1:$dead\"" "$TMP/agent.err" &&
+	pass "the SIGHUP change log shows *** for the password" || fail "SIGHUP log: $(grep SIGHUP "$TMP/agent.err" | head -2)"
+grep -qE "$pw1|$pw2" "$TMP/agent.err" && fail "a password reached the log" || pass "no password in the log"
+
 # A good configuration passes both (a closed port is fine: only the
 # delivery fails, at run time).
 hp=$(free_port)
