@@ -1083,6 +1083,40 @@ static int emit_kmsg_dropped(const struct mfd_metric_desc *d,
 	return fn(&p, arg);
 }
 
+/* Which signal sources this agent has, 1 or 0: a fleet sees the nodes
+ * where one is missing (the log says why) instead of a silent gap. */
+static int emit_signal_enabled(const struct mfd_metric_desc *d,
+			       const struct mfd_state *st, mfd_point_fn fn,
+			       void *arg)
+{
+	const struct mfd_signals *s = st->signals;
+	unsigned int b = s ? s->bpf_signals : 0;
+	const struct {
+		const char *name;
+		bool on;
+	} sig[] = {
+		{ "extfrag_events", st->have_events },
+		{ "compaction_stalls", (b & MFD_SIG_COMPACT_STALL) != 0 },
+		{ "reclaim_stalls", (b & MFD_SIG_RECLAIM_STALL) != 0 },
+		{ "daemon_wakeups",
+		  (b & (MFD_SIG_KCOMPACTD_WAKE | MFD_SIG_KSWAPD_WAKE)) != 0 },
+		{ "kernel_log", s && s->have_kmsg },
+		{ "vmstat", s && s->have_vmstat },
+	};
+	struct mfd_point p;
+	int rc;
+
+	for (size_t i = 0; i < sizeof(sig) / sizeof(sig[0]); i++) {
+		point_init(&p, d, st, 0);
+		attr_str(&p, "signal", sig[i].name);
+		p.i = sig[i].on ? 1 : 0;
+		rc = fn(&p, arg);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
 #define ZONE_ATTRS "numa.node, zone"
 #define ORDER_ATTRS "numa.node, zone, order"
 
@@ -1243,6 +1277,12 @@ const struct mfd_metric_desc mfd_metric_catalog[] = {
 	  emit_score_wmark },
 	{ "mfd.agent.collection.duration", MFD_METRIC_HISTOGRAM, true, "s",
 	  "source", "Time one zone snapshot took", emit_collect_duration },
+	{ "mfd.agent.signal.enabled", MFD_METRIC_GAUGE, false, "{signal}",
+	  "signal",
+	  "1 when the signal source works on this node, 0 when it does not "
+	  "(the log says why): extfrag_events, compaction_stalls, "
+	  "reclaim_stalls, daemon_wakeups, kernel_log, vmstat",
+	  emit_signal_enabled },
 	{ "mfd.agent.samples", MFD_METRIC_SUM, false, "{sample}", "outcome",
 	  "Zone snapshots taken (ok, failed)", emit_samples },
 	{ "mfd.agent.export.requests", MFD_METRIC_SUM, false, "{request}",

@@ -7,10 +7,11 @@
 # full, random, urandom and tty: no kmsg), in a private mount namespace.
 # It must say it reads the kernel log with syslog(2), serve
 # mfd_kernel_log_alloc_failures_total at 0 for every order the kernel has
-# (counted in /proc/buddyinfo) from the first scrape, and keep CAP_SYSLOG
+# (counted in /proc/buddyinfo) from the first scrape, report
+# mfd_agent_signal_enabled{signal="kernel_log"} 1, and keep CAP_SYSLOG
 # alone after start-up (/proc/PID/status). Without SYSLOG in the set the
-# counter is off and the log says so, naming CAP_SYSLOG; the family stays
-# declared, with no series.
+# counter is off, the log says so naming CAP_SYSLOG, the signal metric
+# says 0, and the family stays declared, with no series.
 . "$(dirname "$0")/../integration/lib.sh" "$@"
 SRC=${3:-$(cd "$(dirname "$0")/../.." && pwd)}
 need_root
@@ -55,6 +56,9 @@ grep -q "reading the kernel log with syslog(2)" "$TMP/shipped.err" &&
 n=$(grep -c '^mfd_kernel_log_alloc_failures_total{order="[0-9]*"} 0$' "$TMP/shipped.metrics" || true)
 [ "$n" = "$orders" ] && pass "as shipped: mfd_kernel_log_alloc_failures_total at 0 for all $orders orders from the first scrape" ||
 	fail "as shipped: $n zero series for $orders orders: $(grep -m3 kernel_log_alloc "$TMP/shipped.metrics")"
+grep -q '^mfd_agent_signal_enabled{signal="kernel_log"} 1$' "$TMP/shipped.metrics" &&
+	pass "as shipped: mfd_agent_signal_enabled{signal=\"kernel_log\"} is 1" ||
+	fail "as shipped: $(grep -m1 'signal="kernel_log"' "$TMP/shipped.metrics")"
 eff=$(awk '/^CapEff/ { print $2 }' "$TMP/shipped.caps")
 [ -n "$eff" ] && [ "$((16#$eff))" = "$((1 << 34))" ] &&
 	pass "as shipped: after start-up only CAP_SYSLOG is left (CapEff $eff)" ||
@@ -68,4 +72,7 @@ grep -q '^# TYPE mfd_kernel_log_alloc_failures_total counter' "$TMP/nosyslog.met
 	! grep -q '^mfd_kernel_log_alloc_failures_total{' "$TMP/nosyslog.metrics" &&
 	pass "without SYSLOG: the family is declared, with no series" ||
 	fail "without SYSLOG: $(grep -m3 kernel_log_alloc "$TMP/nosyslog.metrics")"
+grep -q '^mfd_agent_signal_enabled{signal="kernel_log"} 0$' "$TMP/nosyslog.metrics" &&
+	pass "without SYSLOG: mfd_agent_signal_enabled{signal=\"kernel_log\"} says 0" ||
+	fail "without SYSLOG: $(grep -m1 'signal="kernel_log"' "$TMP/nosyslog.metrics")"
 finish

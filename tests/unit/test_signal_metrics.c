@@ -22,6 +22,7 @@
 struct seen {
 	unsigned int hist_points, vm_points, score_points;
 	unsigned int zero_hists, extfrag_zero;
+	int enabled_kmsg, enabled_cstall; /* mfd.agent.signal.enabled */
 	bool saw_charge; /* thp_fault_fallback_charge emitted */
 	bool saw_stall_outcome_success;
 };
@@ -67,6 +68,12 @@ static int on_point(const struct mfd_point *p, void *arg)
 		s->saw_stall_outcome_success = p->i == 2;
 	if (strstr(n, "fragmentation_score"))
 		s->score_points++;
+	if (!strcmp(n, "mfd.agent.signal.enabled")) {
+		if (!strcmp(attr(p, "signal"), "kernel_log"))
+			s->enabled_kmsg = (int)p->i;
+		if (!strcmp(attr(p, "signal"), "compaction_stalls"))
+			s->enabled_cstall = (int)p->i;
+	}
 	return 0;
 }
 
@@ -103,6 +110,9 @@ static void test_rows(void **state)
 	assert_int_equal(seen.vm_points, 2);
 	assert_false(seen.saw_charge); /* absent in the file: absent */
 	assert_true(seen.saw_stall_outcome_success);
+	/* the stall programs attached, the kernel log not opened */
+	assert_int_equal(seen.enabled_cstall, 1);
+	assert_int_equal(seen.enabled_kmsg, 0);
 	mfd_state_free(st);
 	free(st);
 	free(sig);
