@@ -11,29 +11,7 @@
 # never interleave with the text the host parses. Exit codes are sections of
 # their own ("<name>.rc").
 
-export PATH=/bin:/sbin:/usr/bin:/usr/sbin
-/bin/busybox mkdir -p /proc /sys /dev /tmp
-/bin/busybox mount -t proc proc /proc
-/bin/busybox mount -t sysfs sysfs /sys
-/bin/busybox mount -t devtmpfs devtmpfs /dev 2>/dev/null
-/bin/busybox mount -t tmpfs tmpfs /tmp
-mount -t debugfs debugfs /sys/kernel/debug
-# tracefs is reachable through debugfs too, but the agent looks in
-# /sys/kernel/tracing first, as on a modern distribution.
-mount -t tracefs tracefs /sys/kernel/tracing
-# cgroup2 is optional: the agent's BPF zone walk goes through the task's memory
-# cgroup, which exists (the root one) whether or not cgroup2 is mounted.
-mkdir -p /sys/fs/cgroup && mount -t cgroup2 cgroup2 /sys/fs/cgroup 2>/dev/null
-
-# section NAME FILE: print FILE between markers. CRs are stripped on the host.
-# The empty line first keeps the marker off a line where the console driver
-# may have left terminal escapes.
-section() {
-	echo
-	echo "==MFD-BEGIN $1=="
-	cat "$2"
-	echo "==MFD-END $1=="
-}
+. /guest-lib.sh
 
 # run NAME CMD...: run CMD with stdout and stderr in files, then print
 # NAME.out, NAME.err and NAME.rc sections.
@@ -89,7 +67,6 @@ run stalls /mfd-agent --headless --duration 1 --interval 0.5 \
 # pageblocks), with time for the agent's once-a-second flush in between; an
 # idle busybox guest makes no fallbacks of its own between the reads.
 ev=/sys/kernel/tracing/events/kmem/mm_page_alloc_extfrag
-ip link set lo up
 echo 'hist:keys=alloc_order' >$ev/trigger
 /mfd-agent --headless --interval 0.5 --http 127.0.0.1:9464 \
 	>/tmp/xf.agent.out 2>/tmp/xf.agent.err &

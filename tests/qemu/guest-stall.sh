@@ -11,24 +11,7 @@
 # each), between the same ==MFD-BEGIN/END== markers as guest-init.sh, and
 # check_stall.py compares them on the host.
 
-export PATH=/bin:/sbin:/usr/bin:/usr/sbin
-/bin/busybox mkdir -p /proc /sys /dev /tmp
-/bin/busybox mount -t proc proc /proc
-/bin/busybox mount -t sysfs sysfs /sys
-/bin/busybox mount -t devtmpfs devtmpfs /dev 2>/dev/null
-/bin/busybox mount -t tmpfs tmpfs /tmp
-mount -t debugfs debugfs /sys/kernel/debug
-mount -t tracefs tracefs /sys/kernel/tracing
-mkdir -p /sys/fs/cgroup && mount -t cgroup2 cgroup2 /sys/fs/cgroup 2>/dev/null
-# /metrics is read over loopback with busybox wget.
-ip link set lo up
-
-section() {
-	echo
-	echo "==MFD-BEGIN $1=="
-	cat "$2"
-	echo "==MFD-END $1=="
-}
+. /guest-lib.sh
 
 uname -r >/tmp/uname
 section uname /tmp/uname

@@ -53,6 +53,7 @@ done
 done
 
 install -m 0755 "$init" "$root/init"
+install -m 0644 "$here/guest-lib.sh" "$root/guest-lib.sh"
 
 (cd "$root" && find . -print0 | LC_ALL=C sort -z |
 	cpio --null -o -H newc --quiet --owner=0:0 | gzip -1) >"$out"
