@@ -63,7 +63,7 @@ static __always_inline void flush(struct mfd_extfrag_stats *st, __u32 n,
 }
 
 /*
- * Cost (bench/bench_xfcost.c, README "Performance"): the context fields are
+ * Cost (bench/bench_xfcost.c, docs/performance.md): the context fields are
  * direct loads (CO-RE relocated through preserve_access_index); pid, tgid,
  * comm and the cgroup id are direct loads from current's task_struct (a
  * BTF pointer: one helper call where there were three, and no string
