@@ -389,6 +389,19 @@ static void conn_link(struct conn *c)
 				  CONN_IDLE);
 }
 
+/* The connection that has waited longest without a request under way,
+ * or NULL: a reply being sent is never cut for a newcomer. */
+static struct conn *conn_victim(struct http *h)
+{
+	struct conn *v = NULL;
+
+	for (struct conn *c = h->conns; c; c = c->next)
+		if ((c->phase == CONN_IDLE || c->phase == CONN_HEAD) &&
+		    !c->evicting && (!v || c->since_ns < v->since_ns))
+			v = c;
+	return v;
+}
+
 static void on_conn_timer(evutil_socket_t fd, short what, void *arg)
 {
 	struct conn *c = arg;
@@ -401,6 +414,21 @@ static void on_conn_timer(evutil_socket_t fd, short what, void *arg)
 		conn_link(c);
 		return;
 	}
+	/* Chosen for eviction, but its request came whole in the meantime:
+	 * it is being answered, so another waiting one goes instead (or,
+	 * with none, the listener stays paused until a connection closes). */
+	if (c->evicting && c->phase == CONN_REPLY) {
+		struct conn *v;
+
+		c->evicting = false;
+		conn_set_phase(c, CONN_REPLY); /* its write deadline again */
+		v = conn_victim(h);
+		if (v) {
+			v->evicting = true;
+			event_active(v->timer, EV_TIMEOUT, 1);
+		}
+		return;
+	}
 	why = c->evicting	     ? MFD_HTTP_CLOSE_OVER_LIMIT :
 	      c->phase == CONN_HEAD  ? MFD_HTTP_CLOSE_HEADER_TIMEOUT :
 	      c->phase == CONN_REPLY ? MFD_HTTP_CLOSE_WRITE_TIMEOUT :
@@ -410,19 +438,6 @@ static void on_conn_timer(evutil_socket_t fd, short what, void *arg)
 		log_debug_rl("closing a connection: %s",
 			     mfd_http_close_name(why));
 	evhttp_connection_free(c->evcon); /* on_conn_close frees c */
-}
-
-/* The connection that has waited longest without a request under way,
- * or NULL: a reply being sent is never cut for a newcomer. */
-static struct conn *conn_victim(struct http *h)
-{
-	struct conn *v = NULL;
-
-	for (struct conn *c = h->conns; c; c = c->next)
-		if ((c->phase == CONN_IDLE || c->phase == CONN_HEAD) &&
-		    !c->evicting && (!v || c->since_ns < v->since_ns))
-			v = c;
-	return v;
 }
 
 /* evhttp_set_bevcb: a connection was accepted. */
