@@ -9,6 +9,7 @@
 . "$(dirname "$0")/../integration/lib.sh" "$@"
 SRC=${3:-$(cd "$(dirname "$0")/../.." && pwd)}
 need_root
+[ -x "$AGENT" ] || { fail "$AGENT is missing (the arm64 tree needs ./dev.sh cross arm64 first; ./dev.sh test does it)"; finish; }
 command -v unshare >/dev/null || { echo "skipped: unshare (util-linux) missing"; exit 77; }
 R="$TMP/rootfs"
 bash "$SRC/containers/mkrootfs.sh" "$R" "$AGENT" 2>"$TMP/mk.err" && pass "mkrootfs.sh built $R" || { fail "mkrootfs.sh: $(cat "$TMP/mk.err")"; finish; }

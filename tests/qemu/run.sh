@@ -42,6 +42,13 @@ agent=${2:?$usage}
 fragment=${3:?$usage}
 here=$(cd "$(dirname "$0")" && pwd)
 src_root=$(cd "$here/../.." && pwd)
+for f in "$agent" "$fragment"; do
+	if [[ ! -x $f ]]; then
+		echo "run.sh: $f is missing; for --arch arm64 build it first with ./dev.sh cross arm64" \
+			"(./dev.sh test does)" >&2
+		exit 1
+	fi
+done
 name=$series
 [[ $arch == amd64 ]] || name+=-$arch
 if [[ $stall == yes ]]; then
