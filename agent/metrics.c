@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../exporters/exporter.h"
 #include "cgroup_attr.h"
@@ -1117,6 +1118,134 @@ static int emit_signal_enabled(const struct mfd_metric_desc *d,
 	return 0;
 }
 
+/* --- HugeTLB pools, CMA areas, gigantic pages (agent/hugetlb.c) ------- */
+
+static int emit_pool(const struct mfd_metric_desc *d,
+		     const struct mfd_state *st, mfd_point_fn fn, void *arg,
+		     const struct mfd_htlb_pool *pool, int64_t node,
+		     uint64_t size_kib)
+{
+	struct mfd_point p;
+	int rc;
+
+	for (int i = 0; i < MFD_HTLB_ITEMS; i++) {
+		if (!((pool->have >> i) & 1))
+			continue; /* absent, not zero */
+		point_init(&p, d, st, 0);
+		if (node >= 0)
+			attr_int(&p, "numa.node", node);
+		attr_int(&p, "hugepage.size", (int64_t)size_kib * 1024);
+		attr_str(&p, "state", mfd_htlb_state_names[i]);
+		p.i = (int64_t)pool->val[i];
+		rc = fn(&p, arg);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int emit_htlb_global(const struct mfd_metric_desc *d,
+			    const struct mfd_state *st, mfd_point_fn fn,
+			    void *arg)
+{
+	const struct mfd_signals *s = st->signals;
+	int rc;
+
+	if (!s || !s->have_htlb)
+		return 0;
+	for (unsigned int k = 0; k < s->htlb.nr_sizes; k++) {
+		rc = emit_pool(d, st, fn, arg, &s->htlb.global[k], -1,
+			       s->htlb.size_kib[k]);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int emit_htlb_node(const struct mfd_metric_desc *d,
+			  const struct mfd_state *st, mfd_point_fn fn,
+			  void *arg)
+{
+	const struct mfd_signals *s = st->signals;
+	int rc;
+
+	if (!s || !s->have_htlb)
+		return 0;
+	for (unsigned int n = 0; n < s->htlb.nr_nodes; n++)
+		for (unsigned int k = 0; k < s->htlb.nr_sizes; k++) {
+			rc = emit_pool(d, st, fn, arg,
+				       &s->htlb.nodes[n].pool[k],
+				       s->htlb.nodes[n].node,
+				       s->htlb.size_kib[k]);
+			if (rc)
+				return rc;
+		}
+	return 0;
+}
+
+/* Zones of the snapshot only (populated ones), like every zone metric. */
+static int emit_cma(const struct mfd_metric_desc *d, const struct mfd_state *st,
+		    mfd_point_fn fn, void *arg)
+{
+	const struct mfd_signals *s = st->signals;
+	struct mfd_point p;
+	int rc;
+
+	if (!s || !s->have_htlb || !st->have_snap)
+		return 0;
+	for (uint32_t zi = 0; zi < st->snap->nr_zones; zi++) {
+		const struct mfd_zone *z = &st->snap->zones[zi];
+		const struct mfd_cma_zone *c =
+			mfd_hugetlb_cma(&s->htlb, z->node, z->name);
+
+		for (int t = 0; c && t < 2; t++) {
+			if (!(c->have &
+			      (t ? MFD_CMA_HAVE_FREE : MFD_CMA_HAVE_TOTAL)))
+				continue; /* absent, not zero */
+			point_init(&p, d, st, 0);
+			zone_attrs(&p, z);
+			attr_str(&p, "state", t ? "free" : "total");
+			p.i = (int64_t)(t ? c->free_pages : c->total_pages);
+			rc = fn(&p, arg);
+			if (rc)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+static int emit_gigantic(const struct mfd_metric_desc *d,
+			 const struct mfd_state *st, mfd_point_fn fn, void *arg)
+{
+	const struct mfd_signals *s = st->signals;
+	long page = sysconf(_SC_PAGESIZE);
+	struct mfd_point p;
+	uint64_t n;
+	int rc;
+
+	if (!s || !s->have_htlb || !st->have_snap || page < 1024)
+		return 0;
+	for (uint32_t zi = 0; zi < st->snap->nr_zones; zi++) {
+		const struct mfd_zone *z = &st->snap->zones[zi];
+
+		for (unsigned int k = 0; k < s->htlb.nr_sizes; k++) {
+			if (!mfd_gigantic_candidates(z, st->snap->nr_orders,
+						     s->htlb.size_kib[k],
+						     (uint64_t)page / 1024, &n))
+				continue;
+			point_init(&p, d, st, st->snap->time_unix_nano);
+			zone_attrs(&p, z);
+			attr_int(&p, "hugepage.size",
+				 (int64_t)s->htlb.size_kib[k] * 1024);
+			p.i = (int64_t)n;
+			rc = fn(&p, arg);
+			if (rc)
+				return rc;
+		}
+	}
+	return 0;
+}
+
 #define ZONE_ATTRS "numa.node, zone"
 #define ORDER_ATTRS "numa.node, zone, order"
 
@@ -1241,7 +1370,8 @@ const struct mfd_metric_desc mfd_metric_catalog[] = {
 	  "reason", "Stall events not tracked or records not delivered",
 	  emit_stall_drops },
 	{ "mfd.vmstat", MFD_METRIC_SUM, false, "{event}", "counter",
-	  "Compaction, THP, migration and allocstall counters from "
+	  "Compaction, THP, migration, CMA allocation and allocstall "
+	  "counters from "
 	  "/proc/vmstat (cumulative since boot; absent when the kernel lacks "
 	  "them)",
 	  emit_vmstat },
@@ -1275,6 +1405,33 @@ const struct mfd_metric_desc mfd_metric_catalog[] = {
 	  "Node score above which kcompactd compacts proactively (high) and "
 	  "at which it stops (low), from vm.compaction_proactiveness",
 	  emit_score_wmark },
+	{ "mfd.hugetlb.pages", MFD_METRIC_GAUGE, false, "{page}",
+	  "hugepage.size, state",
+	  "HugeTLB pool of each page size, whole system "
+	  "(/sys/kernel/mm/hugepages): state total, free, reserved (promised "
+	  "to mappings, not yet faulted; the kernel counts it only "
+	  "system-wide) and surplus (overcommitted beyond nr_hugepages)",
+	  emit_htlb_global },
+	{ "mfd.node.hugetlb.pages", MFD_METRIC_GAUGE, false, "{page}",
+	  "numa.node, hugepage.size, state",
+	  "HugeTLB pool of each page size per node "
+	  "(/sys/devices/system/node/nodeN/hugepages): state total, free and "
+	  "surplus; no reserved, which the kernel keeps only system-wide "
+	  "(mfd.hugetlb.pages)",
+	  emit_htlb_node },
+	{ "mfd.zone.cma.pages", MFD_METRIC_GAUGE, false, "{page}",
+	  "numa.node, zone, state",
+	  "CMA pages of the zone from /proc/zoneinfo: state total (\"cma\", "
+	  "kernels 5.12 and later; absent before) and free (\"nr_free_cma\"); "
+	  "0 on kernels without CONFIG_CMA",
+	  emit_cma },
+	{ "mfd.zone.hugetlb.gigantic_candidates", MFD_METRIC_GAUGE, false,
+	  "{page}", "numa.node, zone, hugepage.size",
+	  "For each HugeTLB size above the largest buddy block (1 GiB on "
+	  "x86-64): free memory in max-order blocks divided by the page size, "
+	  "rounded down; a candidate count, not a promise (a runtime gigantic "
+	  "page needs one aligned range all free or movable)",
+	  emit_gigantic },
 	{ "mfd.agent.collection.duration", MFD_METRIC_HISTOGRAM, true, "s",
 	  "source", "Time one zone snapshot took", emit_collect_duration },
 	{ "mfd.agent.signal.enabled", MFD_METRIC_GAUGE, false, "{signal}",

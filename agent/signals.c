@@ -18,6 +18,8 @@
 #define VMSTAT_PERIOD_NS 1000000000ull
 #define PROACTIVE_PERIOD_NS (10ull * 1000000000ull)
 #define THP_DIR "/sys/kernel/mm/transparent_hugepage"
+#define HTLB_PERIOD_NS 1000000000ull
+#define SYS_DIR "/sys"
 
 const double mfd_stall_bounds[MFD_STALL_BOUNDS] = {
 #define B(k) ((double)(1ull << ((k) + 1)) * 1e-6)
@@ -259,6 +261,17 @@ void mfd_signals_sample(struct mfd_signals *s, struct mfd_compaction *c,
 			if (mfd_due(&s->mthp_last_mono_ns, MTHP_PERIOD_NS))
 				mfd_mthp_read(THP_DIR, &s->vm);
 		}
+	}
+	/* HugeTLB pools change when an operator or a job resizes them, CMA
+	 * with driver allocations: once a second, like /proc/vmstat, is
+	 * plenty (about 12 small sysfs files and one zoneinfo read). */
+	if (mfd_due(&s->htlb_last_mono_ns, HTLB_PERIOD_NS)) {
+		err = mfd_hugetlb_read(SYS_DIR, proc_dir, &s->htlb, &perr);
+		if (err && !s->htlb_logged)
+			log_warn("%s (line %u): CMA per zone absent", perr.msg,
+				 perr.line);
+		s->htlb_logged = err != 0;
+		s->have_htlb = true; /* the HugeTLB part is read regardless */
 	}
 	if (s->pt && s->pt_interval > 0 &&
 	    mfd_due(&s->pt_last_mono_ns, (uint64_t)(s->pt_interval * 1e9))) {

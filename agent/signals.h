@@ -16,6 +16,7 @@
 
 #include "compaction_probe.h"
 #include "fragscore.h"
+#include "hugetlb.h"
 #include "kmsg.h"
 #include "pagetypeinfo.h"
 #include "snapshot.h"
@@ -53,6 +54,12 @@ struct mfd_signals {
 	int proactiveness; /* vm.compaction_proactiveness, -1 unknown */
 	struct mfd_procfile vmstat_file; /* kept open between samples */
 	struct mfd_procfile proactive_file; /* vm.compaction_proactiveness */
+
+	/* HugeTLB pools and CMA areas (agent/hugetlb.c) */
+	bool have_htlb; /* htlb holds a good read */
+	bool htlb_logged; /* the current read failure was logged */
+	uint64_t htlb_last_mono_ns; /* when htlb was last read */
+	struct mfd_hugetlb htlb;
 
 	/* page allocation failures from /dev/kmsg */
 	int kmsg_fd; /* -1 when not open */

@@ -27,6 +27,8 @@ const char *const mfd_vmstat_names[MFD_VM_ITEMS] = {
 	[MFD_VM_THP_COLLAPSE_ALLOC_FAILED] = "thp_collapse_alloc_failed",
 	[MFD_VM_PGMIGRATE_SUCCESS] = "pgmigrate_success",
 	[MFD_VM_PGMIGRATE_FAIL] = "pgmigrate_fail",
+	[MFD_VM_CMA_ALLOC_SUCCESS] = "cma_alloc_success",
+	[MFD_VM_CMA_ALLOC_FAIL] = "cma_alloc_fail",
 };
 
 const char *const mfd_mthp_names[MFD_MTHP_ITEMS] = {
