@@ -66,6 +66,9 @@
  * default) for a client that does not read, and socket memory is charged
  * to the pod's memory cgroup; 128 KiB still covers 1 Gbit/s at 1 ms. */
 #define HTTP_SNDBUF (128 * 1024)
+/* A reply still queued in the agent this long after it was sent counts
+ * as not being read (see conn_victim). */
+#define HTTP_STALLED_NS (100 * 1000000ull)
 /* The documents a scrape or an API call reads. Each is rendered from the
  * state when first asked for after a sample and kept until the next
  * sample: a scrape never triggers collection, and an agent nobody scrapes
@@ -109,6 +112,7 @@ struct conn {
 	uint64_t since_ns; /* CLOCK_MONOTONIC when the phase began */
 	enum mfd_http_close evict; /* why the timer closes it early */
 	bool evicting; /* closed for a newer connection */
+	enum conn_phase evict_phase; /* its phase when it was chosen */
 	bool refused; /* over the limit with nobody to evict: 503 */
 	struct conn *prev, *next;
 };
@@ -341,12 +345,14 @@ static void on_conn_input(struct evbuffer *buf,
  * is a refusal too. */
 static void conn_refuse(struct conn *c)
 {
-	static const char msg[] =
-		"HTTP/1.1 503 Service Unavailable\r\n"
-		"Content-Type: application/json\r\n"
-		"Content-Length: 50\r\n"
-		"Connection: close\r\n\r\n"
-		"{\"error\":\"too many connections; try again later\"}";
+#define REFUSED_BODY "{\"error\":\"too many connections; try again later\"}\n"
+	static const char msg[] = "HTTP/1.1 503 Service Unavailable\r\n"
+				  "Content-Type: application/json\r\n"
+				  "Cache-Control: no-store\r\n"
+				  "Connection: close\r\n"
+				  "Content-Length: 50\r\n\r\n" REFUSED_BODY;
+	_Static_assert(sizeof(REFUSED_BODY) - 1 == 50, "Content-Length");
+#undef REFUSED_BODY
 	struct http *h = c->h;
 
 	if (send(bufferevent_getfd(c->bev), msg, sizeof(msg) - 1,
@@ -402,16 +408,38 @@ static void conn_link(struct conn *c)
 				  CONN_IDLE);
 }
 
-/* The connection that has waited longest without a request under way,
- * or NULL: a reply being sent is never cut for a newcomer. */
+/* A reply is under way but the client has stopped taking it: part of it
+ * is still queued here a while after it was sent (the kernel's buffer is
+ * full). */
+static bool conn_stalled(const struct conn *c)
+{
+	return c->phase == CONN_REPLY &&
+	       mfd_now_mono_ns() - c->since_ns > HTTP_STALLED_NS &&
+	       evbuffer_get_length(bufferevent_get_output(c->bev)) > 0;
+}
+
+/* Who goes for a connection that arrives past the limit: the one that
+ * has waited longest without a request under way; else the one whose
+ * client stopped taking its reply longest ago; else nobody (NULL): a
+ * reply that is flowing is never cut for a newcomer. */
 static struct conn *conn_victim(struct http *h)
 {
-	struct conn *v = NULL;
+	struct conn *v = NULL, *s = NULL;
 
-	for (struct conn *c = h->conns; c; c = c->next)
-		if ((c->phase == CONN_IDLE || c->phase == CONN_HEAD) &&
-		    !c->evicting && (!v || c->since_ns < v->since_ns))
-			v = c;
+	for (struct conn *c = h->conns; c; c = c->next) {
+		if (c->evicting)
+			continue;
+		if (c->phase == CONN_IDLE || c->phase == CONN_HEAD) {
+			if (!v || c->since_ns < v->since_ns)
+				v = c;
+		} else if (conn_stalled(c) &&
+			   (!s || c->since_ns < s->since_ns)) {
+			s = c;
+		}
+	}
+	v = v ? v : s;
+	if (v)
+		v->evict_phase = v->phase;
 	return v;
 }
 
@@ -427,10 +455,11 @@ static void on_conn_timer(evutil_socket_t fd, short what, void *arg)
 		conn_link(c);
 		return;
 	}
-	/* Chosen for eviction, but its request came whole in the meantime:
-	 * it is being answered, so another waiting one goes instead (or,
-	 * with none, the listener stays paused until a connection closes). */
-	if (c->evicting && c->phase == CONN_REPLY) {
+	/* Chosen for eviction while waiting, but its request came whole in
+	 * the meantime: it is being answered, so another one goes instead
+	 * (or, with none, the listener stays paused until one closes). */
+	if (c->evicting && c->phase == CONN_REPLY &&
+	    c->evict_phase != CONN_REPLY) {
 		struct conn *v;
 
 		c->evicting = false;
