@@ -3,13 +3,15 @@
  * view_compaction.c - the -m view, "compaction and reclaim": how close
  * each node is to the kernel's proactive-compaction trigger, the
  * compaction success and THP fallback rates from /proc/vmstat, and the
- * direct compaction and reclaim stall histograms per order.
+ * direct compaction and reclaim stall histograms per order, and the
+ * memory the buddy allocator cannot hand out: HugeTLB pools and CMA.
  *
  * Rates are over the counters since boot (that is what the kernel keeps);
  * stall histograms count from agent start.
  */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "signals.h"
 #include "view_internal.h"
@@ -137,6 +139,119 @@ static void rates(struct mfd_screen *s, const struct mfd_signals *g)
 				  (unsigned long long)stalls);
 }
 
+/* "2M", "1G", "64K": a huge page size in KiB, short. */
+static void size_name(char *buf, size_t len, uint64_t kib)
+{
+	if (kib >= (1u << 20) && !(kib % (1u << 20)))
+		snprintf(buf, len, "%lluG", (unsigned long long)(kib >> 20));
+	else if (kib >= 1024 && !(kib % 1024))
+		snprintf(buf, len, "%lluM", (unsigned long long)(kib >> 10));
+	else
+		snprintf(buf, len, "%lluK", (unsigned long long)kib);
+}
+
+static void u64_or_dash(char *buf, size_t len, bool have, uint64_t v)
+{
+	if (have)
+		snprintf(buf, len, "%llu", (unsigned long long)v);
+	else
+		snprintf(buf, len, "-");
+}
+
+/* HugeTLB pools per node and size, then per zone the CMA area and how
+ * many gigantic pages its free max-order blocks could cover (hugetlb.h
+ * says why that is a candidate count, not a promise). */
+static void hugetlb(struct mfd_screen *s, const struct mfd_view_opts *opts,
+		    const struct mfd_snapshot *snap,
+		    const struct mfd_signals *g)
+{
+	const struct mfd_hugetlb *h = &g->htlb;
+	long page = sysconf(_SC_PAGESIZE);
+	uint64_t page_kib = page >= 1024 ? (uint64_t)page / 1024 : 4;
+	char sz[24], t[24], f[24], r[24], u[24], hdr[40] = "";
+	int giant = -1;
+
+	if (h->nr_sizes) {
+		mfd_screen_wrapf(s, 2,
+				 "HugeTLB pools (pages; reserved is counted "
+				 "system-wide only):");
+		mfd_screen_printf(s, "%6s %5s %9s %9s %9s %9s", "NODE", "SIZE",
+				  "TOTAL", "FREE", "SURPLUS", "RESERVED");
+		for (unsigned int n = 0; n < h->nr_nodes; n++)
+			for (unsigned int k = 0; k < h->nr_sizes; k++) {
+				const struct mfd_htlb_pool *p =
+					&h->nodes[n].pool[k];
+
+				if (opts->node_filter >= 0 &&
+				    (uint32_t)opts->node_filter !=
+					    h->nodes[n].node)
+					continue;
+				size_name(sz, sizeof(sz), h->size_kib[k]);
+				u64_or_dash(t, sizeof(t), p->have & 1,
+					    p->val[MFD_HTLB_TOTAL]);
+				u64_or_dash(f, sizeof(f), p->have & 2,
+					    p->val[MFD_HTLB_FREE]);
+				u64_or_dash(u, sizeof(u), p->have & 8,
+					    p->val[MFD_HTLB_SURPLUS]);
+				mfd_screen_printf(s, "%6u %5s %9s %9s %9s %9s",
+						  h->nodes[n].node, sz, t, f, u,
+						  "");
+			}
+		for (unsigned int k = 0; k < h->nr_sizes; k++) {
+			const struct mfd_htlb_pool *p = &h->global[k];
+
+			size_name(sz, sizeof(sz), h->size_kib[k]);
+			u64_or_dash(t, sizeof(t), p->have & 1,
+				    p->val[MFD_HTLB_TOTAL]);
+			u64_or_dash(f, sizeof(f), p->have & 2,
+				    p->val[MFD_HTLB_FREE]);
+			u64_or_dash(r, sizeof(r), p->have & 4,
+				    p->val[MFD_HTLB_RESERVED]);
+			u64_or_dash(u, sizeof(u), p->have & 8,
+				    p->val[MFD_HTLB_SURPLUS]);
+			mfd_screen_printf(s, "%6s %5s %9s %9s %9s %9s", "all",
+					  sz, t, f, u, r);
+		}
+	} else {
+		mfd_screen_printf(s, "HugeTLB: no pools (kernel without "
+				     "CONFIG_HUGETLBFS?)");
+	}
+	/* the largest gigantic size, if any (1 GiB on x86-64) */
+	for (unsigned int k = 0; k < h->nr_sizes; k++)
+		if (snap && snap->nr_orders &&
+		    h->size_kib[k] / page_kib > (1ull << (snap->nr_orders - 1)))
+			giant = (int)k;
+	if (giant >= 0) {
+		size_name(sz, sizeof(sz), h->size_kib[giant]);
+		snprintf(hdr, sizeof(hdr), "%s_CANDIDATES", sz);
+	}
+	if (!snap)
+		return;
+	mfd_screen_printf(s, "%6s %-8s %10s %10s %14s", "NODE", "ZONE",
+			  "CMA_PAGES", "CMA_FREE", hdr);
+	for (uint32_t zi = 0; zi < snap->nr_zones; zi++) {
+		const struct mfd_zone *z = &snap->zones[zi];
+		const struct mfd_cma_zone *c =
+			mfd_hugetlb_cma(h, z->node, z->name);
+		uint64_t n = 0;
+
+		if (!mfd_view_zone_selected(opts, z))
+			continue;
+		u64_or_dash(t, sizeof(t), c && (c->have & MFD_CMA_HAVE_TOTAL),
+			    c ? c->total_pages : 0);
+		u64_or_dash(f, sizeof(f), c && (c->have & MFD_CMA_HAVE_FREE),
+			    c ? c->free_pages : 0);
+		u64_or_dash(u, sizeof(u),
+			    giant >= 0 &&
+				    mfd_gigantic_candidates(z, snap->nr_orders,
+							    h->size_kib[giant],
+							    page_kib, &n),
+			    n);
+		mfd_screen_printf(s, "%6u %-8s %10s %10s %14s", z->node,
+				  z->name, t, f, giant >= 0 ? u : "");
+	}
+}
+
 /* One row per order that stalled: count, mean, and the log2 buckets
  * folded at three of their own bounds (2^10, 2^13 and 2^17 µs), so every
  * stall is in the column its label says. */
@@ -230,6 +345,10 @@ void mfd_view_compaction(const struct mfd_view_opts *opts,
 	mfd_screen_printf(s, "%s", "");
 	rates(s, g);
 	mfd_screen_printf(s, "%s", "");
+	if (g->have_htlb) {
+		hugetlb(s, opts, in->snap, g);
+		mfd_screen_printf(s, "%s", "");
+	}
 	if (!g->bpf_signals) {
 		mfd_screen_wrapf(s, 2, "Stall histograms unavailable: %s",
 				 g->bpf_why[0] ? g->bpf_why :

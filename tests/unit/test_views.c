@@ -230,6 +230,15 @@ static void build_signals(struct env *e)
 	mfd_kmsg_feed_text(&g->af, t, len);
 	free(t);
 	g->have_kmsg = true;
+	/* two nodes with CMA and HugeTLB pools (fixtures/hugetlb/SOURCE) */
+	assert_int_equal(
+		mfd_hugetlb_read(MFD_SOURCE_DIR "/tests/fixtures/hugetlb/"
+						"cma-2node/sys",
+				 MFD_SOURCE_DIR "/tests/fixtures/hugetlb/"
+						"cma-2node/proc",
+				 &g->htlb, NULL),
+		0);
+	g->have_htlb = true;
 	g->bpf_signals = MFD_SIG_COMPACT_STALL | MFD_SIG_RECLAIM_STALL |
 			 MFD_SIG_KCOMPACTD_WAKE | MFD_SIG_KSWAPD_WAKE;
 	g->have_totals = true;
