@@ -117,7 +117,7 @@ int mfd_healthcheck(const char *url, double timeout_s, char *why,
 	char req[1024], resp[64];
 	size_t got = 0, sent = 0, len;
 	int fd = -1, rc, status;
-	socklen_t elen = sizeof(rc);
+	socklen_t elen = sizeof(status);
 
 	if (mfd_http_url_parse(url, &u)) {
 		snprintf(why, why_len,

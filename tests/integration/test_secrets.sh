@@ -5,7 +5,7 @@
 # level, not in /proc/PID/cmdline or environ, not in the error messages of
 # a collector that rejects it (401) or of one that is down. Needs
 # --otlp-headers-file (after the OTLP/config merge): skips before it.
-# Ports 9487-9488.
+# Ports picked free at run time.
 . "$(dirname "$0")/lib.sh" "$@"
 need_root
 # After the HTTP merge every loop-mode agent binds 127.0.0.1:9464 by
@@ -14,11 +14,15 @@ HTTP_OFF=()
 grep -q -- "--http " <<<"$("$AGENT" --help)" && HTTP_OFF=(--http off)
 grep -q -- "--otlp-headers-file" <<<"$("$AGENT" --help)" ||
 	{ echo "skipped: $AGENT has no --otlp-headers-file yet (OTLP merge)"; exit 77; }
+free_port() {
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+P401=$(free_port) PDEAD=$(free_port)
 token="mfd-secret-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 printf 'Authorization=Bearer %s\n' "$token" >"$TMP/headers"
 chmod 0400 "$TMP/headers"
 
-python3 - "$TMP/seen" <<'PY' >"$TMP/srv.log" 2>&1 &
+python3 - "$TMP/seen" "$P401" <<'PY' >"$TMP/srv.log" 2>&1 &
 import http.server, sys
 seen = sys.argv[1]
 class H(http.server.BaseHTTPRequestHandler):
@@ -28,17 +32,17 @@ class H(http.server.BaseHTTPRequestHandler):
             f.write(self.headers.get("Authorization", "") + "\n")
         self.send_response(401); self.send_header("Content-Length", "0"); self.end_headers()
     def log_message(self, *a): pass
-http.server.HTTPServer(("127.0.0.1", 9487), H).serve_forever()
+http.server.HTTPServer(("127.0.0.1", int(sys.argv[2])), H).serve_forever()
 PY
 PIDS+=("$!")
 sleep 0.5
 
-for ep in http://127.0.0.1:9487 http://127.0.0.1:9488; do
+for ep in "http://127.0.0.1:$P401" "http://127.0.0.1:$PDEAD"; do
 	"$AGENT" "${HTTP_OFF[@]}" --headless -d 0.3 --log-level debug --otlp-endpoint "$ep" --otlp-headers-file "$TMP/headers" \
 		--export-interval 0.5 >"$TMP/out" 2>"$TMP/err" &
 	apid=$!; PIDS+=("$apid")
 	for _ in $(seq 100); do grep -q "collecting every" "$TMP/err" && break; sleep 0.1; done
-	sleep 2 # a few exports, each rejected (9487) or refused (9488)
+	sleep 2 # a few exports, each rejected (401) or refused (closed port)
 	tr '\0' ' ' </proc/$apid/cmdline >"$TMP/cmdline"
 	tr '\0' '\n' </proc/$apid/environ >"$TMP/environ"
 	kill -TERM "$apid"; wait "$apid" || true

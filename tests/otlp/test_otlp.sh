@@ -22,8 +22,15 @@ SCEN=${3:?}
 HERE=$(dirname "$(readlink -f "$0")")
 SRC=$(readlink -f "$HERE/../..")
 FIX=$SRC/tests/fixtures/procfs/vm-6.18
-DATA_PORT=4312
-CTL_PORT=4313
+# Free ports, picked now: other suites (and other checkouts' suites on
+# the same machine) run OTLP receivers too.
+free_ports() {
+	python3 -c 'import socket
+s = [socket.socket() for _ in range(2)]
+for x in s: x.bind(("127.0.0.1", 0))
+print(*(x.getsockname()[1] for x in s))'
+}
+read -r DATA_PORT CTL_PORT <<<"$(free_ports)"
 URL=http://127.0.0.1:$DATA_PORT
 TMP=$(mktemp -d /tmp/mfd-otlp.XXXXXX)
 PIDS=()
