@@ -1151,7 +1151,9 @@ static int emit_htlb_global(const struct mfd_metric_desc *d,
 	const struct mfd_signals *s = st->signals;
 	int rc;
 
-	if (!s || !s->have_htlb)
+	/* a replay holds none: live pools beside recorded zones would
+	 * mislead (loop.c samples signals once at start even then) */
+	if (!s || !s->have_htlb || st->replay != MFD_REPLAY_OFF)
 		return 0;
 	for (unsigned int k = 0; k < s->htlb.nr_sizes; k++) {
 		rc = emit_pool(d, st, fn, arg, &s->htlb.global[k], -1,
@@ -1169,7 +1171,7 @@ static int emit_htlb_node(const struct mfd_metric_desc *d,
 	const struct mfd_signals *s = st->signals;
 	int rc;
 
-	if (!s || !s->have_htlb)
+	if (!s || !s->have_htlb || st->replay != MFD_REPLAY_OFF)
 		return 0;
 	for (unsigned int n = 0; n < s->htlb.nr_nodes; n++)
 		for (unsigned int k = 0; k < s->htlb.nr_sizes; k++) {
@@ -1191,7 +1193,8 @@ static int emit_cma(const struct mfd_metric_desc *d, const struct mfd_state *st,
 	struct mfd_point p;
 	int rc;
 
-	if (!s || !s->have_htlb || !st->have_snap)
+	if (!s || !s->have_htlb || st->replay != MFD_REPLAY_OFF ||
+	    !st->have_snap)
 		return 0;
 	for (uint32_t zi = 0; zi < st->snap->nr_zones; zi++) {
 		const struct mfd_zone *z = &st->snap->zones[zi];
@@ -1223,7 +1226,8 @@ static int emit_gigantic(const struct mfd_metric_desc *d,
 	uint64_t n;
 	int rc;
 
-	if (!s || !s->have_htlb || !st->have_snap || page < 1024)
+	if (!s || !s->have_htlb || st->replay != MFD_REPLAY_OFF ||
+	    !st->have_snap || page < 1024)
 		return 0;
 	for (uint32_t zi = 0; zi < st->snap->nr_zones; zi++) {
 		const struct mfd_zone *z = &st->snap->zones[zi];

@@ -241,6 +241,73 @@ function renderEvents(ev, health) {
   }
 }
 
+// HugeTLB pools and CMA areas. /api/v1/snapshot carries the buddy lists
+// only, so these come from /metrics (the same catalogue every exporter
+// publishes). A replay has none: the section stays hidden.
+function promSeries(text, name) {
+  const out = [];
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(name + '{')) continue;
+    const m = /^[^{]+\{(.*)\} (\S+)$/.exec(line);
+    if (!m) continue;
+    const labels = {};
+    for (const l of m[1].matchAll(/(\w+)="([^"]*)"/g)) labels[l[1]] = l[2];
+    out.push({ labels, value: Number(m[2]) });
+  }
+  return out;
+}
+
+function hugeSize(bytes) {
+  const b = Number(bytes);
+  return b >= 1 << 30 ? (b / (1 << 30)) + ' GiB' : (b / (1 << 20)) + ' MiB';
+}
+
+function renderHugetlb(text) {
+  const sec = document.getElementById('hugetlb-section');
+  const pools = promSeries(text, 'mfd_node_hugetlb_pages');
+  const glob = promSeries(text, 'mfd_hugetlb_pages');
+  const cma = promSeries(text, 'mfd_zone_cma_pages');
+  const giant = promSeries(text, 'mfd_zone_hugetlb_gigantic_candidates');
+  if (!pools.length && !glob.length && !cma.length) { sec.hidden = true; return; }
+  sec.hidden = false;
+  // one row per (node, size); "all" rows carry reserved, kept system-wide only
+  const rows = new Map();
+  const row = (node, size) => {
+    const k = node + '/' + size;
+    if (!rows.has(k)) rows.set(k, { node, size, total: '-', free: '-', surplus: '-', reserved: '' });
+    return rows.get(k);
+  };
+  for (const p of pools) row(p.labels.numa_node, p.labels.hugepage_size)[p.labels.state] = String(p.value);
+  for (const p of glob) row('all', p.labels.hugepage_size)[p.labels.state] = String(p.value);
+  let tb = document.querySelector('#hugetlb tbody');
+  tb.textContent = '';
+  for (const r of rows.values()) {
+    const tr = el('tr', { 'data-node': r.node, 'data-size': r.size });
+    [r.node, hugeSize(r.size), r.total, r.free, r.surplus, r.reserved]
+      .forEach(v => tr.appendChild(el('td', {}, v)));
+    tb.appendChild(tr);
+  }
+  // per zone: CMA area and the gigantic candidates (a count of free
+  // max-order memory in units of the page, not a promise)
+  const zones = new Map();
+  const zrow = (l) => {
+    const k = l.numa_node + '/' + l.zone;
+    if (!zones.has(k)) zones.set(k, { node: l.numa_node, zone: l.zone, total: '-', free: '-', giant: [] });
+    return zones.get(k);
+  };
+  const mib = v => (v * PAGE_KIB / 1024).toFixed(0) + ' MiB';
+  for (const c of cma) zrow(c.labels)[c.labels.state] = mib(c.value);
+  for (const g of giant) zrow(g.labels).giant.push(g.value + ' \u00d7 ' + hugeSize(g.labels.hugepage_size));
+  tb = document.querySelector('#cma tbody');
+  tb.textContent = '';
+  for (const z of zones.values()) {
+    const tr = el('tr', { 'data-node': z.node, 'data-zone': z.zone });
+    [z.node, z.zone, z.total, z.free, z.giant.join(', ') || '-']
+      .forEach(v => tr.appendChild(el('td', {}, v)));
+    tb.appendChild(tr);
+  }
+}
+
 function mergeHistory(h) {
   state.capacity = h.capacity;
   state.interval = h.interval || state.interval;
@@ -284,11 +351,14 @@ async function tick() {
       h = await getJSON('/api/v1/history' + (state.lastT ? '?since=' + state.lastT : ''));
       mergeHistory(h);
     } while (h.more && h.samples.length);
-    const [snap, ev, health] = await Promise.all([
+    const [snap, ev, health, prom] = await Promise.all([
       getJSON('/api/v1/snapshot'), getJSON('/api/v1/events'),
-      fetch('/healthz', { cache: 'no-store' }).then(r => r.json())]);
+      fetch('/healthz', { cache: 'no-store' }).then(r => r.json()),
+      fetch('/metrics', { cache: 'no-store' }).then(r => r.ok ? r.text() : '')
+        .catch(() => '')]);
     renderSnapshot(snap);
     renderEvents(ev, health);
+    renderHugetlb(prom);
     st.textContent = statusLine(snap, health);
     st.className = 'status' + (health.status === 'ok' ? '' : ' bad');
     // Everything above is drawn: tests wait for this (and, for a
