@@ -1,12 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * extfrag_table.c - bounded per-process table of extfrag events.
+ *
+ * Three structures over one array of entries, so that nothing walks the
+ * capacity: a linear-probing hash index (tgid -> entry), a list of count
+ * buckets (reads take the top k in O(k), eviction takes the bottom in
+ * O(1)), and a list by last event (aging drops from its head in O(1)).
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "extfrag_table.h"
+
+#define NIL MFD_XT_NIL
 
 int mfd_extfrag_table_init(struct mfd_extfrag_table *t, size_t cap)
 {
@@ -15,21 +22,31 @@ int mfd_extfrag_table_init(struct mfd_extfrag_table *t, size_t cap)
 	memset(t, 0, sizeof(*t));
 	while (c < cap && c < ((size_t)1 << 30))
 		c <<= 1;
-	/* Zeroed by hand, not calloc(): a large calloc() gets untouched
-	 * pages that become resident one by one as new processes land in
-	 * them, which reads as growth long after start-up. The table's
-	 * memory is committed here, once. */
-	t->slots = malloc(c * sizeof(*t->slots));
-	if (!t->slots)
-		return -ENOMEM;
-	memset(t->slots, 0, c * sizeof(*t->slots));
 	t->cap = c;
+	t->max = c * 3 / 4;
+	/* calloc(): the kernel hands out zero pages lazily, so the memory
+	 * becomes resident as processes fill the table, not up front; a
+	 * large --max-procs costs only the part that is used. */
+	t->index = calloc(c, sizeof(*t->index));
+	t->slots = calloc(t->max, sizeof(*t->slots));
+	t->buckets = calloc(t->max, sizeof(*t->buckets));
+	if (!t->index || !t->slots || !t->buckets) {
+		mfd_extfrag_table_free(t);
+		return -ENOMEM;
+	}
+	/* Entries and buckets past the high-water marks are free without
+	 * being linked, so init touches no page. */
+	t->free_entry = t->free_bucket = NIL;
+	t->top = t->bottom = NIL;
+	t->lru_head = t->lru_tail = NIL;
 	return 0;
 }
 
 void mfd_extfrag_table_free(struct mfd_extfrag_table *t)
 {
+	free(t->index);
 	free(t->slots);
+	free(t->buckets);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -39,94 +56,205 @@ static size_t hash_tgid(uint32_t tgid, size_t cap)
 	return (size_t)((tgid * 2654435761u) & (cap - 1));
 }
 
-static struct mfd_proc_stat *lookup(struct mfd_extfrag_table *t, uint32_t tgid,
-				    int *found)
+/* The hash slot holding tgid, or the empty slot where it would go. The
+ * load factor is at most 3/4, so an empty slot always exists. */
+static size_t find_slot(const struct mfd_extfrag_table *t, uint32_t tgid)
 {
 	size_t i = hash_tgid(tgid, t->cap);
 
-	for (size_t n = 0; n < t->cap; n++, i = (i + 1) & (t->cap - 1)) {
-		struct mfd_proc_stat *p = &t->slots[i];
-
-		if (!p->in_use) {
-			*found = 0;
-			return p;
-		}
-		if (p->tgid == tgid) {
-			*found = 1;
-			return p;
-		}
-	}
-	*found = 0;
-	return NULL;
+	while (t->index[i] && t->slots[t->index[i] - 1].tgid != tgid)
+		i = (i + 1) & (t->cap - 1);
+	return i;
 }
 
-/* Remove the entry at slot i and re-seat the cluster after it (linear
- * probing deletion without tombstones). */
-static void remove_at(struct mfd_extfrag_table *t, size_t i)
+/* Empty hash slot i and re-seat the cluster after it (linear probing
+ * deletion without tombstones). */
+static void index_remove_at(struct mfd_extfrag_table *t, size_t i)
 {
 	size_t j = i;
 
-	t->slots[i].in_use = 0;
-	t->used--;
+	t->index[i] = 0;
 	for (;;) {
 		size_t k;
 
 		j = (j + 1) & (t->cap - 1);
-		if (!t->slots[j].in_use)
+		if (!t->index[j])
 			return;
-		k = hash_tgid(t->slots[j].tgid, t->cap);
+		k = hash_tgid(t->slots[t->index[j] - 1].tgid, t->cap);
 		/* Move j back to i if its home k is not in (i, j]. */
 		if ((i <= j) ? (i < k && k <= j) : (i < k || k <= j))
 			continue;
-		t->slots[i] = t->slots[j];
-		t->slots[j].in_use = 0;
+		t->index[i] = t->index[j];
+		t->index[j] = 0;
 		i = j;
 	}
 }
 
-static void evict_smallest(struct mfd_extfrag_table *t)
+/* A bucket for count, linked between up and down (either may be NIL). */
+static uint32_t bucket_new(struct mfd_extfrag_table *t, uint64_t count,
+			   uint32_t up, uint32_t down)
 {
-	size_t victim = 0;
-	uint64_t best = UINT64_MAX;
+	uint32_t b = t->free_bucket;
 
-	for (size_t i = 0; i < t->cap; i++) {
-		const struct mfd_proc_stat *p = &t->slots[i];
+	/* At most one bucket per entry in use, so the high-water mark never
+	 * passes max. */
+	if (b != NIL)
+		t->free_bucket = t->buckets[b].up;
+	else
+		b = (uint32_t)t->buckets_hw++;
+	t->buckets[b] = (struct mfd_xt_bucket){ .count = count,
+						.first = NIL,
+						.last = NIL,
+						.up = up,
+						.down = down };
+	if (up != NIL)
+		t->buckets[up].down = b;
+	else
+		t->top = b;
+	if (down != NIL)
+		t->buckets[down].up = b;
+	else
+		t->bottom = b;
+	return b;
+}
 
-		if (p->in_use &&
-		    (p->count < best ||
-		     (p->count == best &&
-		      p->last_ts_ns < t->slots[victim].last_ts_ns))) {
-			best = p->count;
-			victim = i;
-		}
-	}
-	remove_at(t, victim);
-	t->evicted++;
+static void bucket_unlink_entry(struct mfd_extfrag_table *t, uint32_t i)
+{
+	struct mfd_proc_stat *p = &t->slots[i];
+	struct mfd_xt_bucket *b = &t->buckets[p->bucket];
+
+	if (p->prev != NIL)
+		t->slots[p->prev].next = p->next;
+	else
+		b->first = p->next;
+	if (p->next != NIL)
+		t->slots[p->next].prev = p->prev;
+	else
+		b->last = p->prev;
+	if (b->first != NIL)
+		return;
+	/* Empty: unlink the bucket and put it on the free list. */
+	if (b->up != NIL)
+		t->buckets[b->up].down = b->down;
+	else
+		t->top = b->down;
+	if (b->down != NIL)
+		t->buckets[b->down].up = b->up;
+	else
+		t->bottom = b->up;
+	b->up = t->free_bucket;
+	t->free_bucket = p->bucket;
+}
+
+/* Put entry i first (most recent) in bucket b. */
+static void bucket_push_front(struct mfd_extfrag_table *t, uint32_t b,
+			      uint32_t i)
+{
+	struct mfd_proc_stat *p = &t->slots[i];
+
+	p->bucket = b;
+	p->prev = NIL;
+	p->next = t->buckets[b].first;
+	if (p->next != NIL)
+		t->slots[p->next].prev = i;
+	else
+		t->buckets[b].last = i;
+	t->buckets[b].first = i;
+}
+
+static void lru_unlink(struct mfd_extfrag_table *t, uint32_t i)
+{
+	struct mfd_proc_stat *p = &t->slots[i];
+
+	if (p->lru_prev != NIL)
+		t->slots[p->lru_prev].lru_next = p->lru_next;
+	else
+		t->lru_head = p->lru_next;
+	if (p->lru_next != NIL)
+		t->slots[p->lru_next].lru_prev = p->lru_prev;
+	else
+		t->lru_tail = p->lru_prev;
+}
+
+static void lru_push_tail(struct mfd_extfrag_table *t, uint32_t i)
+{
+	struct mfd_proc_stat *p = &t->slots[i];
+
+	p->lru_next = NIL;
+	p->lru_prev = t->lru_tail;
+	if (p->lru_prev != NIL)
+		t->slots[p->lru_prev].lru_next = i;
+	else
+		t->lru_head = i;
+	t->lru_tail = i;
+}
+
+/* Drop entry i from all three structures and free it. */
+static void remove_entry(struct mfd_extfrag_table *t, uint32_t i)
+{
+	index_remove_at(t, find_slot(t, t->slots[i].tgid));
+	bucket_unlink_entry(t, i);
+	lru_unlink(t, i);
+	t->slots[i].in_use = 0;
+	t->slots[i].next = t->free_entry;
+	t->free_entry = i;
+	t->used--;
 }
 
 void mfd_extfrag_table_add(struct mfd_extfrag_table *t,
 			   const struct mfd_extfrag_event *e)
 {
 	struct mfd_proc_stat *p;
-	int found;
+	uint32_t i, b, up;
+	size_t h;
 
-	if (!t->slots)
+	if (!t->index)
 		return;
 	t->events++;
-	/* Keep the load factor at or below 3/4 so probes stay short. */
-	p = lookup(t, e->tgid, &found);
-	if (!found && (t->used + 1) * 4 > t->cap * 3) {
-		evict_smallest(t);
-		p = lookup(t, e->tgid, &found);
-	}
-	if (!p)
-		return;
-	if (!found) {
+	h = find_slot(t, e->tgid);
+	if (t->index[h]) {
+		i = t->index[h] - 1;
+		p = &t->slots[i];
+		/* One bucket up: the next higher bucket if it holds count
+		 * + 1, else a new one between. */
+		b = p->bucket;
+		up = t->buckets[b].up;
+		bucket_unlink_entry(t, i);
+		if (up == NIL || t->buckets[up].count != p->count + 1) {
+			/* b may just have been freed; its down link is then
+			 * stale, so find the lower neighbour afresh. */
+			uint32_t down = up != NIL ? t->buckets[up].down :
+						    t->top;
+
+			up = bucket_new(t, p->count + 1, up, down);
+		}
+		bucket_push_front(t, up, i);
+		lru_unlink(t, i);
+	} else {
+		/* Full: evict the least active, the idle-longest of those
+		 * (the last of the bottom bucket). */
+		if (t->used >= t->max) {
+			remove_entry(t, t->buckets[t->bottom].last);
+			t->evicted++;
+			h = find_slot(t, e->tgid);
+		}
+		i = t->free_entry;
+		if (i != NIL)
+			t->free_entry = t->slots[i].next;
+		else
+			i = (uint32_t)t->entries_hw++;
+		p = &t->slots[i];
 		memset(p, 0, sizeof(*p));
 		p->in_use = 1;
 		p->tgid = e->tgid;
+		t->index[h] = i + 1;
 		t->used++;
+		b = t->bottom;
+		if (b == NIL || t->buckets[b].count != 1)
+			b = bucket_new(t, 1, b, NIL);
+		bucket_push_front(t, b, i);
 	}
+	lru_push_tail(t, i);
 	p->count++;
 	p->fragmenting += e->fragmenting ? 1 : 0;
 	p->change_ownership += e->change_ownership ? 1 : 0;
@@ -142,36 +270,34 @@ void mfd_extfrag_table_add(struct mfd_extfrag_table *t,
 	p->last_ts_ns = e->ts_ns;
 }
 
-static int by_count_desc(const void *a, const void *b)
+size_t mfd_extfrag_table_expire(struct mfd_extfrag_table *t, uint64_t now_ns)
 {
-	const struct mfd_proc_stat *x = *(const struct mfd_proc_stat *const *)a;
-	const struct mfd_proc_stat *y = *(const struct mfd_proc_stat *const *)b;
+	size_t n = 0;
 
-	if (x->count != y->count)
-		return x->count > y->count ? -1 : 1;
-	if (x->tgid != y->tgid)
-		return x->tgid < y->tgid ? -1 : 1;
-	return 0;
+	if (!t->index || !t->ttl_ns || now_ns < t->ttl_ns)
+		return 0;
+	/* Events from different CPUs reach the list slightly out of time
+	 * order; the head is the oldest by arrival, which is close enough
+	 * for an idle timeout measured in minutes. */
+	while (t->lru_head != NIL &&
+	       t->slots[t->lru_head].last_ts_ns < now_ns - t->ttl_ns) {
+		remove_entry(t, t->lru_head);
+		n++;
+	}
+	t->expired += n;
+	return n;
 }
 
 size_t mfd_extfrag_table_sorted(const struct mfd_extfrag_table *t,
 				const struct mfd_proc_stat **out, size_t max)
 {
-	const struct mfd_proc_stat **all;
 	size_t n = 0;
 
-	if (!t->used || !max)
+	if (!t->index)
 		return 0;
-	all = malloc(t->used * sizeof(*all));
-	if (!all)
-		return 0;
-	for (size_t i = 0; i < t->cap && n < t->used; i++)
-		if (t->slots[i].in_use)
-			all[n++] = &t->slots[i];
-	qsort(all, n, sizeof(*all), by_count_desc);
-	if (n > max)
-		n = max;
-	memcpy(out, all, n * sizeof(*out));
-	free(all);
+	for (uint32_t b = t->top; b != NIL && n < max; b = t->buckets[b].down)
+		for (uint32_t i = t->buckets[b].first; i != NIL && n < max;
+		     i = t->slots[i].next)
+			out[n++] = &t->slots[i];
 	return n;
 }

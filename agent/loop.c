@@ -241,10 +241,17 @@ static void sample(struct agent *a)
 	}
 	if (replay)
 		replay_events(a);
-	if (err == 0)
+	if (err == 0) {
 		mfd_state_swap_snapshot(&a->st, &a->scratch);
-	else
+		/* Age out idle processes (read from cfg each time, so a
+		 * SIGHUP applies). Not in a replay: its events carry the
+		 * recording's times, however long ago that was. */
+		a->st.procs.ttl_ns =
+			replay ? 0 : (uint64_t)(a->cfg->procs_ttl * 1e9);
+		mfd_extfrag_table_expire(&a->st.procs, a->st.snap->mono_ns);
+	} else {
 		a->st.sample_failures++;
+	}
 	/* A replay holds no live compaction or vmstat data to mix in. */
 	if (!replay)
 		mfd_signals_sample(a->sig, a->cp, a->cfg->proc_dir,

@@ -231,6 +231,170 @@ static void test_table_is_bounded(void **state)
 	mfd_extfrag_table_free(&t);
 }
 
+/* The brute-force model of the table: every rule spelled out as a scan. */
+struct ref_proc {
+	uint32_t tgid;
+	uint64_t count, frag, seq, ts;
+};
+
+struct ref_table {
+	struct ref_proc *p;
+	size_t n, max;
+	uint64_t seq, evicted;
+};
+
+static void ref_add(struct ref_table *r, const struct mfd_extfrag_event *e)
+{
+	size_t i, v = 0;
+
+	for (i = 0; i < r->n && r->p[i].tgid != e->tgid; i++)
+		;
+	if (i == r->n && r->n == r->max) {
+		/* Evict the fewest events; of those, the longest idle. */
+		for (size_t j = 1; j < r->n; j++)
+			if (r->p[j].count < r->p[v].count ||
+			    (r->p[j].count == r->p[v].count &&
+			     r->p[j].seq < r->p[v].seq))
+				v = j;
+		r->p[v] = r->p[--r->n];
+		r->evicted++;
+		i = r->n;
+	}
+	if (i == r->n)
+		r->p[r->n++] = (struct ref_proc){ .tgid = e->tgid };
+	r->p[i].count++;
+	r->p[i].frag += e->fragmenting;
+	r->p[i].seq = ++r->seq;
+	r->p[i].ts = e->ts_ns;
+}
+
+static void ref_expire(struct ref_table *r, uint64_t now, uint64_t ttl)
+{
+	for (size_t i = 0; now >= ttl && i < r->n;)
+		if (r->p[i].ts < now - ttl)
+			r->p[i] = r->p[--r->n];
+		else
+			i++;
+}
+
+static int ref_cmp(const void *a, const void *b)
+{
+	const struct ref_proc *x = a, *y = b;
+
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	return x->seq > y->seq ? -1 : 1;
+}
+
+static void check_against_ref(struct mfd_extfrag_table *t, struct ref_table *r,
+			      size_t k)
+{
+	const struct mfd_proc_stat **rows = calloc(k + 1, sizeof(*rows));
+	size_t n;
+
+	assert_non_null(rows);
+	qsort(r->p, r->n, sizeof(*r->p), ref_cmp);
+	n = mfd_extfrag_table_sorted(t, rows, k);
+	assert_int_equal(n, r->n < k ? r->n : k);
+	assert_int_equal(t->used, r->n);
+	assert_int_equal(t->evicted, r->evicted);
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(rows[i]->tgid, r->p[i].tgid);
+		assert_int_equal(rows[i]->count, r->p[i].count);
+		assert_int_equal(rows[i]->fragmenting, r->p[i].frag);
+	}
+	free(rows);
+}
+
+static void test_table_topk_matches_bruteforce(void **state)
+{
+	unsigned int seed = 20;
+
+	(void)state;
+	/* Several capacities, skewed random tgids so that counts tie, the
+	 * table fills and evicts, and reads of every size are compared. */
+	for (size_t cap = 16; cap <= 256; cap *= 4) {
+		struct mfd_extfrag_table t;
+		struct ref_table r = { 0 };
+
+		assert_int_equal(mfd_extfrag_table_init(&t, cap), 0);
+		r.max = t.max;
+		r.p = calloc(r.max, sizeof(*r.p));
+		assert_non_null(r.p);
+		for (uint32_t i = 0; i < 20000; i++) {
+			uint32_t span = (rand_r(&seed) % 4) ? 8 : 4 * cap;
+			uint32_t tgid = (uint32_t)rand_r(&seed) % span;
+			struct mfd_extfrag_event e = make_event(tgid, i);
+
+			mfd_extfrag_table_add(&t, &e);
+			ref_add(&r, &e);
+			if (i % 997 == 0)
+				check_against_ref(&t, &r,
+						  1 + (size_t)rand_r(&seed) %
+								  (t.max + 2));
+		}
+		check_against_ref(&t, &r, t.max);
+		free(r.p);
+		mfd_extfrag_table_free(&t);
+	}
+}
+
+static void test_table_entries_age_out(void **state)
+{
+	struct mfd_extfrag_table t;
+	struct ref_table r = { 0 };
+	const uint64_t ttl = 600ull * 1000000000ull;
+	unsigned int seed = 7;
+	uint64_t now = 0;
+
+	(void)state;
+	assert_int_equal(mfd_extfrag_table_init(&t, 64), 0);
+	t.ttl_ns = ttl;
+	r.max = t.max;
+	r.p = calloc(r.max, sizeof(*r.p));
+	assert_non_null(r.p);
+	/* Nothing expires before a whole ttl has passed. */
+	assert_int_equal(mfd_extfrag_table_expire(&t, ttl / 2), 0);
+	for (uint32_t i = 0; i < 20000; i++) {
+		uint32_t tgid = (uint32_t)rand_r(&seed) % 100;
+		struct mfd_extfrag_event e = make_event(tgid, i);
+
+		now += (uint64_t)(rand_r(&seed) % 200) * 1000000000ull / 10;
+		e.ts_ns = now;
+		mfd_extfrag_table_add(&t, &e);
+		ref_add(&r, &e);
+		if (i % 50 == 0) {
+			size_t before = t.used, gone;
+
+			gone = mfd_extfrag_table_expire(&t, now);
+			ref_expire(&r, now, ttl);
+			assert_int_equal(before - gone, r.n);
+			check_against_ref(&t, &r, t.max);
+		}
+	}
+	assert_true(t.expired > 0);
+	/* Long after the last event, everything is gone and the freed
+	 * entries are reused. */
+	mfd_extfrag_table_expire(&t, now + ttl + 1);
+	assert_int_equal(t.used, 0);
+	assert_int_equal(mfd_extfrag_table_sorted(
+				 &t, (const struct mfd_proc_stat *[1]){}, 1),
+			 0);
+	for (uint32_t i = 0; i < 2 * t.max; i++) {
+		struct mfd_extfrag_event e = make_event(1000 + i, i);
+
+		e.ts_ns = now + ttl + 2;
+		mfd_extfrag_table_add(&t, &e);
+	}
+	assert_int_equal(t.used, t.max);
+	assert_int_equal(t.entries_hw, t.max);
+	/* ttl 0 never expires. */
+	t.ttl_ns = 0;
+	assert_int_equal(mfd_extfrag_table_expire(&t, UINT64_MAX), 0);
+	free(r.p);
+	mfd_extfrag_table_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -241,6 +405,8 @@ int main(void)
 		cmocka_unit_test(test_slots_are_distinct_and_in_range),
 		cmocka_unit_test(test_table_counts_match_recount),
 		cmocka_unit_test(test_table_is_bounded),
+		cmocka_unit_test(test_table_topk_matches_bruteforce),
+		cmocka_unit_test(test_table_entries_age_out),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
