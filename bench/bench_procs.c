@@ -58,8 +58,8 @@ static struct mfd_extfrag_event ev(uint32_t tgid, uint64_t ts)
 
 int main(int argc, char **argv)
 {
-	size_t max_procs = 1048576, procs = argc > 1 ? strtoul(argv[1], 0, 0) :
-						       100000;
+	size_t max_procs = 1048576,
+	       procs = argc > 1 ? strtoul(argv[1], 0, 0) : 100000;
 	size_t storm = argc > 2 ? strtoul(argv[2], 0, 0) : 2000;
 	const struct mfd_proc_stat *top[20];
 	struct mfd_extfrag_table t;
@@ -85,8 +85,8 @@ int main(int argc, char **argv)
 	printf("procs=%zu add_new_ns=%.0f\n", procs, (c1 - c0) / procs);
 	c0 = cpu_ns();
 	for (size_t i = 0; i < procs; i++) {
-		struct mfd_extfrag_event e = ev((uint32_t)(i * 7 % procs) + 1,
-						ts++);
+		struct mfd_extfrag_event e =
+			ev((uint32_t)(i * 7 % procs) + 1, ts++);
 
 		mfd_extfrag_table_add(&t, &e);
 	}
@@ -104,8 +104,8 @@ int main(int argc, char **argv)
 	}
 	c0 = cpu_ns();
 	for (size_t i = 0; i < storm; i++) {
-		struct mfd_extfrag_event e = ev(0x80000000u + (uint32_t)i,
-						ts++);
+		struct mfd_extfrag_event e =
+			ev(0x80000000u + (uint32_t)i, ts++);
 
 		mfd_extfrag_table_add(&t, &e);
 	}
