@@ -6,6 +6,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "cgroup_attr.h"
 #include "escape.h"
@@ -97,6 +98,116 @@ static bool zone_wanted(const struct mfd_format_opts *o,
 	if (!node_wanted(o, z->node))
 		return false;
 	return !o || !o->zone || !*o->zone || !strcasecmp(o->zone, z->name);
+}
+
+/* -m: HugeTLB pools and CMA areas (agent/hugetlb.c). A figure the
+ * kernel does not print is absent, never 0. */
+static int pool_to_json(json_t *j, const struct mfd_htlb_pool *p)
+{
+	int err = 0;
+
+	for (int i = 0; i < MFD_HTLB_ITEMS; i++)
+		if ((p->have >> i) & 1)
+			err |= json_object_set_new(
+				j, mfd_htlb_state_names[i],
+				json_integer((json_int_t)p->val[i]));
+	return err;
+}
+
+static json_t *hugetlb_to_json(const struct mfd_snapshot *snap,
+			       const struct mfd_format_opts *o)
+{
+	const struct mfd_hugetlb *h = &o->signals->htlb;
+	json_t *c = json_object(), *sizes = json_array(), *cma = json_array();
+	long page = sysconf(_SC_PAGESIZE);
+	int err = 0;
+
+	if (!c || !sizes || !cma)
+		goto fail;
+	for (unsigned int k = 0; k < h->nr_sizes; k++) {
+		json_t *sj = json_object(), *nodes = json_array();
+
+		if (!sj || !nodes) {
+			json_decref(sj);
+			json_decref(nodes);
+			goto fail;
+		}
+		err |= json_object_set_new(
+			sj, "size_kib",
+			json_integer((json_int_t)h->size_kib[k]));
+		err |= pool_to_json(sj, &h->global[k]);
+		for (unsigned int n = 0; n < h->nr_nodes; n++) {
+			json_t *nj;
+
+			if (!node_wanted(o, h->nodes[n].node))
+				continue;
+			nj = json_object();
+			if (!nj) {
+				err = -1;
+				break;
+			}
+			err |= json_object_set_new(
+				nj, "node", json_integer(h->nodes[n].node));
+			err |= pool_to_json(nj, &h->nodes[n].pool[k]);
+			err |= json_array_append_new(nodes, nj);
+		}
+		err |= json_object_set_new(sj, "nodes", nodes);
+		err |= json_array_append_new(sizes, sj);
+	}
+	for (uint32_t i = 0; snap && i < snap->nr_zones; i++) {
+		const struct mfd_zone *z = &snap->zones[i];
+		const struct mfd_cma_zone *cz =
+			mfd_hugetlb_cma(h, z->node, z->name);
+		json_t *zj, *gj;
+
+		if (!zone_wanted(o, z))
+			continue;
+		zj = json_object();
+		gj = json_object();
+		if (!zj || !gj) {
+			json_decref(zj);
+			json_decref(gj);
+			goto fail;
+		}
+		err |= json_object_set_new(zj, "node", json_integer(z->node));
+		err |= json_object_set_new(zj, "zone", json_string(z->name));
+		if (cz && (cz->have & MFD_CMA_HAVE_TOTAL))
+			err |= json_object_set_new(
+				zj, "cma_pages",
+				json_integer((json_int_t)cz->total_pages));
+		if (cz && (cz->have & MFD_CMA_HAVE_FREE))
+			err |= json_object_set_new(
+				zj, "cma_free_pages",
+				json_integer((json_int_t)cz->free_pages));
+		for (unsigned int k = 0; page >= 1024 && k < h->nr_sizes; k++) {
+			uint64_t n;
+			char key[32];
+
+			if (!mfd_gigantic_candidates(z, snap->nr_orders,
+						     h->size_kib[k],
+						     (uint64_t)page / 1024, &n))
+				continue;
+			snprintf(key, sizeof(key), "%llu",
+				 (unsigned long long)h->size_kib[k]);
+			err |= json_object_set_new(gj, key,
+						   json_integer((json_int_t)n));
+		}
+		/* by size in KiB: free max-order memory / page size */
+		err |= json_object_set_new(zj, "gigantic_candidates", gj);
+		err |= json_array_append_new(cma, zj);
+	}
+	err |= json_object_set_new(c, "sizes", sizes);
+	err |= json_object_set_new(c, "zones", cma);
+	if (err) {
+		json_decref(c);
+		return NULL;
+	}
+	return c;
+fail:
+	json_decref(c);
+	json_decref(sizes);
+	json_decref(cma);
+	return NULL;
 }
 
 /* -m: the /proc part of the compaction view. Counters the kernel lacks
@@ -195,6 +306,11 @@ static json_t *signals_to_json(const struct mfd_snapshot *snap,
 					   json_null());
 	}
 	sc = NULL;
+	if (s->have_htlb) {
+		json_t *hj = hugetlb_to_json(snap, o);
+
+		err |= hj ? json_object_set_new(c, "hugetlb", hj) : -1;
+	}
 	/* Stall histograms need the BPF programs a live run loads. */
 	err |= json_object_set_new(c, "stalls_why",
 				   s->bpf_signals ? json_null() :

@@ -139,6 +139,37 @@ check "pool of $got pages"
 curl -sf "http://127.0.0.1:$PORT/metrics" >"$TMP/m"
 grep -q "^mfd_node_hugetlb_pages{numa_node=\"0\",hugepage_size=\"2097152\",state=\"total\"} $got\$" "$TMP/m" &&
 	pass "node 0 total shows $got" || fail "node 0 total does not show $got"
+# --once -m --format json carries the same pools, read on both sides
+cat >"$TMP/once.py" <<'PY'
+import glob, json, re, subprocess, sys
+
+def pools():
+    k = {}
+    for f in glob.glob("/sys/devices/system/node/node*/hugepages/hugepages-*kB/*_hugepages"):
+        m = re.search(r"/node(\d+)/hugepages/hugepages-(\d+)kB/(\w+)_hugepages$", f)
+        k[(int(m.group(1)), int(m.group(2)), m.group(3))] = int(open(f).read())
+    return k
+
+for _ in range(5):
+    before = pools()
+    d = json.loads(subprocess.run([sys.argv[1], "--once", "-m", "--format", "json"],
+                                  capture_output=True, check=True).stdout)
+    if before == pools():
+        break
+got = {}
+for s in d["compaction"]["hugetlb"]["sizes"]:
+    for n in s["nodes"]:
+        if "reserved" in n:
+            sys.exit("reserved reported per node")
+        for st, f in (("total", "nr"), ("free", "free"), ("surplus", "surplus")):
+            got[(n["node"], s["size_kib"], f)] = n[st]
+print("%d values" % len(got))
+sys.exit(0 if got == before else "json %s != sysfs %s" % (got, before))
+PY
+if python3 "$TMP/once.py" "$AGENT" >"$TMP/once" 2>&1; then pass "--once json pools equal sysfs: $(cat "$TMP/once")"; else
+	fail "--once json pools"
+	sed 's/^/    | /' "$TMP/once" | head -5
+fi
 echo 3 >"$NODE_NR"
 got=$(cat "$NODE_NR")
 sleep 1.5
