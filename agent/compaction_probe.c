@@ -220,6 +220,28 @@ int mfd_compaction_open(struct mfd_compaction **out,
 		goto cleanup;
 	}
 	s->rodata->stall_threshold_ns = o->stall_threshold_ns;
+	/* Size the two task maps to the machine instead of 8,192
+	 * preallocated entries each (1.5 MiB). A task is in them from the
+	 * start of its stall to its end, and direct reclaim sleeps
+	 * (throttling, writeback waits), so more tasks than CPUs can be in
+	 * it at once: allow 128 per possible CPU, at least 512, at most the
+	 * old 8,192. Past that, rec_tasks refuses the start and counts it in
+	 * start_drops; comp_tasks, an LRU, drops its least recently used
+	 * entry, which is a finished stall kept only to merge a retry.
+	 * 128 per CPU is also the batch each CPU takes from an LRU map's
+	 * free list, so the LRU does not evict before it is full.
+	 * Preallocated, not BPF_F_NO_PREALLOC: a non-preallocated hash map
+	 * allocates in the tracepoint, in the middle of an allocation that
+	 * is already failing over to compaction or reclaim. */
+	{
+		size_t n = (size_t)c->nr_cpus * 128;
+
+		n = n < 512 ? 512 : n > 8192 ? 8192 : n;
+		if (bpf_map__set_max_entries(s->maps.comp_tasks, (__u32)n) ||
+		    bpf_map__set_max_entries(s->maps.rec_tasks, (__u32)n))
+			log_warn("could not size the compaction task maps; "
+				 "keeping 8192 entries each");
+	}
 
 	{
 		const struct {

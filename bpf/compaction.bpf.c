@@ -96,7 +96,8 @@ struct comp_task {
 	__u8 pad[2];
 };
 
-/* LRU: a task that never closes its stall cannot fill the table. */
+/* LRU: a task that never closes its stall cannot fill the table. Sized
+ * to the machine at load time (compaction_probe.c); 8192 is the most. */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 8192);
@@ -110,7 +111,8 @@ struct rec_task {
 	__u32 pad;
 };
 
-/* Fixed size: an update that finds it full is counted in start_drops. */
+/* Fixed size (set at load time, compaction_probe.c): an update that
+ * finds it full is counted in start_drops. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 8192);
