@@ -495,6 +495,16 @@ const struct mfd_option mfd_options[] = {
 	  .arg = "SECONDS",
 	  .help = "read /proc/pagetypeinfo (takes zone locks) this often; "
 		  "0: never" },
+	{ .name = "vmstat-interval",
+	  .key = "signals.vmstat_interval",
+	  .type = MFD_OPT_DOUBLE,
+	  .offset = OFF(vmstat_interval),
+	  .def = "10",
+	  .min = 0,
+	  .max = 86400,
+	  .arg = "SECONDS",
+	  .help = "read the /proc/vmstat counters at most this often "
+		  "(0: every sample)" },
 	{ .name = "alloc-fail-counter",
 	  .key = "signals.alloc_fail_counter",
 	  .type = MFD_OPT_FLAG,

@@ -363,6 +363,7 @@ static void reload(struct agent *a)
 			 "--alloc-fail-counter take effect at the next start");
 	if (mfd_signals_set_pagetypeinfo(a->sig, next.pagetypeinfo_interval))
 		log_warn("SIGHUP: out of memory: migratetype detail off");
+	mfd_signals_set_vmstat_interval(a->sig, next.vmstat_interval);
 	mfd_config_free(a->cfg);
 	*a->cfg = next;
 	a->st.interval = a->cfg->interval;
@@ -562,6 +563,7 @@ int mfd_loop_run(struct mfd_config *cfg, const struct mfd_kinfo *k,
 			 mfd_signals_hpage_order(NULL, k->pageblock_order));
 	if (mfd_signals_set_pagetypeinfo(a.sig, cfg->pagetypeinfo_interval))
 		log_warn("out of memory: migratetype detail off");
+	mfd_signals_set_vmstat_interval(a.sig, cfg->vmstat_interval);
 	a.st.signals = a.sig;
 	if (col->active != MFD_SOURCE_REPLAY) {
 		open_stalls(&a);

@@ -49,6 +49,7 @@ struct mfd_signals {
 	bool vm_logged; /* the current read failure was logged */
 	struct mfd_vmstat vm;
 	uint64_t vm_last_mono_ns; /* when vmstat was last read */
+	uint64_t vm_period_ns; /* read vmstat at most this often */
 	uint64_t mthp_last_mono_ns; /* when vm.mthp[] was last read */
 	uint64_t proactive_last_mono_ns; /* ... and the sysctl */
 	int proactiveness; /* vm.compaction_proactiveness, -1 unknown */
@@ -99,6 +100,9 @@ void mfd_signals_drain_kmsg(struct mfd_signals *s);
 /* Read /proc/pagetypeinfo every interval seconds (0: never). 0 or
  * -ENOMEM. */
 int mfd_signals_set_pagetypeinfo(struct mfd_signals *s, double interval);
+/* Read /proc/vmstat at most every interval seconds (0: every sample).
+ * The default after mfd_signals_init() is 1 s. */
+void mfd_signals_set_vmstat_interval(struct mfd_signals *s, double interval);
 /* The migratetype detail of the zone (node, name), or NULL. */
 const struct mfd_pt_zone *mfd_signals_pt_zone(const struct mfd_signals *s,
 					      uint32_t node, const char *name);
