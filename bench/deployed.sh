@@ -43,8 +43,8 @@ bpf_map_bytes() {
 	echo "$s"
 }
 wait_http() {
-	local i
-	for i in $(seq 100); do
+
+	for _ in $(seq 100); do
 		curl -fsS -o /dev/null "http://127.0.0.1:$1$2" 2>/dev/null && return 0
 		sleep 0.1
 	done
@@ -59,16 +59,16 @@ PIDS+=($!)
 	--otlp-endpoint "http://127.0.0.1:$P_RECV" --export-interval 10 \
 	>"$TMP/agent.log" 2>&1 &
 AG=$!
-PIDS+=($AG)
+PIDS+=("$AG")
 "$NE" --collector.disable-defaults --collector.buddyinfo --collector.zoneinfo \
 	--web.listen-address "127.0.0.1:$P_NE" >"$TMP/ne.log" 2>&1 &
 NEP=$!
-PIDS+=($NEP)
+PIDS+=("$NEP")
 wait_http "$P_HTTP" /metrics
 wait_http "$P_NE" /metrics
 sleep 5
 a0=$(cpu_ns "$AG") n0=$(cpu_ns "$NEP")
-for i in $(seq "$DUR"); do
+for _ in $(seq "$DUR"); do
 	t0=$(date +%s%N)
 	curl -fsS -o /dev/null "http://127.0.0.1:$P_HTTP/metrics"
 	curl -fsS -o /dev/null "http://127.0.0.1:$P_NE/metrics"
