@@ -43,7 +43,6 @@ bpf_map_bytes() {
 	echo "$s"
 }
 wait_http() {
-
 	for _ in $(seq 100); do
 		curl -fsS -o /dev/null "http://127.0.0.1:$1$2" 2>/dev/null && return 0
 		sleep 0.1
