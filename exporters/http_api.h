@@ -98,7 +98,7 @@ int mfd_http_health(const struct mfd_state *st, uint64_t now_mono_ns,
 		    char *body, size_t len);
 
 /* Per-process extfrag table (top max_procs) and the recent events, as
- * the /api/v1/events document (README "JSON API"). New reference or
+ * the /api/v1/events document (docs/http.md, "JSON API"). New reference or
  * NULL on ENOMEM. */
 json_t *mfd_http_events_json(const struct mfd_state *st, size_t max_procs,
 			     size_t max_recent);
