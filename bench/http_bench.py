@@ -24,7 +24,6 @@ import glob
 import http.client
 import json
 import os
-import re
 import shutil
 import socket
 import statistics
@@ -32,6 +31,9 @@ import subprocess
 import sys
 import threading
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tests", "http"))
+from httplib_mfd import free_port, rss  # noqa: E402
 
 BUILD = sys.argv[1] if len(sys.argv) > 1 else "build"
 SCRAPES = int(sys.argv[2]) if len(sys.argv) > 2 else 300
@@ -132,17 +134,8 @@ FIXTURE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
                        "tests", "fixtures", "procfs", "numa2-movable")
 
 
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
 def rss_mib(pid):
-    with open(f"/proc/{pid}/status") as f:
-        return int(re.search(r"VmRSS:\s+(\d+)", f.read())[1]) / 1024
+    return rss(pid) / (1 << 20)
 
 
 def get_ms(port, path, timeout=10):

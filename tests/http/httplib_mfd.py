@@ -2,6 +2,7 @@
 """Shared helpers for the HTTP tests: start the agent, fetch, check."""
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -15,6 +16,21 @@ SRC = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))
 FIXTURE = os.path.join(SRC, "tests", "fixtures", "procfs", "numa2-movable")
 
 fails = 0
+
+
+def free_port():
+    """A loopback port free now (bound and released; the agent binds it next)."""
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def rss(pid):
+    """Resident set size of a process, in bytes, from /proc/PID/status."""
+    with open(f"/proc/{pid}/status") as f:
+        return int(re.search(r"VmRSS:\s+(\d+)", f.read())[1]) * 1024
 
 
 def ok(cond, what):

@@ -35,7 +35,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from httplib_mfd import Agent, finish, fixture_copy, get, ok, wait_until  # noqa: E402
+from httplib_mfd import Agent, finish, fixture_copy, free_port, get, ok, rss, wait_until  # noqa: E402
 
 AGENT = sys.argv[1]
 MIB = 1 << 20
@@ -43,19 +43,6 @@ MIB = 1 << 20
 # before reuse: RSS would measure the sanitizer, not the agent.
 os.environ["ASAN_OPTIONS"] = (os.environ.get("ASAN_OPTIONS", "") +
                               ":quarantine_size_mb=4").lstrip(":")
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-def rss(pid):
-    with open(f"/proc/{pid}/status") as f:
-        return int(re.search(r"VmRSS:\s+(\d+)", f.read())[1]) * 1024
 
 
 def nfds(pid):

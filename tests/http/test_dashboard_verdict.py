@@ -23,28 +23,19 @@ Usage: test_dashboard_verdict.py MFD_AGENT BUILD_DIR
 """
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 from html.parser import HTMLParser
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from httplib_mfd import SRC, Agent, finish, fixture_copy, get, ok, skip, wait_until  # noqa: E402
+from httplib_mfd import SRC, Agent, finish, fixture_copy, free_port, get, ok, skip, wait_until  # noqa: E402
 
 AGENT = sys.argv[1]
 RECORDING = os.path.join(SRC, "tests", "fixtures", "recordings", "demo.jsonl")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 if not CHROMIUM:
     skip("Debian's chromium is not installed (./dev.sh deps test)")
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def dom_of(url):
