@@ -20,10 +20,14 @@ int mfd_extfrag_table_init(struct mfd_extfrag_table *t, size_t cap)
 	size_t c = 16;
 
 	memset(t, 0, sizeof(*t));
-	while (c < cap && c < ((size_t)1 << 30))
+	if (cap > (size_t)3 << 28)
+		cap = (size_t)3 << 28;
+	/* The table holds exactly cap processes (--max-procs); the hash
+	 * index is the next power of two that keeps its load at most 3/4. */
+	while (c * 3 / 4 < cap)
 		c <<= 1;
 	t->cap = c;
-	t->max = c * 3 / 4;
+	t->max = cap ? cap : 1;
 	/* calloc(): the kernel hands out zero pages lazily, so the memory
 	 * becomes resident as processes fill the table, not up front; a
 	 * large --max-procs costs only the part that is used. */

@@ -231,6 +231,34 @@ static void test_table_is_bounded(void **state)
 	mfd_extfrag_table_free(&t);
 }
 
+/* --max-procs N keeps exactly N processes, N not a power of two
+ * included: N distinct processes evict nothing, the next one evicts one. */
+static void test_table_holds_max_procs(void **state)
+{
+	const size_t caps[] = { 16, 1000, 4096 };
+
+	(void)state;
+	for (size_t c = 0; c < sizeof(caps) / sizeof(caps[0]); c++) {
+		struct mfd_extfrag_table t;
+
+		assert_int_equal(mfd_extfrag_table_init(&t, caps[c]), 0);
+		for (uint32_t i = 0; i < caps[c]; i++) {
+			struct mfd_extfrag_event e = make_event(100 + i, i);
+
+			mfd_extfrag_table_add(&t, &e);
+		}
+		assert_int_equal(t.used, caps[c]);
+		assert_int_equal(t.evicted, 0);
+		struct mfd_extfrag_event e = make_event(1, 0);
+
+		mfd_extfrag_table_add(&t, &e);
+		assert_int_equal(t.used, caps[c]);
+		assert_int_equal(t.evicted, 1);
+		assert_true(t.used * 4 <= t.cap * 3);
+		mfd_extfrag_table_free(&t);
+	}
+}
+
 /* The brute-force model of the table: every rule spelled out as a scan. */
 struct ref_proc {
 	uint32_t tgid;
@@ -405,6 +433,7 @@ int main(void)
 		cmocka_unit_test(test_slots_are_distinct_and_in_range),
 		cmocka_unit_test(test_table_counts_match_recount),
 		cmocka_unit_test(test_table_is_bounded),
+		cmocka_unit_test(test_table_holds_max_procs),
 		cmocka_unit_test(test_table_topk_matches_bruteforce),
 		cmocka_unit_test(test_table_entries_age_out),
 	};
