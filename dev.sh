@@ -204,7 +204,7 @@ test)
 	build "$ASAN_DIR" -DMFD_SANITIZE=ON
 	(cd "$ASAN_DIR" && ASAN_OPTIONS=detect_leaks=1 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-		ctest --output-on-failure -LE 'qemu|bench|valgrind|soak' "$@")
+		ctest --output-on-failure -LE 'qemu|bench|valgrind|soak|no-asan' "$@")
 	if [ "$FUZZ_SECONDS" != 0 ]; then
 		build "$FUZZ_DIR" -DCMAKE_C_COMPILER=clang -DMFD_FUZZ=ON \
 			-DMFD_FUZZ_SECONDS="$FUZZ_SECONDS"
