@@ -404,6 +404,10 @@ static void on_stdin(evutil_socket_t fd, short what, void *arg)
 	case MFD_KEY_QUIT:
 		event_base_loopbreak(a->base);
 		break;
+	case MFD_KEY_HANGUP:
+		log_info("the terminal went away, shutting down");
+		event_base_loopbreak(a->base);
+		break;
 	case MFD_KEY_REDRAW:
 		mfd_tui_repaint(a->term);
 		break;

@@ -7,6 +7,7 @@
  * than the terminal scroll with the arrow keys / PgUp / PgDn.
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -211,6 +212,20 @@ enum mfd_tui_key mfd_tui_read_key(struct mfd_tui *t)
 		default:
 			break;
 		}
+	}
+	/*
+	 * The loop only calls this when stdin is readable. A terminal that
+	 * went away (its window closed, the tmux session killed, the ssh
+	 * connection lost) stays readable for ever, at EOF or EIO, while
+	 * getch() returns ERR at once: without this check the loop would
+	 * spin on it. SIGHUP cannot say so, as it means "reload" here.
+	 */
+	if (k == MFD_KEY_NONE) {
+		struct pollfd p = { .fd = STDIN_FILENO, .events = POLLIN };
+
+		if (poll(&p, 1, 0) == 1 &&
+		    (p.revents & (POLLHUP | POLLERR | POLLNVAL)))
+			return MFD_KEY_HANGUP;
 	}
 	return k;
 }

@@ -17,6 +17,7 @@ enum mfd_tui_key {
 	MFD_KEY_NONE = 0,
 	MFD_KEY_QUIT,
 	MFD_KEY_REDRAW, /* scrolled or resized: repaint */
+	MFD_KEY_HANGUP, /* the terminal is gone: stop */
 };
 
 /*
