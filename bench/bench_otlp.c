@@ -15,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "kinfo.h"
 #include "otlp_encode.h"
 #include "procfs.h"
 

@@ -6,7 +6,7 @@
  * OTLP export does), per expire call (what each sample does), and the
  * private memory the table makes resident.
  *
- * Built against agent/extfrag_table.c; to compare with an older table,
+ * Built against model/extfrag_table.c; to compare with an older table,
  * compile this file against that version's extfrag_table.[ch] too and run
  * both in one go (docs/performance.md says how the figures were made).
  * Prints "name=value" lines; CPU in ns of CLOCK_PROCESS_CPUTIME_ID.

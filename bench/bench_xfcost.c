@@ -127,7 +127,7 @@ static unsigned long long mismatches(struct variant *ref, struct variant *v)
 }
 
 /* Send the events mfd's handler staged on every CPU to its ring, as the
- * agent does each sample (agent/extfrag_probe.c). */
+ * agent does each sample (collect/extfrag_probe.c). */
 static void flush_mfd(struct extfrag_bpf *mfd)
 {
 	int fd = bpf_program__fd(mfd->progs.mfd_extfrag_flush);
@@ -228,7 +228,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	/* mfd's own handler, loaded as the agent loads it (default ring
-	 * size and wakeup pacing, see agent/extfrag_probe.c), and first:
+	 * size and wakeup pacing, see collect/extfrag_probe.c), and first:
 	 * where a per-CPU map lands next to what else is hot moves a cold
 	 * event's cost by hundreds of ns (the staged handler: 1395 ns at
 	 * the median in a run loaded after the variants, 891 ns in the

@@ -70,7 +70,7 @@ struct mfd_extfrag_event {
  * page are touched once per MFD_EXTFRAG_STAGE events instead of once per
  * event. The agent flushes a partial batch by running mfd_extfrag_flush
  * on that CPU (BPF_PROG_TEST_RUN) when it reads this map: when ring
- * records arrived, else once a second (agent/extfrag_probe.c). busy is
+ * records arrived, else once a second (collect/extfrag_probe.c). busy is
  * set while the handler or the flush writes stage[] on this CPU; the
  * other then keeps out of it.
  */

@@ -2,7 +2,7 @@
 /*
  * zones.bpf.c - one snapshot of every populated zone, taken on demand.
  *
- * The program is attached to nothing. agent/zones.c runs it with
+ * The program is attached to nothing. collect/zones_probe.c runs it with
  * BPF_PROG_TEST_RUN from the event loop, so it executes in the agent's own
  * task context and puts nothing on any allocation path.
  *

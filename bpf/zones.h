@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * Zone snapshot: the record zones.bpf.c fills and agent/zones.c reads.
+ * Zone snapshot: the record zones.bpf.c fills and collect/zones_probe.c reads.
  *
  * The program is never attached. User space runs it on demand with
  * BPF_PROG_TEST_RUN; it writes one struct mfd_zones_out into .bss, which the

@@ -22,7 +22,7 @@ install -m 0755 "$AGENT" "$OUT/usr/bin/mfd-agent"
 # Every library the binary loads, at the path the loader looks for it, for
 # the binary's own architecture (elf-deps.sh reads the ELF headers, so an
 # arm64 agent cross-built on x86-64 gets arm64 libraries). The agent
-# dlopen()s libcurl.so.4 only when OTLP export is on (exporters/curl_api.c),
+# dlopen()s libcurl.so.4 only when OTLP export is on (exporters/otlp/curl_api.c),
 # so its NEEDED list does not name libcurl or the TLS, Kerberos and LDAP
 # libraries behind it; the image must hold them all the same.
 case "$(readelf -h "$AGENT" | sed -n 's/^ *Machine: *//p')" in

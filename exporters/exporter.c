@@ -171,3 +171,17 @@ void mfd_exporters_destroy(struct mfd_exporter *list)
 		list = next;
 	}
 }
+
+void mfd_exporters_publish(const struct mfd_exporter *list,
+			   struct mfd_state *st)
+{
+	unsigned int n = 0;
+
+	for (const struct mfd_exporter *e = list;
+	     e && n < MFD_STATE_MAX_EXPORTERS; e = e->next)
+		st->exports[n++] = (struct mfd_export_source){
+			.name = e->ops->name,
+			.stats = &e->stats,
+		};
+	st->nr_exports = n;
+}

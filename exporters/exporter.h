@@ -97,5 +97,9 @@ int mfd_exporters_reload(struct mfd_exporter **list,
 void mfd_exporters_flush(struct mfd_exporter *list, const struct mfd_state *st);
 bool mfd_exporters_busy(struct mfd_exporter *list);
 void mfd_exporters_destroy(struct mfd_exporter *list);
+/* Point st at the statistics of every exporter in list (after a start or
+ * a reload), so the metric catalogue publishes them. */
+void mfd_exporters_publish(const struct mfd_exporter *list,
+			   struct mfd_state *st);
 
 #endif /* MFD_EXPORTER_H */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * fuzz_cgroup_path.c - libFuzzer harness for the cgroup path parsers
- * (agent/cgroup_attr.c): a cgroup path, and /proc/<pid>/cgroup text.
+ * (collect/cgroup_attr.c): a cgroup path, and /proc/<pid>/cgroup text.
  * Both read exactly size bytes; the outputs must stay NUL-terminated.
  */
 #include <stddef.h>

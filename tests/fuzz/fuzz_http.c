@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * fuzz_http.c - libFuzzer harness for the HTTP server's pure request
- * handling (exporters/http_api.c): routing and query validation of the
+ * handling (exporters/http/http_api.c): routing and query validation of the
  * request target, Accept negotiation, request framing and the --http
  * address parser.
  *

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * fuzz_http_url.c - libFuzzer harness for --healthcheck's URL parser
- * (agent/healthcheck.c).
+ * (daemon/healthcheck.c).
  */
 #include <stdint.h>
 #include <stdlib.h>

@@ -136,7 +136,7 @@ try:
         st, hdr, body = get(a.base + path)
         ok(st == 200 and hdr["Content-Type"].startswith(typ) and len(body) > 100, f"{path} served")
         with open(os.path.join(os.path.dirname(__file__), "..", "..", "exporters", "web", path[1:]), "rb") as f:
-            ok(body == f.read(), f"{path} equals exporters/web{path}")
+            ok(body == f.read(), f"{path} equals exporters/http/web{path}")
     st, hdr, body = get(a.base + "/")
     ok(not re.search(rb"(src|href)=\"(https?:)?//", body), "no external URLs in the page")
 

@@ -27,7 +27,7 @@
 
 #include <cmocka.h>
 
-#include "signals.h"
+#include "pressure.h"
 
 struct raw {
 	int n;
@@ -90,7 +90,7 @@ static void test_live(void **state)
 	struct mfd_compaction_opts o = { .stall_threshold_ns = 0,
 					 .alloc_fail_counter = true };
 	struct mfd_compaction *c = NULL;
-	struct mfd_signals *s = calloc(1, sizeof(*s));
+	struct mfd_pressure *s = calloc(1, sizeof(*s));
 	struct mfd_vmstat before, after;
 	unsigned int sig = 0;
 	char why[256];
@@ -98,7 +98,7 @@ static void test_live(void **state)
 
 	(void)state;
 	assert_non_null(s);
-	mfd_signals_init(s, 9);
+	mfd_pressure_init(s, 9);
 	assert_int_equal(mfd_compaction_open(&c, &o, NULL, NULL, &sig, why,
 					     sizeof(why)),
 			 0);
@@ -119,7 +119,7 @@ static void test_live(void **state)
 
 	assert_true(mfd_compaction_consume(c) >= 0);
 	assert_int_equal(mfd_compaction_read(c, &s->ct), 0);
-	mfd_signals_build_hists(s);
+	mfd_pressure_build_hists(s);
 	for (unsigned int ord = 0; ord < MFD_COMP_MAX_ORDERS; ord++) {
 		uint64_t by_status = 0, by_bucket = 0;
 

@@ -3,7 +3,7 @@
  * test_live_snapshot.c - the BPF snapshot against the kernel's own files.
  *
  * Needs root (exit 77 = skipped otherwise). References are read with this
- * file's own minimal parser, not agent/procfs.c, so a shared bug cannot hide.
+ * file's own minimal parser, not collect/procfs.c, so a shared bug cannot hide.
  *
  * Drift bound: buddyinfo moves whenever anything allocates. Each attempt
  * brackets the BPF run (and the debugfs reads) between two reads of
@@ -26,7 +26,7 @@
 
 #include "indices.h"
 #include "kinfo.h"
-#include "zones.h"
+#include "zones_probe.h"
 
 #define MAX_ATTEMPTS 500
 #define MAX_ROWS 128

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * gen_metric_table.c - print the metric reference table from the one
- * catalogue (agent/metrics.c), so the documentation cannot drift: the
+ * catalogue (exporters/metrics.c), so the documentation cannot drift: the
  * test "doc/metric_table" compares it with the table between the
  * METRICS markers of the reference document.
  *
@@ -118,7 +118,7 @@ int main(int argc, char **argv)
 		rc = 0;
 	} else {
 		fprintf(stderr,
-			"%s: the metric table differs from agent/metrics.c; "
+			"%s: the metric table differs from exporters/metrics.c; "
 			"regenerate it with gen_metric_table:\n%s",
 			argv[1], want);
 	}

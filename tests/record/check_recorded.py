@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-or-later
 # check_recorded.py RECORDING REPLAY_JSONL: for each sample of the
-# recording (read here from the OTLP/JSON, independently of agent/replay.c)
+# recording (read here from the OTLP/JSON, independently of exporters/recording/replay.c)
 # the replayed --format json line has the same free blocks per node, zone
 # and order, and its indices (recomputed by the agent from those blocks)
 # equal the recorded ones to the kernel's three decimals.

@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "signals.h"
+#include "pressure.h"
 
 static void test_decode(void **state)
 {
@@ -67,10 +67,10 @@ static void test_slot_matches_bounds(void **state)
 static void test_moved_count_sums(void **state)
 {
 	struct mfd_compaction_stats *cpu = calloc(2, sizeof(*cpu));
-	struct mfd_signals *s = calloc(1, sizeof(*s));
+	struct mfd_pressure *s = calloc(1, sizeof(*s));
 
 	(void)state;
-	mfd_signals_init(s, 9);
+	mfd_pressure_init(s, 9);
 	cpu[0].compact.slot[9][3]++;
 	cpu[0].compact.sum_ns[9] += 9000;
 	cpu[0].status[9][1]++; /* skipped */
@@ -82,7 +82,7 @@ static void test_moved_count_sums(void **state)
 	cpu[1].status[9][8]++; /* success */
 	mfd_compaction_stats_add(&s->ct.s, &cpu[0]);
 	mfd_compaction_stats_add(&s->ct.s, &cpu[1]);
-	mfd_signals_build_hists(s);
+	mfd_pressure_build_hists(s);
 	assert_true(s->compact_hist[9].count == 1);
 	assert_true(s->compact_hist[9].counts[3] == 0);
 	assert_true(s->compact_hist[9].counts[10] == 1);

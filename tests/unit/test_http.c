@@ -17,6 +17,7 @@
 
 #include <cmocka.h>
 
+#include "kinfo.h"
 #include "history.h"
 #include "http_api.h"
 #include "metrics.h"

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * test_indices.c - agent/indices.c and mfd_snapshot_finish() against the
+ * test_indices.c - model/indices.c and mfd_snapshot_finish() against the
  * kernel's own numbers and against the documented semantics of the formulas
  * in mm/vmstat.c (fill_contig_page_info(), unusable_free_index(),
  * __fragmentation_index()).
@@ -393,7 +393,7 @@ static void test_single_block_negative_index(void **state)
 	kernel_str(e, k, sizeof(k));
 	assert_string_equal(k, "0.-500");
 	if (strcmp(buf, k) != 0)
-		/* Known bug in agent/indices.c mfd_index_str(), reported to
+		/* Known bug in model/indices.c mfd_index_str(), reported to
 		 * the lead; turn this into a failure once it is fixed. */
 		skip();
 }

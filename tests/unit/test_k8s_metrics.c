@@ -23,6 +23,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
+#include "kinfo.h"
 #include "cgroup_attr.h"
 #include "format.h"
 #include "metrics.h"

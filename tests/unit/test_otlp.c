@@ -17,6 +17,7 @@
 #include <cmocka.h>
 #include <zlib.h>
 
+#include "kinfo.h"
 #include "opentelemetry/proto/collector/logs/v1/logs_service.pb-c.h"
 #include "opentelemetry/proto/collector/metrics/v1/metrics_service.pb-c.h"
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * test_procfs.c - agent/procfs.c against the fixtures in
+ * test_procfs.c - collect/procfs.c against the fixtures in
  * tests/fixtures/procfs/: every directory there with a buddyinfo is parsed
  * and checked against a second, independent reading of the same text done
  * here with sscanf()/strtoull() and the exact prefixes that mm/vmstat.c

@@ -17,6 +17,7 @@
 
 #include <cmocka.h>
 
+#include "kinfo.h"
 #include "config.h"
 #include "exporter.h"
 #include "metrics.h"
@@ -53,7 +54,7 @@ static struct fixture *make(const char *path, int max_events)
 	ctx = (struct mfd_export_ctx){ .cfg = &f->cfg, .state = &f->st };
 	assert_true(mfd_record_enabled(&f->cfg));
 	assert_int_equal(mfd_record_create(&ctx, &f->e), 0);
-	f->st.exporters = f->e;
+	mfd_exporters_publish(f->e, &f->st);
 	return f;
 }
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * test_replay.c - exporters/otlp_json.c written, agent/replay.c read back.
+ * test_replay.c - exporters/recording/otlp_json.c written, exporters/recording/replay.c read back.
  *
  * The reference is the procfs parser's snapshot of every fixture under
  * tests/fixtures/procfs/ (itself checked against the raw text by

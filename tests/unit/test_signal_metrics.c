@@ -16,8 +16,9 @@
 
 #include <cmocka.h>
 
+#include "kinfo.h"
 #include "metrics.h"
-#include "signals.h"
+#include "pressure.h"
 
 struct seen {
 	unsigned int hist_points, vm_points, score_points;
@@ -80,7 +81,7 @@ static int on_point(const struct mfd_point *p, void *arg)
 static void test_rows(void **state)
 {
 	struct mfd_state *st = calloc(1, sizeof(*st));
-	struct mfd_signals *sig = calloc(1, sizeof(*sig));
+	struct mfd_pressure *sig = calloc(1, sizeof(*sig));
 	const char *vm = "compact_stall 3\nthp_fault_fallback 7\n";
 	struct seen seen = { 0 };
 	struct mfd_kinfo k = { .pageblock_order = 9 };
@@ -91,7 +92,7 @@ static void test_rows(void **state)
 	assert_int_equal(mfd_metrics_walk(st, on_point, &seen), 0);
 	assert_int_equal(seen.hist_points + seen.vm_points, 0);
 
-	mfd_signals_init(sig, 9);
+	mfd_pressure_init(sig, 9);
 	sig->bpf_signals = MFD_SIG_COMPACT_STALL | MFD_SIG_RECLAIM_STALL;
 	sig->have_totals = true;
 	sig->ct.s.compact.slot[9][4] = 1;
@@ -99,10 +100,10 @@ static void test_rows(void **state)
 	sig->ct.s.compact.sum_ns[9] = 40000000000ull;
 	sig->ct.s.status[9][8] = 2;
 	sig->ct.s.reclaim.slot[0][0] = 5;
-	mfd_signals_build_hists(sig);
+	mfd_pressure_build_hists(sig);
 	assert_int_equal(mfd_vmstat_parse(vm, strlen(vm), &sig->vm, NULL), 0);
 	sig->have_vmstat = true;
-	st->signals = sig;
+	st->pressure = sig;
 	assert_int_equal(mfd_metrics_walk(st, on_point, &seen), 0);
 	/* compaction o9, reclaim o0 (stalled); reclaim o9 at 0 */
 	assert_int_equal(seen.hist_points, 3);

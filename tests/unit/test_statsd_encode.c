@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * test_statsd_encode.c - the pure StatsD encoder (exporters/statsd_encode.c):
+ * test_statsd_encode.c - the pure StatsD encoder (exporters/statsd/statsd_encode.c):
  * names in each tag style, escaping of what StatsD treats specially,
  * counter deltas (first sight, increase, reset), negative gauges, packing
  * under the MTU, and the address parser.

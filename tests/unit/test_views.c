@@ -19,9 +19,10 @@
 
 #include <cmocka.h>
 
+#include "kinfo.h"
 #include "indices.h"
 #include "procfs.h"
-#include "signals.h"
+#include "pressure.h"
 #include "view.h"
 
 #define FIXTURES MFD_SOURCE_DIR "/tests/fixtures/procfs/"
@@ -29,7 +30,7 @@
 
 /* Everything a case needs, built once per test. */
 struct env {
-	struct mfd_signals *sig; /* NULL until a case asks for signals */
+	struct mfd_pressure *sig; /* NULL until a case asks for signals */
 	struct mfd_snapshot snap;
 	struct mfd_kinfo kinfo;
 	struct mfd_extfrag_table table;
@@ -172,7 +173,7 @@ static int teardown(void **state)
 	mfd_screen_free(&e->screen);
 	mfd_extfrag_table_free(&e->table);
 	if (e->sig)
-		mfd_signals_close(e->sig);
+		mfd_pressure_close(e->sig);
 	free(e->sig);
 	free(e);
 	return 0;
@@ -202,7 +203,7 @@ static char *slurp_file(const char *path, size_t *len)
  * stall counts as the BPF side would leave them. */
 static void build_signals(struct env *e)
 {
-	struct mfd_signals *g;
+	struct mfd_pressure *g;
 	size_t len;
 	char *t;
 
@@ -210,8 +211,8 @@ static void build_signals(struct env *e)
 		e->sig = calloc(1, sizeof(*e->sig));
 	g = e->sig;
 	assert_non_null(g);
-	mfd_signals_close(g);
-	mfd_signals_init(g, 9);
+	mfd_pressure_close(g);
+	mfd_pressure_init(g, 9);
 	t = slurp_file(MFD_SOURCE_DIR "/tests/fixtures/vmstat/vm-6.18", &len);
 	assert_int_equal(mfd_vmstat_parse(t, len, &g->vm, NULL), 0);
 	free(t);
@@ -220,7 +221,7 @@ static void build_signals(struct env *e)
 	g->vm.val[MFD_VM_COMPACT_FAIL] = 10;
 	g->vm.val[MFD_VM_THP_FAULT_FALLBACK] = 1000;
 	g->have_vmstat = true;
-	assert_int_equal(mfd_signals_set_pagetypeinfo(g, 60), 0);
+	assert_int_equal(mfd_pressure_set_pagetypeinfo(g, 60), 0);
 	t = slurp_file(MFD_SOURCE_DIR "/tests/fixtures/pagetypeinfo/capped",
 		       &len);
 	assert_int_equal(mfd_pagetypeinfo_parse(t, len, g->pt, NULL), 0);
@@ -253,7 +254,7 @@ static void build_signals(struct env *e)
 	g->ct.s.reclaimed[0] = 224;
 	g->ct.w.kcompactd[0][9] = 5;
 	g->ct.w.kswapd[0][0] = 2;
-	mfd_signals_build_hists(g);
+	mfd_pressure_build_hists(g);
 	mfd_frag_scores_compute(&e->snap, 9, 20, &g->scores);
 	g->have_scores = true;
 }
@@ -266,12 +267,12 @@ static void render_sig(struct env *e, const struct mfd_view_opts *o, bool procs,
 		.procs = procs ? &e->table : NULL,
 		.totals = procs ? &e->totals : NULL,
 		.kinfo = &e->kinfo,
-		.signals = sig ? e->sig : NULL,
+		.pressure = sig ? e->sig : NULL,
 	};
 
 	if (sig)
 		build_signals(e);
-	in.signals = sig ? e->sig : NULL;
+	in.pressure = sig ? e->sig : NULL;
 	assert_int_equal(mfd_view_render(o, &in, &e->screen), 0);
 	assert_true(e->screen.nr_lines > 0);
 }

@@ -1,0 +1,255 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * config.h - the agent's settings and the one table that drives them.
+ *
+ * Every option is a row of mfd_options[] (config.c): long name, short
+ * letter, config-file key, environment variable, type, bounds, default, the
+ * offset of its field in struct mfd_config, and one line of help. Parsing
+ * (argv, the YAML file, the environment), validation, defaults, --help,
+ * --check-config and the documented default file config/mfd.yaml are all
+ * generated from that table.
+ *
+ * Precedence, lowest to highest: defaults, the file (--config FILE or
+ * $MFD_CONFIG), the environment, the command line.
+ */
+#ifndef MFD_CONFIG_H
+#define MFD_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+enum mfd_format {
+	MFD_FORMAT_TABLE = 0,
+	MFD_FORMAT_JSON,
+	MFD_FORMAT_CSV,
+};
+
+/* Upper bound on rows in the option table (origin[] is indexed by row). */
+#define MFD_OPT_MAX 256
+
+/* The OTLP export interval when neither otlp.export_interval nor
+ * OTEL_METRIC_EXPORT_INTERVAL sets one: the OpenTelemetry SDK default
+ * (60000 ms). One constant for the code and the --help text. */
+#define MFD_OTLP_EXPORT_INTERVAL_DEFAULT 60
+#define MFD_STR_(x) #x
+#define MFD_STR(x) MFD_STR_(x)
+
+/* Where an option's value came from (struct mfd_config.origin[]). */
+enum mfd_origin {
+	MFD_ORIGIN_DEFAULT = 0,
+	MFD_ORIGIN_FILE,
+	MFD_ORIGIN_ENV,
+	MFD_ORIGIN_FLAG,
+};
+
+struct mfd_config {
+	double interval; /* seconds between snapshots (-d) */
+	int view; /* enum mfd_view (-n -z -s -v) */
+	int index; /* enum mfd_index_sel (-e -u) */
+	bool bars; /* -b */
+	char *zone; /* -c NAME, or NULL */
+	int node; /* -i ID, or -1 */
+	bool no_color; /* --no-color */
+	bool headless; /* --headless: collect, no view */
+	bool once; /* --once: one snapshot, print, exit */
+	int format; /* enum mfd_format for --once */
+	int source; /* enum mfd_source_mode */
+	bool probe; /* --probe: check what works, exit */
+	char *healthcheck; /* --healthcheck URL: GET it, exit 0 on 2xx */
+	int log_level; /* enum mfd_log_level */
+	int log_format; /* enum mfd_log_format */
+	int ringbuf_kib; /* extfrag ring buffer size */
+	int max_procs; /* processes tracked by the -s table */
+	double vmstat_interval; /* seconds between /proc/vmstat reads */
+	double procs_ttl; /* seconds idle before a process leaves the table */
+	char *proc_dir; /* where buddyinfo/zoneinfo live (tests) */
+	bool no_events; /* do not attach any tracepoint program */
+	double stall_threshold_ms; /* stall records at least this long */
+	bool alloc_fail_counter; /* attach the kmem:mm_page_alloc counter */
+	double pagetypeinfo_interval; /* seconds between pagetypeinfo reads;
+				       * 0: never */
+	double duration; /* stop after this many seconds (0: run forever) */
+	double shutdown_timeout; /* seconds the final flush may take */
+	char *statsd_addr; /* --statsd HOST:PORT, or NULL: off */
+	int statsd_tags; /* enum statsd_tag_style */
+	char *statsd_prefix; /* prepended to every StatsD name */
+	int statsd_mtu; /* largest StatsD packet payload, bytes */
+	int statsd_proto; /* 0 udp, 1 tcp */
+	double statsd_write_timeout; /* TCP: seconds without a byte written */
+	char *http_listen; /* --http ADDR:PORT, or "off" */
+	int http_history; /* samples kept for /api/v1/history */
+	int http_max_conns; /* open connections; more get 503 */
+	int http_max_input_kib; /* read-ahead per connection */
+	int http_max_output_kib; /* largest reply held per connection */
+	double http_header_timeout; /* first byte to whole request, s */
+	double http_idle_timeout; /* no request under way, s */
+	double http_write_timeout; /* request to reply fully sent, s */
+	char *record_path; /* --record: OTLP/JSON lines file, or NULL */
+	int record_max_bytes; /* rotate the recording past this size */
+	int record_max_files; /* recording files kept, the live one included */
+	int record_max_events; /* extfrag log records per sample interval */
+	char *replay_path; /* --replay: recording to read, or NULL */
+	double replay_speed; /* 1 recorded pace, N times faster, 0 at once */
+	bool replay_hold; /* keep running after the last replayed sample */
+	char *replay_at; /* --replay-at: start at this time, or NULL */
+	char *cgroup_root; /* cgroup v2 mount for pod attribution ("": auto) */
+	/* OTLP/HTTP exporter (exporters/otlp/otlp.c). Unset strings are NULL and
+	 * unset numbers 0: the exporter then falls back to the OTEL_*
+	 * environment variables, then to its defaults. */
+	char *otlp_endpoint; /* base URL; /v1/metrics, /v1/logs appended */
+	char *otlp_metrics_endpoint; /* full URL for metrics, used as is */
+	char *otlp_logs_endpoint; /* full URL for logs, used as is */
+	char *otlp_headers; /* "k=v,k2=v2", percent-encoded values */
+	double otlp_timeout; /* seconds per request; 0: env or 10 */
+	int otlp_compression; /* 0 unset, 1 gzip, 2 none */
+	int otlp_protocol; /* 0 unset, 1 http/protobuf, 2 http/json, 3 grpc */
+	char *otlp_certificate; /* CA bundle (PEM) to verify the collector */
+	char *otlp_client_key; /* mTLS key (PEM) */
+	char *otlp_client_certificate; /* mTLS certificate (PEM) */
+	bool otlp_insecure; /* do not verify the collector's certificate */
+	double export_interval; /* seconds between exports; 0: env or 10 */
+	char *spool_dir; /* on-disk spool directory, or NULL */
+	int spool_max_mib; /* spool size cap */
+	int spool_fsync; /* 0 batch, 1 always, 2 never */
+	int otlp_queue_batches; /* in-memory batches kept without a spool */
+	int otlp_max_request_kib; /* requests above this are split */
+	int otlp_log_cap; /* event log records per export interval */
+	double otlp_max_backoff; /* seconds: cap of backoff and Retry-After */
+	bool help; /* -h */
+	bool version; /* --version */
+	char *config_file; /* --config FILE or $MFD_CONFIG, or NULL */
+	bool check_config; /* --check-config: validate, print, exit */
+	bool dump_config; /* --dump-config: print the documented defaults */
+	bool dump_man; /* --dump-man: print the mfd-agent(8) manual page */
+
+	/* enum mfd_origin of each row of the option table. */
+	unsigned char origin[MFD_OPT_MAX];
+
+	/* The command line, kept so SIGHUP can apply it again on top of a
+	 * reloaded file (flags win over the file). Not owned. */
+	int argc;
+	char **argv;
+};
+
+enum mfd_opt_type {
+	MFD_OPT_FLAG, /* bool set to true */
+	MFD_OPT_SET, /* int field set to .set_value (view/index letters) */
+	MFD_OPT_INT,
+	MFD_OPT_DOUBLE,
+	MFD_OPT_STRING,
+	MFD_OPT_ENUM, /* string value mapped through .choices to an int */
+};
+
+struct mfd_option;
+/* A custom conversion for one option (e.g. variables with special
+ * semantics), used for defaults, the file, the environment and flags alike
+ * (val is NULL only for a FLAG given on the command line): parse val into
+ * field (the option's field in the config),
+ * or return -EINVAL with why[] saying what is wrong (never echo a secret).
+ * The field keeps the C type that .type implies (char * for STRING). */
+typedef int (*mfd_opt_parse_fn)(const struct mfd_option *o, const char *val,
+				void *field, char *why, size_t why_len);
+
+struct mfd_option {
+	const char *name; /* long option, without "--" */
+	const char *key; /* config-file key, "section.name"; NULL: flag only */
+	int short_name; /* letter, or 0 */
+	enum mfd_opt_type type;
+	size_t offset; /* offsetof(struct mfd_config, field) */
+	const char *def; /* default as text ("" for none) */
+	const char *def_help; /* what the default means, for --help, when
+			       * def is a sentinel ("every node" for -1) */
+	double min, max; /* bounds for INT/DOUBLE (inclusive; min is
+			  * exclusive when min_exclusive) */
+	bool min_exclusive;
+	int set_value; /* MFD_OPT_SET */
+	const char *const *choices; /* MFD_OPT_ENUM, NULL terminated */
+	const char *arg; /* argument name in --help ("SECONDS") */
+	const char *help; /* one line */
+	const char *example; /* a valid non-default value, for tests and docs
+			      * where the type alone cannot make one up */
+	const char *env; /* environment variable, or NULL */
+	const char *section; /* --help group of a flag-only option ("view");
+			      * keyed options group by the key's first part */
+	bool secret; /* printed as [REDACTED]; refused in argv; also read from
+		      * a file: key "<key>_file", flag --<name>-file,
+		      * variable <env>_FILE (contents trimmed) */
+	bool restart; /* SIGHUP cannot change it: a new value is reported as
+		       * needing a restart and the old one kept */
+	mfd_opt_parse_fn parse; /* NULL: convert by .type */
+};
+
+extern const struct mfd_option mfd_options[];
+
+/* The mfd-agent(8) manual page (man(7) macros), from the option table:
+ * the same groups, help lines, defaults, keys and variables as --help. */
+void mfd_config_man(FILE *out);
+
+/* Fill cfg with every option's default. 0 or -errno. */
+int mfd_config_defaults(struct mfd_config *cfg);
+
+/*
+ * Build cfg from every source: defaults, the config file named by --config
+ * or $MFD_CONFIG, the environment, then argv. Returns 0 on success, or
+ * -EINVAL after writing "mfd-agent: <what is wrong>" (for the file,
+ * "mfd-agent: FILE:LINE:COLUMN: key 'x.y': <what is wrong>") to err; the
+ * caller then prints a usage hint and exits 2. argv is kept (not copied) for
+ * mfd_config_reload().
+ */
+int mfd_config_parse_args(struct mfd_config *cfg, int argc, char **argv,
+			  FILE *err);
+
+/*
+ * Build the configuration SIGHUP asks for, from the same sources as at
+ * start-up. 0 with *out filled, or -errno with why[] saying what is wrong
+ * (the caller keeps cur).
+ */
+int mfd_config_reload(const struct mfd_config *cur, struct mfd_config *out,
+		      char *why, size_t why_len);
+
+/* Reads a secret file for "<key>_file"; 0 with a malloc'd NUL-terminated
+ * *out, or -errno with why[] set. */
+typedef int (*mfd_read_file_fn)(const char *path, char **out, char *why,
+				size_t why_len);
+
+/*
+ * The pure core of the config file: apply the YAML document buf[0..len) to
+ * cfg (which holds the values so far). No I/O except through read_file,
+ * which may be NULL (then "*_file" keys are an error). Returns 0, or -EINVAL
+ * / -ENOMEM with why[] = "NAME:LINE:COLUMN: key 'x.y': <what is wrong>".
+ * On error cfg may hold some of the file's values; free it.
+ */
+int mfd_config_parse_yaml(struct mfd_config *cfg, const char *buf, size_t len,
+			  const char *name, mfd_read_file_fn read_file,
+			  char *why, size_t why_len);
+
+/* The documented default file (config/mfd.yaml): every keyed option, its
+ * default and a comment, nested by section. */
+void mfd_config_dump(FILE *out);
+/* The effective configuration as YAML, secrets as [REDACTED], each value
+ * followed by where it came from. */
+void mfd_config_print(FILE *out, const struct mfd_config *cfg);
+
+/* Where the value of the option with this key came from. */
+enum mfd_origin mfd_config_origin(const struct mfd_config *cfg,
+				  const char *key);
+
+/* The value of option o in cfg as YAML text (secrets as [REDACTED] when
+ * redact), and equality of one option's value in two configs. */
+void mfd_config_format_value(const struct mfd_option *o,
+			     const struct mfd_config *cfg, bool redact,
+			     char *buf, size_t len);
+bool mfd_config_value_equal(const struct mfd_option *o,
+			    const struct mfd_config *a,
+			    const struct mfd_config *b);
+const struct mfd_option *mfd_config_find_key(const char *key);
+
+/* Tests only: run everything above over another table (NULL: the real
+ * one). Its offsets must still point into struct mfd_config. */
+void mfd_config_use_table(const struct mfd_option *table);
+
+void mfd_config_usage(FILE *out, const char *prog);
+void mfd_config_free(struct mfd_config *cfg);
+
+#endif /* MFD_CONFIG_H */

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * format.h - machine-readable snapshot encodings (--once --format json|csv).
+ *
+ * The JSON schema is an interface other tools depend on (docs/http.md: "JSON
+ * snapshot"); fields may be added, never renamed.
+ */
+#ifndef MFD_FORMAT_H
+#define MFD_FORMAT_H
+
+#include <stdio.h>
+
+#include <jansson.h>
+
+#include "pressure.h"
+#include "snapshot.h"
+#include "state.h"
+
+/*
+ * What the user asked to see (--once, and the piped loop with --format):
+ * the -i and -c filters of the views, and with -m the compaction, reclaim
+ * and THP signals. NULL options mean everything, no signals.
+ */
+struct mfd_format_opts {
+	int node; /* -i: only this NUMA node; -1 every node */
+	const char *zone; /* -c: only zones of this name (any case); NULL
+			   * or "" every zone */
+	const struct mfd_pressure *pressure; /* -m: add "compaction"; NULL
+					    * leaves it out */
+};
+
+/* New reference to the snapshot as a JSON object, or NULL on ENOMEM.
+ * mfd_snapshot_to_json() is the whole snapshot (the /api/v1/snapshot
+ * document). */
+json_t *mfd_snapshot_to_json(const struct mfd_snapshot *snap);
+json_t *mfd_snapshot_to_json_opts(const struct mfd_snapshot *snap,
+				  const struct mfd_format_opts *opts);
+
+/* Write JSON (one object and a newline) / CSV (header + one row per zone
+ * and order), filtered by opts (NULL: everything). 0 or -errno. */
+int mfd_format_json(const struct mfd_snapshot *snap,
+		    const struct mfd_format_opts *opts, FILE *out);
+int mfd_format_csv(const struct mfd_snapshot *snap,
+		   const struct mfd_format_opts *opts, FILE *out);
+
+/*
+ * The agent's state as one JSON object (--headless --format json prints it
+ * at exit): source, samples, sample_failures, events_attached, events,
+ * ringbuf_drops, and procs[] (the whole per-process table, most events
+ * first: pid, comm, events, fragmenting, cgroup_id, and k8s.pod.uid,
+ * container.id, k8s.pod.qos, container.runtime for tasks in a pod).
+ * 0 or -errno.
+ */
+int mfd_format_state_json(const struct mfd_state *st, FILE *out);
+
+/* A thousandths index as a JSON/CSV decimal: exactly what debugfs prints,
+ * divided out (-1.000 -> -1, 0.351 -> 0.351). */
+double mfd_index_value(int milli);
+
+#endif /* MFD_FORMAT_H */

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * view_renderers.h - one renderer per view (views/view_<name>.c), the
+ * rows of mfd_view_render()'s dispatch table. Not used outside views/.
+ */
+#ifndef MFD_VIEW_RENDERERS_H
+#define MFD_VIEW_RENDERERS_H
+
+#include "view.h"
+
+void mfd_view_index(const struct mfd_view_opts *opts,
+		    const struct mfd_view_input *in, struct mfd_screen *s);
+void mfd_view_node(const struct mfd_view_opts *opts,
+		   const struct mfd_view_input *in, struct mfd_screen *s);
+void mfd_view_zone(const struct mfd_view_opts *opts,
+		   const struct mfd_view_input *in, struct mfd_screen *s);
+void mfd_view_procs(const struct mfd_view_opts *opts,
+		    const struct mfd_view_input *in, struct mfd_screen *s);
+void mfd_view_compaction(const struct mfd_view_opts *opts,
+			 const struct mfd_view_input *in, struct mfd_screen *s);
+void mfd_view_visual(const struct mfd_view_opts *opts,
+		     const struct mfd_view_input *in, struct mfd_screen *s);
+
+#endif /* MFD_VIEW_RENDERERS_H */
