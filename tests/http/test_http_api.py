@@ -135,7 +135,7 @@ try:
     for path, typ in [("/app.js", "text/javascript"), ("/style.css", "text/css")]:
         st, hdr, body = get(a.base + path)
         ok(st == 200 and hdr["Content-Type"].startswith(typ) and len(body) > 100, f"{path} served")
-        with open(os.path.join(os.path.dirname(__file__), "..", "..", "exporters", "web", path[1:]), "rb") as f:
+        with open(os.path.join(os.path.dirname(__file__), "..", "..", "exporters", "http", "web", path[1:]), "rb") as f:
             ok(body == f.read(), f"{path} equals exporters/http/web{path}")
     st, hdr, body = get(a.base + "/")
     ok(not re.search(rb"(src|href)=\"(https?:)?//", body), "no external URLs in the page")
