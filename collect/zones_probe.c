@@ -20,7 +20,7 @@
 #include <linux/types.h>
 
 #define LOG_COMPONENT "zones"
-#include "../bpf/zones.h" /* the record the program writes */
+#include "zones.h" /* bpf/zones.h: the record the program writes */
 #include "log.h"
 #include "zones_probe.h"
 #include "zones.skel.h"

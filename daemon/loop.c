@@ -56,6 +56,8 @@ struct agent {
 	struct mfd_exporter *exporters;
 	struct event *tick; /* the snapshot timer */
 	struct event *kmsg_ev; /* /dev/kmsg readable */
+	struct event *evs[12]; /* signals, ring buffers, timers, stdin */
+	size_t nev;
 	struct mfd_tui *term;
 	struct mfd_screen screen;
 	char last_log[200]; /* shown in the live status line */
@@ -525,73 +527,214 @@ static struct timeval to_tv(double seconds)
 	return tv;
 }
 
-int mfd_loop_run(struct mfd_config *cfg, const struct mfd_kinfo *k,
-		 struct mfd_collector *col, const struct mfd_snapshot *first)
+/* event_new() + event_add() for fd (a signal number with EV_SIGNAL, or -1
+ * for a timer), kept in a->evs for agent_free(). NULL on failure. */
+static struct event *watch(struct agent *a, evutil_socket_t fd, short what,
+			   event_callback_fn cb, const struct timeval *tv)
+{
+	struct event *ev;
+
+	if (a->nev >= sizeof(a->evs) / sizeof(a->evs[0]))
+		return NULL;
+	ev = event_new(a->base, fd, what, cb, a);
+	if (!ev)
+		return NULL;
+	if (event_add(ev, tv)) {
+		event_free(ev);
+		return NULL;
+	}
+	a->evs[a->nev++] = ev;
+	return ev;
+}
+
+/* The loop's memory, its state and the signals it handles. */
+static int agent_setup(struct agent *a)
 {
 	static const int sigs[] = { SIGINT, SIGTERM, SIGWINCH, SIGHUP };
-	struct event *evs[12] = { 0 };
-	struct agent a = { .cfg = cfg, .kinfo = k, .col = col, .exit_code = 1 };
-	struct mfd_export_ctx ctx;
-	struct timeval tv;
-	size_t nev = 0;
-	int err;
+	const struct mfd_config *cfg = a->cfg;
 
-	a.base = new_base();
-	a.scratch = calloc(1, sizeof(*a.scratch));
-	a.sig = calloc(1, sizeof(*a.sig));
-	if (!a.base || !a.scratch || !a.sig ||
-	    mfd_state_init(&a.st, k, (size_t)cfg->max_procs,
+	a->base = new_base();
+	a->scratch = calloc(1, sizeof(*a->scratch));
+	a->sig = calloc(1, sizeof(*a->sig));
+	if (!a->base || !a->scratch || !a->sig ||
+	    mfd_state_init(&a->st, a->kinfo, (size_t)cfg->max_procs,
 			   MFD_RECENT_EVENTS)) {
 		log_error("out of memory setting up the event loop");
-		goto cleanup;
+		return -ENOMEM;
 	}
-	a.st.interval = cfg->interval;
-	mfd_screen_init(&a.screen, 80);
+	a->st.interval = cfg->interval;
+	mfd_screen_init(&a->screen, 80);
 	/* Signals first: once a program is attached, a SIGTERM must take
 	 * the clean way out (links destroyed, final flush), never the
 	 * default action. They are handled when the loop runs. */
-	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
-		evs[nev] = evsignal_new(a.base, sigs[i], on_signal, &a);
-		if (!evs[nev] || event_add(evs[nev], NULL))
-			goto cleanup;
-		nev++;
-	}
-	a.st.cgattr = mfd_cgroup_attr_new(cfg->cgroup_root, "/proc",
-					  MFD_CGROUP_CACHE,
-					  MFD_CGROUP_RESCAN_NS);
-	if (!a.st.cgattr)
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		if (!watch(a, sigs[i], EV_SIGNAL | EV_PERSIST, on_signal, NULL))
+			return -ENOMEM;
+	a->st.cgattr = mfd_cgroup_attr_new(cfg->cgroup_root, "/proc",
+					   MFD_CGROUP_CACHE,
+					   MFD_CGROUP_RESCAN_NS);
+	if (!a->st.cgattr)
 		log_warn("no memory for pod attribution; continuing without");
+	return 0;
+}
+
+/* Attach what reads the kernel beside the snapshots: the stall programs,
+ * the kernel log and the extfrag tracepoint. Each that cannot be had is
+ * logged with the reason, and the agent runs on without it. */
+static void open_kernel_sources(struct agent *a)
+{
+	const struct mfd_config *cfg = a->cfg;
+	const struct mfd_kinfo *k = a->kinfo;
+	bool replay = a->col->active == MFD_SOURCE_REPLAY;
 
 	/* The stall programs first: the extfrag link is what tests and
 	 * operators watch for "the agent is up", so it comes last. */
-	mfd_pressure_init(a.sig,
+	mfd_pressure_init(a->sig,
 			  mfd_pressure_hpage_order(NULL, k->pageblock_order));
-	if (mfd_pressure_set_pagetypeinfo(a.sig, cfg->pagetypeinfo_interval))
+	if (mfd_pressure_set_pagetypeinfo(a->sig, cfg->pagetypeinfo_interval))
 		log_warn("out of memory: migratetype detail off");
-	mfd_pressure_set_vmstat_interval(a.sig, cfg->vmstat_interval);
-	a.st.pressure = a.sig;
-	if (col->active != MFD_SOURCE_REPLAY) {
-		open_stalls(&a);
-		mfd_pressure_open_kmsg(a.sig, NULL);
+	mfd_pressure_set_vmstat_interval(a->sig, cfg->vmstat_interval);
+	a->st.pressure = a->sig;
+	if (!replay) {
+		open_stalls(a);
+		mfd_pressure_open_kmsg(a->sig, NULL);
 	}
-	if (col->active == MFD_SOURCE_REPLAY) {
-		snprintf(a.xf_why, sizeof(a.xf_why),
+	if (replay) {
+		snprintf(a->xf_why, sizeof(a->xf_why),
 			 "replaying %s, which holds no extfrag events",
-			 mfd_replay_path(col->replay));
+			 mfd_replay_path(a->col->replay));
 	} else if (cfg->no_events) {
-		snprintf(a.xf_why, sizeof(a.xf_why), "disabled by --no-events");
-	} else if (mfd_collector_bpf_precheck(k, a.xf_why, sizeof(a.xf_why))) {
-		log_warn("extfrag events unavailable: %s", a.xf_why);
-	} else {
-		err = mfd_extfrag_open(&a.xf, k,
-				       (size_t)cfg->ringbuf_kib * 1024,
-				       on_event, &a, a.xf_why,
-				       sizeof(a.xf_why));
-		if (err)
-			log_warn("extfrag events unavailable: %s", a.xf_why);
+		snprintf(a->xf_why, sizeof(a->xf_why),
+			 "disabled by --no-events");
+	} else if (mfd_collector_bpf_precheck(k, a->xf_why,
+					      sizeof(a->xf_why))) {
+		log_warn("extfrag events unavailable: %s", a->xf_why);
+	} else if (mfd_extfrag_open(&a->xf, k, (size_t)cfg->ringbuf_kib * 1024,
+				    on_event, a, a->xf_why,
+				    sizeof(a->xf_why))) {
+		log_warn("extfrag events unavailable: %s", a->xf_why);
 	}
-	a.st.have_events = a.xf != NULL;
-	a.st.events_why = a.xf_why[0] ? a.xf_why : NULL;
+	a->st.have_events = a->xf != NULL;
+	a->st.events_why = a->xf_why[0] ? a->xf_why : NULL;
+}
+
+/* Wake the loop when a ring buffer or the kernel log has records, at the
+ * --duration deadline, and on a key press in a live view. */
+static int watch_inputs(struct agent *a)
+{
+	const struct mfd_config *cfg = a->cfg;
+	struct timeval tv;
+
+	if (a->xf && !watch(a, mfd_extfrag_fd(a->xf), EV_READ | EV_PERSIST,
+			    on_ringbuf, NULL))
+		return -ENOMEM;
+	if (a->cp && !watch(a, mfd_compaction_fd(a->cp), EV_READ | EV_PERSIST,
+			    on_stall_ringbuf, NULL))
+		return -ENOMEM;
+	if (a->sig->kmsg_fd >= 0) {
+		/* Drained when the kernel logs, not polled every sample. */
+		a->kmsg_ev = watch(a, a->sig->kmsg_fd, EV_READ | EV_PERSIST,
+				   on_kmsg, NULL);
+		if (!a->kmsg_ev)
+			return -ENOMEM;
+		a->sig->kmsg_watched = true;
+	}
+	if (cfg->duration > 0) {
+		tv = to_tv(cfg->duration);
+		if (!watch(a, -1, 0, on_deadline, &tv))
+			return -ENOMEM;
+	}
+	if (!cfg->headless) {
+		a->term = mfd_tui_open(stdout, true, !cfg->no_color);
+		if (!a->term)
+			return -EIO;
+		if (mfd_tui_is_live(a->term)) {
+			mfd_log_set_sink(log_to_status, a);
+			if (!watch(a, STDIN_FILENO, EV_READ | EV_PERSIST,
+				   on_stdin, NULL))
+				return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+static void log_started(const struct agent *a)
+{
+	const struct mfd_config *cfg = a->cfg;
+	const struct mfd_collector *col = a->col;
+
+	if (col->active == MFD_SOURCE_REPLAY)
+		log_info(
+			"replaying %s %s%s", mfd_replay_path(col->replay),
+			cfg->replay_speed > 0 ?
+				"at the recorded pace (sped up by --replay-speed)" :
+				"as fast as possible",
+			cfg->headless ? " (headless)" : "");
+	else
+		log_info("collecting every %gs from %s%s%s%s", cfg->interval,
+			 mfd_source_name(col->active),
+			 a->xf ? ", extfrag events attached" : "",
+			 a->cp ? ", stall programs attached" : "",
+			 cfg->headless ? " (headless)" : "");
+}
+
+/* Run until SIGTERM/SIGINT, --duration or the end of a replay, then flush
+ * the exporters and, headless with --format json, print the state. */
+static void run(struct agent *a)
+{
+	const struct mfd_config *cfg = a->cfg;
+
+	mfd_exporters_on_sample(a->exporters, &a->st);
+	if (!cfg->headless)
+		render(a);
+	if (event_base_dispatch(a->base) < 0) {
+		log_error("event loop failed");
+		return;
+	}
+	event_del(a->tick);
+	shutdown_flush(a);
+	a->exit_code = 0;
+	if (cfg->headless && cfg->format == MFD_FORMAT_JSON &&
+	    (mfd_format_state_json(&a->st, stdout) || fflush(stdout))) {
+		log_error("writing the state as JSON failed");
+		a->exit_code = 1;
+	}
+}
+
+static void agent_free(struct agent *a)
+{
+	mfd_log_set_sink(NULL, NULL);
+	mfd_tui_close(a->term);
+	if (a->tick)
+		event_free(a->tick);
+	for (size_t i = 0; i < a->nev; i++)
+		event_free(a->evs[i]);
+	mfd_exporters_destroy(a->exporters);
+	/* Exporters' exit messages are out; now every pending count. */
+	mfd_log_flush_suppressed(1);
+	mfd_extfrag_close(a->xf);
+	mfd_compaction_close(a->cp);
+	mfd_cgroup_attr_free(a->st.cgattr);
+	mfd_state_free(&a->st);
+	if (a->sig)
+		mfd_pressure_close(a->sig);
+	free(a->sig);
+	mfd_screen_free(&a->screen);
+	if (a->base)
+		event_base_free(a->base);
+	free(a->scratch);
+}
+
+int mfd_loop_run(struct mfd_config *cfg, const struct mfd_kinfo *k,
+		 struct mfd_collector *col, const struct mfd_snapshot *first)
+{
+	struct agent a = { .cfg = cfg, .kinfo = k, .col = col, .exit_code = 1 };
+	struct mfd_export_ctx ctx;
+	struct timeval tv;
+
+	if (agent_setup(&a))
+		goto cleanup;
+	open_kernel_sources(&a);
 
 	/* The caller's first sample is the state's first, so start-up does
 	 * not sample twice and exporters have data at once. */
@@ -608,52 +751,9 @@ int mfd_loop_run(struct mfd_config *cfg, const struct mfd_kinfo *k,
 	if (mfd_exporters_start(&ctx, &a.exporters))
 		goto cleanup;
 	mfd_exporters_publish(a.exporters, &a.st);
+	if (watch_inputs(&a))
+		goto cleanup;
 
-	if (a.xf) {
-		evs[nev] = event_new(a.base, mfd_extfrag_fd(a.xf),
-				     EV_READ | EV_PERSIST, on_ringbuf, &a);
-		if (!evs[nev] || event_add(evs[nev], NULL))
-			goto cleanup;
-		nev++;
-	}
-	if (a.cp) {
-		evs[nev] = event_new(a.base, mfd_compaction_fd(a.cp),
-				     EV_READ | EV_PERSIST, on_stall_ringbuf,
-				     &a);
-		if (!evs[nev] || event_add(evs[nev], NULL))
-			goto cleanup;
-		nev++;
-	}
-	if (a.sig->kmsg_fd >= 0) {
-		/* Drained when the kernel logs, not polled every sample. */
-		evs[nev] = event_new(a.base, a.sig->kmsg_fd,
-				     EV_READ | EV_PERSIST, on_kmsg, &a);
-		if (!evs[nev] || event_add(evs[nev], NULL))
-			goto cleanup;
-		a.kmsg_ev = evs[nev++];
-		a.sig->kmsg_watched = true;
-	}
-	if (cfg->duration > 0) {
-		tv = to_tv(cfg->duration);
-		evs[nev] = evtimer_new(a.base, on_deadline, &a);
-		if (!evs[nev] || evtimer_add(evs[nev], &tv))
-			goto cleanup;
-		nev++;
-	}
-	if (!cfg->headless) {
-		a.term = mfd_tui_open(stdout, true, !cfg->no_color);
-		if (!a.term)
-			goto cleanup;
-		if (mfd_tui_is_live(a.term)) {
-			mfd_log_set_sink(log_to_status, &a);
-			evs[nev] = event_new(a.base, STDIN_FILENO,
-					     EV_READ | EV_PERSIST, on_stdin,
-					     &a);
-			if (!evs[nev] || event_add(evs[nev], NULL))
-				goto cleanup;
-			nev++;
-		}
-	}
 	/* Everything that needs a capability is done: programs loaded and
 	 * attached, maps created, exporters' sockets bound. */
 	drop_privileges(&a);
@@ -665,58 +765,10 @@ int mfd_loop_run(struct mfd_config *cfg, const struct mfd_kinfo *k,
 	a.tick = event_new(a.base, -1, EV_PERSIST, on_tick, &a);
 	if (!a.tick || event_add(a.tick, &tv))
 		goto cleanup;
-
-	if (col->active == MFD_SOURCE_REPLAY)
-		log_info(
-			"replaying %s %s%s", mfd_replay_path(col->replay),
-			cfg->replay_speed > 0 ?
-				"at the recorded pace (sped up by --replay-speed)" :
-				"as fast as possible",
-			cfg->headless ? " (headless)" : "");
-	else
-		log_info("collecting every %gs from %s%s%s%s", cfg->interval,
-			 mfd_source_name(col->active),
-			 a.xf ? ", extfrag events attached" : "",
-			 a.cp ? ", stall programs attached" : "",
-			 cfg->headless ? " (headless)" : "");
-	mfd_exporters_on_sample(a.exporters, &a.st);
-	if (!cfg->headless)
-		render(&a);
-	if (event_base_dispatch(a.base) < 0) {
-		log_error("event loop failed");
-	} else {
-		event_del(a.tick);
-		shutdown_flush(&a);
-		a.exit_code = 0;
-		if (cfg->headless && cfg->format == MFD_FORMAT_JSON &&
-		    (mfd_format_state_json(&a.st, stdout) || fflush(stdout))) {
-			log_error("writing the state as JSON failed");
-			a.exit_code = 1;
-		}
-	}
+	log_started(&a);
+	run(&a);
 
 cleanup:
-	mfd_log_set_sink(NULL, NULL);
-	mfd_tui_close(a.term);
-	if (a.tick)
-		event_free(a.tick);
-	/* evs[nev] may hold an event whose event_add() failed. */
-	for (size_t i = 0; i < nev + 1 && i < sizeof(evs) / sizeof(evs[0]); i++)
-		if (evs[i])
-			event_free(evs[i]);
-	mfd_exporters_destroy(a.exporters);
-	/* Exporters' exit messages are out; now every pending count. */
-	mfd_log_flush_suppressed(1);
-	mfd_extfrag_close(a.xf);
-	mfd_compaction_close(a.cp);
-	mfd_cgroup_attr_free(a.st.cgattr);
-	mfd_state_free(&a.st);
-	if (a.sig)
-		mfd_pressure_close(a.sig);
-	free(a.sig);
-	mfd_screen_free(&a.screen);
-	if (a.base)
-		event_base_free(a.base);
-	free(a.scratch);
+	agent_free(&a);
 	return a.exit_code;
 }

@@ -230,6 +230,91 @@ static int run_probe(const struct mfd_kinfo *k)
 	return ok ? 0 : 1;
 }
 
+/* The commands that answer and exit without sampling: --help, --version,
+ * --dump-man, --dump-config, --check-config and --healthcheck. Returns
+ * the exit code, or -1 when none of them was asked for. The exporters'
+ * settings are checked here for a start too, so a start and
+ * --check-config refuse the same settings with exit 2. */
+static int run_command(const struct mfd_config *cfg, const char *argv0)
+{
+	char why[600];
+	int st;
+
+	if (cfg->help) {
+		mfd_config_usage(stdout, argv0);
+		return 0;
+	}
+	if (cfg->version) {
+		printf("mfd-agent %s\n", MFD_VERSION);
+		return 0;
+	}
+	if (cfg->dump_man || cfg->dump_config) {
+		if (cfg->dump_man)
+			mfd_config_man(stdout);
+		else
+			mfd_config_dump(stdout);
+		return fflush(stdout) ? 1 : 0;
+	}
+	if ((cfg->check_config || !cfg->once) && !cfg->healthcheck &&
+	    !cfg->probe && mfd_exporters_check(cfg, why, sizeof(why))) {
+		/* An endpoint that is not http, a port out of range, a bad
+		 * header list. */
+		fprintf(stderr, "mfd-agent: %s\n", why);
+		return 2;
+	}
+	if (cfg->check_config) {
+		/* Everything was validated while loading; errors exit 2. */
+		mfd_config_print(stdout, cfg);
+		return fflush(stdout) ? 1 : 0;
+	}
+	if (!cfg->healthcheck || !*cfg->healthcheck)
+		return -1;
+	st = mfd_healthcheck(cfg->healthcheck, 3.0, why, sizeof(why));
+	if (st < 0)
+		fprintf(stderr, "mfd-agent: healthcheck: %s\n", why);
+	else if (st < 200 || st > 299)
+		fprintf(stderr, "mfd-agent: healthcheck: %s: %s\n",
+			cfg->healthcheck, why);
+	return st >= 200 && st <= 299 ? 0 : 1;
+}
+
+/* Open the snapshot source: a recording (--replay) or the kernel. 0, or
+ * -1 after saying why. *proc_dir receives the copy the collector keeps. */
+static int open_source(const struct mfd_config *cfg, const struct mfd_kinfo *k,
+		       struct mfd_collector *col, char **proc_dir)
+{
+	uint64_t at = 0;
+
+	if (cfg->replay_at && !cfg->replay_path)
+		fprintf(stderr, "mfd-agent: warning: --replay-at without "
+				"--replay is ignored\n");
+	if (cfg->replay_path) {
+		/* A recording stands in for the kernel: no BPF, no root. */
+		if (cfg->replay_at)
+			mfd_replay_parse_time(cfg->replay_at,
+					      &at); /* checked */
+		if (!mfd_collector_open_replay(col, cfg->replay_path, k,
+					       cfg->replay_speed, at))
+			return 0;
+		fprintf(stderr, "mfd-agent: --replay: %s\n",
+			col->fallback_reason);
+		return -1;
+	}
+	/* The collector keeps this pointer; SIGHUP replaces cfg, so it gets
+	 * a copy that lives until exit (proc_dir needs a restart anyway). */
+	if (cfg->proc_dir && !(*proc_dir = strdup(cfg->proc_dir))) {
+		fprintf(stderr, "mfd-agent: out of memory\n");
+		return -1;
+	}
+	if (!mfd_collector_open(col, (enum mfd_source_mode)cfg->source, k,
+				*proc_dir))
+		return 0;
+	fprintf(stderr, "mfd-agent: --source bpf: %s\n", col->fallback_reason);
+	fprintf(stderr, "mfd-agent: use --source auto to fall back to "
+			"procfs, or --source procfs\n");
+	return -1;
+}
+
 int main(int argc, char **argv)
 {
 	struct mfd_snapshot *snap = NULL;
@@ -245,57 +330,10 @@ int main(int argc, char **argv)
 		mfd_config_free(&cfg);
 		return 2;
 	}
-	if (cfg.help) {
-		mfd_config_usage(stdout, argv[0]);
-		rc = 0;
+	rc = run_command(&cfg, argv[0]);
+	if (rc >= 0)
 		goto out;
-	}
-	if (cfg.version) {
-		printf("mfd-agent %s\n", MFD_VERSION);
-		rc = 0;
-		goto out;
-	}
-	if (cfg.dump_man) {
-		mfd_config_man(stdout);
-		rc = fflush(stdout) ? 1 : 0;
-		goto out;
-	}
-	if (cfg.dump_config) {
-		mfd_config_dump(stdout);
-		rc = fflush(stdout) ? 1 : 0;
-		goto out;
-	}
-	if ((cfg.check_config || !cfg.once) && !cfg.healthcheck && !cfg.probe) {
-		/* What the exporters would refuse at start (an endpoint that
-		 * is not http, a port out of range, a bad header list): the
-		 * same check for --check-config and a start, exit 2. */
-		char why[600];
-
-		if (mfd_exporters_check(&cfg, why, sizeof(why))) {
-			fprintf(stderr, "mfd-agent: %s\n", why);
-			rc = 2;
-			goto out;
-		}
-	}
-	if (cfg.check_config) {
-		/* Everything was validated while loading; errors exit 2. */
-		mfd_config_print(stdout, &cfg);
-		rc = fflush(stdout) ? 1 : 0;
-		goto out;
-	}
-	if (cfg.healthcheck && *cfg.healthcheck) {
-		char why[256];
-		int st =
-			mfd_healthcheck(cfg.healthcheck, 3.0, why, sizeof(why));
-
-		if (st < 0)
-			fprintf(stderr, "mfd-agent: healthcheck: %s\n", why);
-		else if (st < 200 || st > 299)
-			fprintf(stderr, "mfd-agent: healthcheck: %s: %s\n",
-				cfg.healthcheck, why);
-		rc = st >= 200 && st <= 299 ? 0 : 1;
-		goto out;
-	}
+	rc = 1;
 	mfd_log_set_level((enum mfd_log_level)cfg.log_level);
 	mfd_log_set_format((enum mfd_log_format)cfg.log_format);
 	mfd_log_route_libbpf();
@@ -305,41 +343,8 @@ int main(int argc, char **argv)
 		rc = run_probe(&k);
 		goto out;
 	}
-
-	if (cfg.replay_at && !cfg.replay_path)
-		fprintf(stderr, "mfd-agent: warning: --replay-at without "
-				"--replay is ignored\n");
-	if (cfg.replay_path) {
-		/* A recording stands in for the kernel: no BPF, no root. */
-		uint64_t at = 0;
-
-		if (cfg.replay_at)
-			mfd_replay_parse_time(cfg.replay_at, &at); /* checked */
-		err = mfd_collector_open_replay(&col, cfg.replay_path, &k,
-						cfg.replay_speed, at);
-		if (err) {
-			fprintf(stderr, "mfd-agent: --replay: %s\n",
-				col.fallback_reason);
-			goto out;
-		}
-	} else {
-		/* The collector keeps this pointer; SIGHUP replaces cfg, so it
-		 * gets a copy that lives until exit (proc_dir needs a restart
-		 * anyway). */
-		if (cfg.proc_dir && !(proc_dir = strdup(cfg.proc_dir))) {
-			fprintf(stderr, "mfd-agent: out of memory\n");
-			goto out;
-		}
-		err = mfd_collector_open(&col, (enum mfd_source_mode)cfg.source,
-					 &k, proc_dir);
-	}
-	if (err) {
-		fprintf(stderr, "mfd-agent: --source bpf: %s\n",
-			col.fallback_reason);
-		fprintf(stderr, "mfd-agent: use --source auto to fall back to "
-				"procfs, or --source procfs\n");
+	if (open_source(&cfg, &k, &col, &proc_dir))
 		goto out;
-	}
 
 	/* The first sample validates -c/-i against what this machine really
 	 * has, then serves --once or the loop's first frame. */
