@@ -24,6 +24,7 @@
 #include "compaction_probe.h"
 #include "exporter.h"
 #include "extfrag_probe.h"
+#include "forecast.h"
 #include "format.h"
 #include "log.h"
 #include "loop.h"
@@ -41,6 +42,8 @@
  * shows up). */
 #define MFD_CGROUP_CACHE 4096
 #define MFD_CGROUP_RESCAN_NS 1000000000ull
+/* The exhaustion forecast follows about the last half hour. */
+#define MFD_FORECAST_WINDOW_S 1800.0
 
 struct agent {
 	struct mfd_config *cfg; /* replaced in place on SIGHUP */
@@ -53,6 +56,7 @@ struct agent {
 	char xf_why[256]; /* why events are unavailable */
 	struct mfd_compaction *cp; /* stall programs; NULL when unavailable */
 	struct mfd_pressure *sig; /* compaction/reclaim/THP signals */
+	struct mfd_forecast *fc; /* time to high-order exhaustion */
 	struct mfd_exporter *exporters;
 	struct event *tick; /* the snapshot timer */
 	struct event *kmsg_ev; /* /dev/kmsg readable */
@@ -117,6 +121,7 @@ static void render(struct agent *a)
 		.kinfo = a->kinfo,
 		.events_why = a->xf_why[0] ? a->xf_why : NULL,
 		.pressure = a->sig,
+		.forecast = a->fc,
 	};
 	char status[512];
 
@@ -217,6 +222,27 @@ static void replay_finished(struct agent *a)
 
 /* One sample: drain events first so the table and counters match the
  * snapshot, then hand the new state to every exporter. */
+/* Fit the new snapshot into the exhaustion forecast, with direct
+ * compaction's record from /proc/vmstat (none in a replay: the recording
+ * holds none). */
+static void forecast(struct agent *a, bool replay)
+{
+	const struct mfd_vmstat *v = &a->sig->vm;
+	struct mfd_forecast_vm vm = { 0 };
+
+	if (!a->fc || !a->st.have_snap)
+		return;
+	if (!replay && a->sig->have_vmstat &&
+	    mfd_vmstat_has(v, MFD_VM_COMPACT_SUCCESS) &&
+	    mfd_vmstat_has(v, MFD_VM_COMPACT_FAIL)) {
+		vm.have = true;
+		vm.compact_success = v->val[MFD_VM_COMPACT_SUCCESS];
+		vm.compact_fail = v->val[MFD_VM_COMPACT_FAIL];
+		vm.kcompactd_wake = v->val[MFD_VM_COMPACT_DAEMON_WAKE];
+	}
+	mfd_forecast_update(a->fc, a->st.snap, vm.have ? &vm : NULL);
+}
+
 static void sample(struct agent *a)
 {
 	bool replay = a->col->active == MFD_SOURCE_REPLAY;
@@ -259,6 +285,8 @@ static void sample(struct agent *a)
 	if (!replay)
 		mfd_pressure_sample(a->sig, a->cp, a->cfg->proc_dir,
 				    a->st.have_snap ? a->st.snap : NULL);
+	if (err == 0)
+		forecast(a, replay);
 	mfd_exporters_on_sample(a->exporters, &a->st);
 }
 
@@ -556,7 +584,8 @@ static int agent_setup(struct agent *a)
 	a->base = new_base();
 	a->scratch = calloc(1, sizeof(*a->scratch));
 	a->sig = calloc(1, sizeof(*a->sig));
-	if (!a->base || !a->scratch || !a->sig ||
+	a->fc = calloc(1, sizeof(*a->fc));
+	if (!a->base || !a->scratch || !a->sig || !a->fc ||
 	    mfd_state_init(&a->st, a->kinfo, (size_t)cfg->max_procs,
 			   MFD_RECENT_EVENTS)) {
 		log_error("out of memory setting up the event loop");
@@ -595,6 +624,9 @@ static void open_kernel_sources(struct agent *a)
 		log_warn("out of memory: migratetype detail off");
 	mfd_pressure_set_vmstat_interval(a->sig, cfg->vmstat_interval);
 	a->st.pressure = a->sig;
+	/* Forecast for huge-page blocks: the order compaction works for. */
+	mfd_forecast_init(a->fc, a->sig->hpage_order, MFD_FORECAST_WINDOW_S);
+	a->st.forecast = a->fc;
 	if (!replay) {
 		open_stalls(a);
 		mfd_pressure_open_kmsg(a->sig, NULL);
@@ -719,6 +751,7 @@ static void agent_free(struct agent *a)
 	if (a->sig)
 		mfd_pressure_close(a->sig);
 	free(a->sig);
+	free(a->fc);
 	mfd_screen_free(&a->screen);
 	if (a->base)
 		event_base_free(a->base);
@@ -744,6 +777,7 @@ int mfd_loop_run(struct mfd_config *cfg, const struct mfd_kinfo *k,
 	}
 	mfd_state_set_snapshot(&a.st, first);
 	mfd_pressure_sample(a.sig, a.cp, cfg->proc_dir, a.st.snap);
+	forecast(&a, col->active == MFD_SOURCE_REPLAY);
 
 	ctx = (struct mfd_export_ctx){ .base = a.base,
 				       .cfg = cfg,

@@ -103,6 +103,7 @@ enum mfd_replay_phase {
 };
 
 struct mfd_kinfo; /* collect/kinfo.h */
+struct mfd_forecast; /* model/forecast.h */
 struct mfd_pressure; /* collect/pressure.h */
 struct mfd_cgroup_attr; /* collect/cgroup_attr.h */
 
@@ -137,6 +138,8 @@ struct mfd_state {
 	/* Compaction, reclaim, THP and proactive-score signals
 	 * (collect/pressure.h); NULL when the loop runs without them. */
 	struct mfd_pressure *pressure;
+	/* Time to high-order exhaustion per zone; NULL when not kept. */
+	const struct mfd_forecast *forecast;
 
 	struct mfd_histogram collect_hist; /* collection duration, seconds */
 	/* Each running exporter's self-telemetry, published by the exporter

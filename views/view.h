@@ -42,6 +42,7 @@ struct mfd_view_opts {
 };
 
 struct mfd_pressure;
+struct mfd_forecast;
 
 struct mfd_view_input {
 	const struct mfd_snapshot *snap; /* latest snapshot (never NULL) */
@@ -53,6 +54,9 @@ struct mfd_view_input {
 	/* compaction/reclaim/THP signals (collect/pressure.h) for -m and the
 	 * migratetype columns of -z; NULL: not collected */
 	const struct mfd_pressure *pressure;
+	/* time to high-order exhaustion (model/forecast.h) for -m; NULL:
+	 * not kept (--once has no history to fit) */
+	const struct mfd_forecast *forecast;
 };
 
 /* The seed's highlight rule: order > 5 and unusable_index > 0.5. */

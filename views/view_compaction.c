@@ -345,6 +345,10 @@ void mfd_view_compaction(const struct mfd_view_opts *opts,
 	}
 	scores(s, opts, in->snap, g);
 	mfd_screen_printf(s, "%s", "");
+	if (in->forecast) {
+		mfd_view_forecast(s, opts, in->snap, in->forecast);
+		mfd_screen_printf(s, "%s", "");
+	}
 	rates(s, g);
 	mfd_screen_printf(s, "%s", "");
 	if (g->have_htlb) {

@@ -21,4 +21,11 @@ void mfd_view_compaction(const struct mfd_view_opts *opts,
 void mfd_view_visual(const struct mfd_view_opts *opts,
 		     const struct mfd_view_input *in, struct mfd_screen *s);
 
+/* Sections a view shares with others. */
+struct mfd_forecast;
+/* The exhaustion forecast table (view_forecast.c), part of -m. */
+void mfd_view_forecast(struct mfd_screen *s, const struct mfd_view_opts *opts,
+		       const struct mfd_snapshot *snap,
+		       const struct mfd_forecast *f);
+
 #endif /* MFD_VIEW_RENDERERS_H */

@@ -19,8 +19,9 @@
 
 #include <cmocka.h>
 
-#include "kinfo.h"
+#include "forecast.h"
 #include "indices.h"
+#include "kinfo.h"
 #include "procfs.h"
 #include "pressure.h"
 #include "view.h"
@@ -841,6 +842,59 @@ static void test_bad_args(void **state)
 	assert_int_equal(mfd_view_render(&o, &in, &e->screen), -EINVAL);
 }
 
+/* -m's forecast: the zone whose order-9 blocks fall by 2 a second from
+ * 1,000 shows the blocks left and "in" (blocks left / 2) seconds; one that
+ * holds says steady; one with none says exhausted. */
+static void test_forecast_section(void **state)
+{
+	struct env *e = *state;
+	struct mfd_forecast *f = calloc(1, sizeof(*f));
+	struct mfd_view_opts o = opts_for(MFD_VIEW_COMPACTION, 120);
+	struct mfd_view_input in = { .kinfo = &e->kinfo };
+	uint64_t left = 0;
+	char want[128];
+	int zn = -1, zd = -1;
+
+	assert_non_null(f);
+	load(e, NULL);
+	for (uint32_t i = 0; i < e->snap.nr_zones; i++) {
+		if (zn < 0 && !strcmp(e->snap.zones[i].name, "Normal"))
+			zn = (int)i;
+		else if (zd < 0)
+			zd = (int)i;
+	}
+	assert_true(zn >= 0 && zd >= 0);
+	mfd_forecast_init(f, 9, 600);
+	for (int t = 0; t < 120; t++) {
+		for (uint32_t i = 0; i < e->snap.nr_zones; i++)
+			for (unsigned int k = 9; k < e->snap.nr_orders; k++)
+				e->snap.zones[i].order[k].free_blocks = 0;
+		left = 1000 - 2 * (uint64_t)t;
+		e->snap.zones[zn].order[9].free_blocks = left;
+		e->snap.zones[zd].order[9].free_blocks = 0;
+		e->snap.mono_ns = (uint64_t)(t + 1) * 1000000000ull;
+		assert_int_equal(mfd_snapshot_finish(&e->snap), 0);
+		mfd_forecast_update(f, &e->snap, NULL);
+	}
+	build_signals(e);
+	in.snap = &e->snap;
+	in.pressure = e->sig;
+	in.forecast = f;
+	assert_int_equal(mfd_view_render(&o, &in, &e->screen), 0);
+	assert_true(has_line_with(&e->screen, "Exhaustion forecast"));
+	/* 762 blocks left at 2 a second: 381 s, "in 6m 21s". */
+	snprintf(want, sizeof(want), "%llu", (unsigned long long)left);
+	assert_true(has_line_with(&e->screen, want));
+	snprintf(want, sizeof(want), "in %llum %llus (no suitable block)",
+		 (unsigned long long)(left / 2 / 60),
+		 (unsigned long long)(left / 2 % 60));
+	assert_true(has_line_with(&e->screen, want));
+	assert_true(has_line_with(&e->screen, "-120.0"));
+	assert_true(
+		has_line_with(&e->screen, "exhausted now (no suitable block)"));
+	free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -860,6 +914,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_deterministic, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_bad_args, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_forecast_section, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
