@@ -240,7 +240,10 @@ static void forecast(struct agent *a, bool replay)
 		vm.compact_fail = v->val[MFD_VM_COMPACT_FAIL];
 		vm.kcompactd_wake = v->val[MFD_VM_COMPACT_DAEMON_WAKE];
 	}
-	mfd_forecast_update(a->fc, a->st.snap, vm.have ? &vm : NULL);
+	mfd_forecast_update(a->fc, a->st.snap,
+			    replay ? a->st.snap->time_unix_nano :
+				     a->st.snap->mono_ns,
+			    vm.have ? &vm : NULL);
 }
 
 static void sample(struct agent *a)

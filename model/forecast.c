@@ -50,8 +50,7 @@ bool mfd_ewls_fit(const struct mfd_ewls *e, double window_s, double *slope,
 	return true;
 }
 
-void mfd_forecast_init(struct mfd_forecast *f, uint32_t order,
-		       double window_s)
+void mfd_forecast_init(struct mfd_forecast *f, uint32_t order, double window_s)
 {
 	memset(f, 0, sizeof(*f));
 	f->order = order;
@@ -96,7 +95,8 @@ static double time_to_zero(double now, double per_s, double horizon_s)
 static void update_zone(struct mfd_forecast *f, struct mfd_forecast_zone *fz,
 			const struct mfd_zone *z, uint32_t order, double dt_s)
 {
-	bool have_head = (z->have & MFD_HAVE_WMARK) && (z->have & MFD_HAVE_FREE);
+	bool have_head = (z->have & MFD_HAVE_WMARK) &&
+			 (z->have & MFD_HAVE_FREE);
 	double fitted, eta_b = INFINITY, eta_h = INFINITY;
 	bool fit_b, fit_h = false;
 
@@ -107,8 +107,8 @@ static void update_zone(struct mfd_forecast *f, struct mfd_forecast_zone *fz,
 	fit_b = mfd_ewls_fit(&fz->blocks, f->window_s, &fz->blocks_per_s,
 			     &fitted);
 	if (have_head) {
-		fz->headroom_now = (double)z->free_pages -
-				   (double)z->watermark_min;
+		fz->headroom_now =
+			(double)z->free_pages - (double)z->watermark_min;
 		mfd_ewls_add(&fz->headroom, fz->headroom.points ? dt_s : 0,
 			     f->window_s, fz->headroom_now);
 		fit_h = mfd_ewls_fit(&fz->headroom, f->window_s,
@@ -173,7 +173,7 @@ static void update_outcome(struct mfd_forecast *f,
 }
 
 void mfd_forecast_update(struct mfd_forecast *f,
-			 const struct mfd_snapshot *snap,
+			 const struct mfd_snapshot *snap, uint64_t t_ns,
 			 const struct mfd_forecast_vm *vm)
 {
 	uint32_t order = f->order;
@@ -181,12 +181,12 @@ void mfd_forecast_update(struct mfd_forecast *f,
 
 	if (!snap->nr_orders)
 		return;
-	if (f->last_mono_ns) {
-		if (snap->mono_ns <= f->last_mono_ns)
+	if (f->last_ns) {
+		if (t_ns <= f->last_ns)
 			return;
-		dt_s = (double)(snap->mono_ns - f->last_mono_ns) / 1e9;
+		dt_s = (double)(t_ns - f->last_ns) / 1e9;
 	}
-	f->last_mono_ns = snap->mono_ns;
+	f->last_ns = t_ns;
 	if (order >= snap->nr_orders)
 		order = snap->nr_orders - 1;
 	for (uint32_t i = 0; i < f->nr_zones; i++)
@@ -201,8 +201,7 @@ void mfd_forecast_update(struct mfd_forecast *f,
 }
 
 const struct mfd_forecast_zone *
-mfd_forecast_zone(const struct mfd_forecast *f, uint32_t node,
-		  const char *name)
+mfd_forecast_zone(const struct mfd_forecast *f, uint32_t node, const char *name)
 {
 	for (uint32_t i = 0; i < f->nr_zones; i++) {
 		const struct mfd_forecast_zone *fz = &f->zones[i];

@@ -86,7 +86,7 @@ struct mfd_forecast {
 	uint32_t order; /* forecast for blocks of this order and larger */
 	double window_s; /* a point's weight is exp(-age / window_s) */
 	double horizon_s; /* forecasts further out are "steady" */
-	uint64_t last_mono_ns; /* time of the latest snapshot fitted */
+	uint64_t last_ns; /* time of the latest snapshot fitted */
 	uint32_t nr_zones;
 	struct mfd_forecast_zone zones[MFD_SNAP_MAX_ZONES];
 	/* Compaction record over the window (decayed like the fits). */
@@ -98,17 +98,19 @@ struct mfd_forecast {
 };
 
 /* order: the lowest order forecast (orders >= order count); window_s > 0. */
-void mfd_forecast_init(struct mfd_forecast *f, uint32_t order,
-		       double window_s);
-/* Fit snap (a finished snapshot) and vm (may be NULL). Snapshots must come
- * in time order; one not newer than the last is ignored. */
+void mfd_forecast_init(struct mfd_forecast *f, uint32_t order, double window_s);
+/* Fit snap (a finished snapshot) taken at t_ns, and vm (may be NULL).
+ * t_ns is on a clock that moves only forward: CLOCK_MONOTONIC for live
+ * samples, the recorded time in a replay (whose snapshots are stamped
+ * with the time they were read back). A snapshot not newer than the last
+ * is ignored. */
 void mfd_forecast_update(struct mfd_forecast *f,
-			 const struct mfd_snapshot *snap,
+			 const struct mfd_snapshot *snap, uint64_t t_ns,
 			 const struct mfd_forecast_vm *vm);
 /* The zone's forecast, or NULL when it was not in the latest snapshot. */
-const struct mfd_forecast_zone *
-mfd_forecast_zone(const struct mfd_forecast *f, uint32_t node,
-		  const char *name);
+const struct mfd_forecast_zone *mfd_forecast_zone(const struct mfd_forecast *f,
+						  uint32_t node,
+						  const char *name);
 
 const char *mfd_forecast_state_name(enum mfd_forecast_state s);
 const char *mfd_forecast_outcome_name(enum mfd_forecast_outcome o);

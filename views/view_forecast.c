@@ -58,16 +58,16 @@ void mfd_view_forecast(struct mfd_screen *s, const struct mfd_view_opts *opts,
 	struct mfd_vline l;
 
 	mfd_screen_wrapf(s, 2,
-			  "Exhaustion forecast (order >= %u, trend of about "
-			  "the last %.0f min; exhaustion then brings %s):",
-			  f->order < snap->nr_orders ? f->order :
-						       snap->nr_orders - 1,
-			  f->window_s / 60,
-			  f->outcome == MFD_OUTCOME_STALLS ?
-				  "compaction stalls" :
-			  f->outcome == MFD_OUTCOME_FAILURES ?
-				  "failed allocations" :
-				  "stalls or failures (no compaction seen)");
+			 "Exhaustion forecast (order >= %u, trend of about "
+			 "the last %.0f min; exhaustion then brings %s):",
+			 f->order < snap->nr_orders ? f->order :
+						      snap->nr_orders - 1,
+			 f->window_s / 60,
+			 f->outcome == MFD_OUTCOME_STALLS ?
+				 "compaction stalls" :
+			 f->outcome == MFD_OUTCOME_FAILURES ?
+				 "failed allocations" :
+				 "stalls or failures (no compaction seen)");
 	mfd_vline_init(&l);
 	mfd_vline_cell(&l, "NODE", -5, false);
 	mfd_vline_cell(&l, "ZONE", -9, false);
@@ -92,6 +92,8 @@ void mfd_view_forecast(struct mfd_screen *s, const struct mfd_view_opts *opts,
 		mfd_vline_cell(&l, cell, 8, false);
 		if (z->state == MFD_FORECAST_LEARNING)
 			snprintf(cell, sizeof(cell), "-");
+		else if (fabs(z->blocks_per_s * 60) < 0.05)
+			snprintf(cell, sizeof(cell), "0.0"); /* not "-0.0" */
 		else
 			snprintf(cell, sizeof(cell), "%+.1f",
 				 z->blocks_per_s * 60);

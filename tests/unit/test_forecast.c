@@ -123,7 +123,7 @@ static void test_linear_decline(void **state)
 	mfd_forecast_init(f, ORDER, WINDOW);
 	for (int i = 0; i < 120; i++, blocks -= 2) {
 		make_snap(s, i, blocks, 1u << 20);
-		mfd_forecast_update(f, s, NULL);
+		mfd_forecast_update(f, s, s->mono_ns, NULL);
 	}
 	z = normal(f);
 	assert_int_equal(z->state, MFD_FORECAST_DECLINING);
@@ -149,7 +149,7 @@ static void test_larger_orders_count(void **state)
 		make_snap(s, i, 0, 1u << 20);
 		s->zones[0].order[ORDER + 1].free_blocks = 500 - (uint64_t)i;
 		assert_int_equal(mfd_snapshot_finish(s), 0);
-		mfd_forecast_update(f, s, NULL);
+		mfd_forecast_update(f, s, s->mono_ns, NULL);
 	}
 	z = normal(f);
 	assert_close(z->blocks_now, 2.0 * (500 - 99), 0);
@@ -168,12 +168,12 @@ static void test_steady_and_rising(void **state)
 	mfd_forecast_init(f, ORDER, WINDOW);
 	for (int i = 0; i < 100; i++) {
 		make_snap(s, i, 300, 1u << 20);
-		mfd_forecast_update(f, s, NULL);
+		mfd_forecast_update(f, s, s->mono_ns, NULL);
 	}
 	assert_int_equal(normal(f)->state, MFD_FORECAST_STEADY);
 	for (int i = 100; i < 200; i++) {
 		make_snap(s, i, 300 + (uint64_t)i, 1u << 20);
-		mfd_forecast_update(f, s, NULL);
+		mfd_forecast_update(f, s, s->mono_ns, NULL);
 	}
 	assert_int_equal(normal(f)->state, MFD_FORECAST_STEADY);
 	assert_true(normal(f)->blocks_per_s > 0);
@@ -191,14 +191,14 @@ static void test_learning(void **state)
 	mfd_forecast_init(f, ORDER, WINDOW);
 	for (int i = 0; i < MFD_FORECAST_MIN_POINTS - 1; i++) {
 		make_snap(s, i * 30, 1000 - (uint64_t)i * 100, 1u << 20);
-		mfd_forecast_update(f, s, NULL);
+		mfd_forecast_update(f, s, s->mono_ns, NULL);
 		assert_int_equal(normal(f)->state, MFD_FORECAST_LEARNING);
 	}
 	/* Ten points a tenth of a second apart span less than window/10. */
 	mfd_forecast_init(f, ORDER, WINDOW);
 	for (int i = 0; i < 10; i++) {
 		make_snap(s, i * 0.1, 1000 - (uint64_t)i * 10, 1u << 20);
-		mfd_forecast_update(f, s, NULL);
+		mfd_forecast_update(f, s, s->mono_ns, NULL);
 	}
 	assert_int_equal(normal(f)->state, MFD_FORECAST_LEARNING);
 	free(s);
@@ -213,12 +213,12 @@ static void test_exhausted(void **state)
 	(void)state;
 	mfd_forecast_init(f, ORDER, WINDOW);
 	make_snap(s, 0, 0, 1u << 20);
-	mfd_forecast_update(f, s, NULL);
+	mfd_forecast_update(f, s, s->mono_ns, NULL);
 	assert_int_equal(normal(f)->state, MFD_FORECAST_EXHAUSTED);
 	assert_close(normal(f)->eta_s, 0, 0);
 	/* Blocks left, but free memory at the min watermark. */
 	make_snap(s, 1, 50, 0);
-	mfd_forecast_update(f, s, NULL);
+	mfd_forecast_update(f, s, s->mono_ns, NULL);
 	assert_int_equal(normal(f)->state, MFD_FORECAST_EXHAUSTED);
 	assert_true(normal(f)->eta_by_headroom);
 	free(s);
@@ -238,7 +238,7 @@ static void test_headroom_first(void **state)
 	mfd_forecast_init(f, ORDER, WINDOW);
 	for (int i = 0; i < 100; i++, head -= 1000) {
 		make_snap(s, i, 400 - (uint64_t)(i / 50), head);
-		mfd_forecast_update(f, s, NULL);
+		mfd_forecast_update(f, s, s->mono_ns, NULL);
 	}
 	z = normal(f);
 	assert_int_equal(z->state, MFD_FORECAST_DECLINING);
@@ -262,12 +262,12 @@ static void test_recovery_forgets(void **state)
 	mfd_forecast_init(f, ORDER, WINDOW);
 	for (; t < 600; t += 2) {
 		make_snap(s, t, 2000 - (uint64_t)t, 1u << 20);
-		mfd_forecast_update(f, s, NULL);
+		mfd_forecast_update(f, s, s->mono_ns, NULL);
 	}
 	assert_int_equal(normal(f)->state, MFD_FORECAST_DECLINING);
 	for (; t < 600 + 3 * (int)WINDOW; t += 2) {
 		make_snap(s, t, 1400, 1u << 20);
-		mfd_forecast_update(f, s, NULL);
+		mfd_forecast_update(f, s, s->mono_ns, NULL);
 	}
 	assert_int_equal(normal(f)->state, MFD_FORECAST_STEADY);
 	free(s);
@@ -287,7 +287,7 @@ static void test_noisy_decline(void **state)
 		int noise = (int)(rand_r(&seed) % 101) - 50;
 
 		make_snap(s, i, (uint64_t)(3000 - 2 * i + noise), 1u << 20);
-		mfd_forecast_update(f, s, NULL);
+		mfd_forecast_update(f, s, s->mono_ns, NULL);
 	}
 	assert_int_equal(normal(f)->state, MFD_FORECAST_DECLINING);
 	assert_close(normal(f)->blocks_per_s, -2.0, 0.1);
@@ -306,27 +306,27 @@ static void test_outcome(void **state)
 	mfd_forecast_init(f, ORDER, WINDOW);
 	for (int i = 0; i < 10; i++) {
 		make_snap(s, i, 100, 1u << 20);
-		mfd_forecast_update(f, s, &vm);
+		mfd_forecast_update(f, s, s->mono_ns, &vm);
 	}
 	assert_int_equal(f->outcome, MFD_OUTCOME_UNKNOWN);
 	for (int i = 10; i < 20; i++) {
 		vm.compact_success += 9;
 		vm.compact_fail += 1;
 		make_snap(s, i, 100, 1u << 20);
-		mfd_forecast_update(f, s, &vm);
+		mfd_forecast_update(f, s, s->mono_ns, &vm);
 	}
 	assert_int_equal(f->outcome, MFD_OUTCOME_STALLS);
 	for (int i = 20; i < 20 + 4 * (int)WINDOW; i += 10) {
 		vm.compact_fail += 20;
 		make_snap(s, i, 100, 1u << 20);
-		mfd_forecast_update(f, s, &vm);
+		mfd_forecast_update(f, s, s->mono_ns, &vm);
 	}
 	assert_int_equal(f->outcome, MFD_OUTCOME_FAILURES);
 	/* Counters that go back (a reboot under a recording) start over. */
 	vm.compact_fail = 0;
 	vm.compact_success = 0;
 	make_snap(s, 5000, 100, 1u << 20);
-	mfd_forecast_update(f, s, &vm);
+	mfd_forecast_update(f, s, s->mono_ns, &vm);
 	assert_true(f->compact_fail >= 0 && f->compact_success >= 0);
 	free(s);
 	free(f);
@@ -343,23 +343,23 @@ static void test_order_and_zones(void **state)
 	mfd_forecast_init(f, ORDER, WINDOW);
 	for (int i = 0; i < 20; i++) {
 		make_snap(s, i, 1000 - (uint64_t)i, 1u << 20);
-		mfd_forecast_update(f, s, NULL);
+		mfd_forecast_update(f, s, s->mono_ns, NULL);
 	}
 	before = *normal(f);
 	make_snap(s, 5, 1, 1u << 20);
-	mfd_forecast_update(f, s, NULL);
+	mfd_forecast_update(f, s, s->mono_ns, NULL);
 	assert_memory_equal(&before, normal(f), sizeof(before));
 	make_snap(s, 30, 900, 1u << 20);
 	strcpy(s->zones[0].name, "Movable");
 	assert_int_equal(mfd_snapshot_finish(s), 0);
-	mfd_forecast_update(f, s, NULL);
+	mfd_forecast_update(f, s, s->mono_ns, NULL);
 	assert_null(mfd_forecast_zone(f, 0, "Normal"));
 	assert_non_null(mfd_forecast_zone(f, 0, "Movable"));
 	assert_int_equal(f->nr_zones, 2);
 	/* An order past the kernel's last forecasts the last one. */
 	mfd_forecast_init(f, 40, WINDOW);
 	make_snap(s, 0, 10, 1u << 20);
-	mfd_forecast_update(f, s, NULL);
+	mfd_forecast_update(f, s, s->mono_ns, NULL);
 	assert_non_null(normal(f));
 	free(s);
 	free(f);

@@ -874,7 +874,7 @@ static void test_forecast_section(void **state)
 		e->snap.zones[zd].order[9].free_blocks = 0;
 		e->snap.mono_ns = (uint64_t)(t + 1) * 1000000000ull;
 		assert_int_equal(mfd_snapshot_finish(&e->snap), 0);
-		mfd_forecast_update(f, &e->snap, NULL);
+		mfd_forecast_update(f, &e->snap, e->snap.mono_ns, NULL);
 	}
 	build_signals(e);
 	in.snap = &e->snap;
