@@ -59,23 +59,57 @@ void mfd_forecast_init(struct mfd_forecast *f, uint32_t order, double window_s)
 			    MFD_FORECAST_MAX_HORIZON_S);
 }
 
-static struct mfd_forecast_zone *find_or_add(struct mfd_forecast *f,
-					     const struct mfd_zone *z)
+static struct mfd_forecast_zone *find(const struct mfd_forecast *f,
+				      uint32_t node, bool is_node,
+				      const char *name)
 {
-	struct mfd_forecast_zone *fz;
-
 	for (uint32_t i = 0; i < f->nr_zones; i++) {
-		fz = &f->zones[i];
-		if (fz->node == z->node && !strcmp(fz->name, z->name))
-			return fz;
+		const struct mfd_forecast_zone *fz = &f->zones[i];
+
+		if (fz->node == node && fz->is_node == is_node &&
+		    !strcmp(fz->name, name))
+			return (struct mfd_forecast_zone *)fz;
 	}
-	if (f->nr_zones >= MFD_SNAP_MAX_ZONES)
+	return NULL;
+}
+
+static struct mfd_forecast_zone *
+find_or_add(struct mfd_forecast *f, const struct mfd_zone *z, bool is_node)
+{
+	struct mfd_forecast_zone *fz = find(f, z->node, is_node, z->name);
+
+	if (fz)
+		return fz;
+	if (f->nr_zones >= sizeof(f->zones) / sizeof(f->zones[0]))
 		return NULL;
 	fz = &f->zones[f->nr_zones++];
 	memset(fz, 0, sizeof(*fz));
 	fz->node = z->node;
+	fz->is_node = is_node;
 	snprintf(fz->name, sizeof(fz->name), "%s", z->name);
 	return fz;
+}
+
+/* A node as one zone: its zones' suitable blocks, free pages and min
+ * watermarks added up; headroom only when every zone has it. */
+static void node_sum(const struct mfd_snapshot *snap, uint32_t node,
+		     uint32_t order, struct mfd_zone *sum)
+{
+	memset(sum, 0, sizeof(*sum));
+	sum->node = node;
+	snprintf(sum->name, sizeof(sum->name), "node");
+	sum->have = MFD_HAVE_WMARK | MFD_HAVE_FREE;
+	for (uint32_t i = 0; i < snap->nr_zones; i++) {
+		const struct mfd_zone *z = &snap->zones[i];
+
+		if (z->node != node)
+			continue;
+		sum->have &= z->have;
+		sum->order[order].free_blocks_suitable +=
+			z->order[order].free_blocks_suitable;
+		sum->free_pages += z->free_pages;
+		sum->watermark_min += z->watermark_min;
+	}
 }
 
 /* Seconds until a series at now, moving by per_s, reaches 0; INFINITY
@@ -192,10 +226,20 @@ void mfd_forecast_update(struct mfd_forecast *f,
 	for (uint32_t i = 0; i < f->nr_zones; i++)
 		f->zones[i].seen = false;
 	for (uint32_t i = 0; i < snap->nr_zones; i++) {
-		struct mfd_forecast_zone *fz = find_or_add(f, &snap->zones[i]);
+		struct mfd_forecast_zone *fz =
+			find_or_add(f, &snap->zones[i], false);
 
 		if (fz)
 			update_zone(f, fz, &snap->zones[i], order, dt_s);
+	}
+	for (uint32_t n = 0; n < snap->nr_nodes; n++) {
+		struct mfd_zone sum;
+		struct mfd_forecast_zone *fz;
+
+		node_sum(snap, snap->nodes[n].node, order, &sum);
+		fz = find_or_add(f, &sum, true);
+		if (fz)
+			update_zone(f, fz, &sum, order, dt_s);
 	}
 	update_outcome(f, vm, dt_s);
 }
@@ -203,13 +247,17 @@ void mfd_forecast_update(struct mfd_forecast *f,
 const struct mfd_forecast_zone *
 mfd_forecast_zone(const struct mfd_forecast *f, uint32_t node, const char *name)
 {
-	for (uint32_t i = 0; i < f->nr_zones; i++) {
-		const struct mfd_forecast_zone *fz = &f->zones[i];
+	const struct mfd_forecast_zone *fz = find(f, node, false, name);
 
-		if (fz->seen && fz->node == node && !strcmp(fz->name, name))
-			return fz;
-	}
-	return NULL;
+	return fz && fz->seen ? fz : NULL;
+}
+
+const struct mfd_forecast_zone *mfd_forecast_node(const struct mfd_forecast *f,
+						  uint32_t node)
+{
+	const struct mfd_forecast_zone *fz = find(f, node, true, "node");
+
+	return fz && fz->seen ? fz : NULL;
 }
 
 const char *mfd_forecast_state_name(enum mfd_forecast_state s)

@@ -58,9 +58,12 @@ enum mfd_forecast_outcome {
 	MFD_OUTCOME_FAILURES, /* compaction mostly fails: allocations fail */
 };
 
+/* One zone, or a whole node (is_node: its zones' blocks and headroom
+ * added up; the node runs out when its zones together do). */
 struct mfd_forecast_zone {
 	uint32_t node;
-	char name[MFD_SNAP_ZONE_NAME_LEN];
+	bool is_node;
+	char name[MFD_SNAP_ZONE_NAME_LEN]; /* the zone's; "node" for a node */
 	bool seen; /* in the latest snapshot */
 	struct mfd_ewls blocks; /* suitable blocks at the order */
 	struct mfd_ewls headroom; /* free pages above the min watermark */
@@ -88,7 +91,7 @@ struct mfd_forecast {
 	double horizon_s; /* forecasts further out are "steady" */
 	uint64_t last_ns; /* time of the latest snapshot fitted */
 	uint32_t nr_zones;
-	struct mfd_forecast_zone zones[MFD_SNAP_MAX_ZONES];
+	struct mfd_forecast_zone zones[MFD_SNAP_MAX_ZONES + MFD_SNAP_MAX_NODES];
 	/* Compaction record over the window (decayed like the fits). */
 	struct mfd_forecast_vm vm_last; /* previous counters */
 	double compact_success; /* decayed deltas */
@@ -111,6 +114,10 @@ void mfd_forecast_update(struct mfd_forecast *f,
 const struct mfd_forecast_zone *mfd_forecast_zone(const struct mfd_forecast *f,
 						  uint32_t node,
 						  const char *name);
+
+/* The node's forecast (its zones together), or NULL. */
+const struct mfd_forecast_zone *mfd_forecast_node(const struct mfd_forecast *f,
+						  uint32_t node);
 
 const char *mfd_forecast_state_name(enum mfd_forecast_state s);
 const char *mfd_forecast_outcome_name(enum mfd_forecast_outcome o);

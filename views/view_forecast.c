@@ -50,11 +50,37 @@ static void verdict(char *buf, size_t len, const struct mfd_forecast_zone *z)
 	}
 }
 
+static void row(struct mfd_screen *s, const struct mfd_forecast_zone *z)
+{
+	char cell[96];
+	struct mfd_vline l;
+
+	mfd_vline_init(&l);
+	snprintf(cell, sizeof(cell), "%u", z->node);
+	mfd_vline_cell(&l, cell, -5, false);
+	mfd_vline_cell(&l, z->name, -9, false);
+	snprintf(cell, sizeof(cell), "%.0f", z->blocks_now);
+	mfd_vline_cell(&l, cell, 8, false);
+	if (z->state == MFD_FORECAST_LEARNING)
+		snprintf(cell, sizeof(cell), "-");
+	else if (fabs(z->blocks_per_s * 60) < 0.05)
+		snprintf(cell, sizeof(cell), "0.0"); /* not "-0.0" */
+	else
+		snprintf(cell, sizeof(cell), "%+.1f", z->blocks_per_s * 60);
+	mfd_vline_cell(&l, cell, 11, false);
+	verdict(cell, sizeof(cell), z);
+	mfd_vline_addf(&l, "  ");
+	mfd_vline_cell(&l, cell, 0,
+		       z->state == MFD_FORECAST_EXHAUSTED ||
+			       (z->state == MFD_FORECAST_DECLINING &&
+				z->eta_s < 3600));
+	mfd_vline_emit(s, &l);
+}
+
 void mfd_view_forecast(struct mfd_screen *s, const struct mfd_view_opts *opts,
 		       const struct mfd_snapshot *snap,
 		       const struct mfd_forecast *f)
 {
-	char cell[96];
 	struct mfd_vline l;
 
 	mfd_screen_wrapf(s, 2,
@@ -82,28 +108,12 @@ void mfd_view_forecast(struct mfd_screen *s, const struct mfd_view_opts *opts,
 		if (!mfd_view_zone_selected(opts, sz))
 			continue;
 		z = mfd_forecast_zone(f, sz->node, sz->name);
-		if (!z)
-			continue;
-		mfd_vline_init(&l);
-		snprintf(cell, sizeof(cell), "%u", z->node);
-		mfd_vline_cell(&l, cell, -5, false);
-		mfd_vline_cell(&l, z->name, -9, false);
-		snprintf(cell, sizeof(cell), "%.0f", z->blocks_now);
-		mfd_vline_cell(&l, cell, 8, false);
-		if (z->state == MFD_FORECAST_LEARNING)
-			snprintf(cell, sizeof(cell), "-");
-		else if (fabs(z->blocks_per_s * 60) < 0.05)
-			snprintf(cell, sizeof(cell), "0.0"); /* not "-0.0" */
-		else
-			snprintf(cell, sizeof(cell), "%+.1f",
-				 z->blocks_per_s * 60);
-		mfd_vline_cell(&l, cell, 11, false);
-		verdict(cell, sizeof(cell), z);
-		mfd_vline_addf(&l, "  ");
-		mfd_vline_cell(&l, cell, 0,
-			       z->state == MFD_FORECAST_EXHAUSTED ||
-				       (z->state == MFD_FORECAST_DECLINING &&
-					z->eta_s < 3600));
-		mfd_vline_emit(s, &l);
+		if (z)
+			row(s, z);
+		/* After a node's last zone: the node as a whole. */
+		if ((i + 1 == snap->nr_zones ||
+		     snap->zones[i + 1].node != sz->node) &&
+		    (z = mfd_forecast_node(f, sz->node)))
+			row(s, z);
 	}
 }

@@ -47,6 +47,35 @@ else
 	fail "decline: want '$want' in '$row'"
 fi
 
+# The node: its other zones' suitable blocks (from the template, counted
+# as fill_contig_page_info() does) added to Normal's, at the same rate.
+row=$(last_row "$tmp/decline.out" node)
+want=$(python3 - "$here/../fixtures/recordings/demo.jsonl" <<'PY'
+import json, sys
+doc = json.loads(open(sys.argv[1]).readline())
+other = 0
+for rm in doc["resourceMetrics"]:
+    for sm in rm["scopeMetrics"]:
+        for m in sm["metrics"]:
+            if m["name"] != "mfd.zone.order.free_blocks":
+                continue
+            for p in m["gauge"]["dataPoints"]:
+                at = {a["key"]: a["value"] for a in p["attributes"]}
+                o = int(at["order"]["intValue"])
+                if at["zone"]["stringValue"] != "Normal" and o >= 9:
+                    other += int(p["asInt"]) << (o - 9)
+left = round(3000 - 0.3 * 299 * 10) + other
+eta = round(left / 0.3)
+print("%d in %dh %dm" % (left, eta // 3600, eta % 3600 // 60))
+PY
+)
+read -r left rest <<<"$want"
+if [[ $row == *" $left "*" -18.0  $rest"* ]]; then
+	pass "node: $row"
+else
+	fail "node: want '$want' in '$row'"
+fi
+
 row=$(run steady 200 10 3000 0)
 [[ $row == *" 3000 "*"steady: none in sight"* ]] &&
 	pass "steady: $row" || fail "steady: $row"

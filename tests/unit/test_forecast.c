@@ -355,12 +355,51 @@ static void test_order_and_zones(void **state)
 	mfd_forecast_update(f, s, s->mono_ns, NULL);
 	assert_null(mfd_forecast_zone(f, 0, "Normal"));
 	assert_non_null(mfd_forecast_zone(f, 0, "Movable"));
-	assert_int_equal(f->nr_zones, 2);
+	assert_int_equal(f->nr_zones, 3); /* Normal, Movable and node 0 */
 	/* An order past the kernel's last forecasts the last one. */
 	mfd_forecast_init(f, 40, WINDOW);
 	make_snap(s, 0, 10, 1u << 20);
 	mfd_forecast_update(f, s, s->mono_ns, NULL);
 	assert_non_null(normal(f));
+	free(s);
+	free(f);
+}
+
+/* A node runs out when its zones together do: Normal falling by 2 a
+ * second beside a DMA32 that holds 500 blocks gives the node 500 more
+ * blocks at the same rate. */
+static void test_node_sum(void **state)
+{
+	struct mfd_snapshot *s = calloc(1, sizeof(*s));
+	struct mfd_forecast *f = calloc(1, sizeof(*f));
+	const struct mfd_forecast_zone *n;
+	double normal_now = 0;
+
+	(void)state;
+	mfd_forecast_init(f, ORDER, WINDOW);
+	for (int i = 0; i < 100; i++) {
+		make_snap(s, i, 1000 - 2 * (uint64_t)i, 1u << 20);
+		normal_now = 1000 - 2.0 * i;
+		s->nr_zones = 2;
+		s->zones[1] = s->zones[0];
+		strcpy(s->zones[1].name, "DMA32");
+		s->zones[1].zone_idx = 1;
+		memset(s->zones[1].order, 0, sizeof(s->zones[1].order));
+		s->zones[1].order[0].free_blocks = 100;
+		s->zones[1].order[ORDER].free_blocks = 500;
+		assert_int_equal(mfd_snapshot_finish(s), 0);
+		mfd_forecast_update(f, s, s->mono_ns, NULL);
+	}
+	n = mfd_forecast_node(f, 0);
+	assert_non_null(n);
+	assert_true(n->is_node);
+	assert_int_equal(n->state, MFD_FORECAST_DECLINING);
+	assert_close(n->blocks_now, normal_now + 500, 0);
+	assert_close(n->blocks_per_s, -2.0, 1e-6);
+	assert_close(n->eta_s, (normal_now + 500) / 2.0, 1e-6);
+	assert_int_equal(mfd_forecast_zone(f, 0, "DMA32")->state,
+			 MFD_FORECAST_STEADY);
+	assert_null(mfd_forecast_node(f, 1));
 	free(s);
 	free(f);
 }
@@ -379,6 +418,7 @@ int main(void)
 		cmocka_unit_test(test_noisy_decline),
 		cmocka_unit_test(test_outcome),
 		cmocka_unit_test(test_order_and_zones),
+		cmocka_unit_test(test_node_sum),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
