@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cgroup_attr.h"
+#include "forecast.h"
 #include "kinfo.h"
 #include "metrics.h"
 #include "pressure.h"
@@ -934,6 +935,40 @@ static int emit_node_score(const struct mfd_metric_desc *d,
 	return 0;
 }
 
+/* The node's forecast in seconds; the horizon when none is in sight (so
+ * the series is always there and an alert's "< 3600" reads plainly). */
+static int emit_node_forecast(const struct mfd_metric_desc *d,
+			      const struct mfd_state *st, mfd_point_fn fn,
+			      void *arg)
+{
+	const struct mfd_forecast *f = st->forecast;
+	struct mfd_point p;
+	int rc;
+
+	if (!f || !st->have_snap)
+		return 0;
+	for (uint32_t ni = 0; ni < st->snap->nr_nodes; ni++) {
+		const struct mfd_forecast_zone *z =
+			mfd_forecast_node(f, st->snap->nodes[ni].node);
+
+		if (!z)
+			continue;
+		point_init(&p, d, st, st->snap->time_unix_nano);
+		attr_int(&p, "numa.node", z->node);
+		attr_int(&p, "order",
+			 f->order < st->snap->nr_orders ?
+				 f->order :
+				 st->snap->nr_orders - 1);
+		p.d = z->state == MFD_FORECAST_DECLINING ? z->eta_s :
+		      z->state == MFD_FORECAST_EXHAUSTED ? 0 :
+							   f->horizon_s;
+		rc = fn(&p, arg);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
 static int emit_score_wmark(const struct mfd_metric_desc *d,
 			    const struct mfd_state *st, mfd_point_fn fn,
 			    void *arg)
@@ -1410,6 +1445,13 @@ const struct mfd_metric_desc mfd_metric_catalog[] = {
 	  "Proactive-compaction score of the node, 0..100 "
 	  "(fragmentation_score_node())",
 	  emit_node_score },
+	{ "mfd.node.exhaustion.forecast", MFD_METRIC_GAUGE, true, "s",
+	  "numa.node, order",
+	  "Seconds until the node has no free block of this order or larger, "
+	  "or no free memory above the min watermark, at the trend of the "
+	  "last 30 min; the horizon (5 h) when none is in sight "
+	  "(docs/forecast.md)",
+	  emit_node_forecast },
 	{ "mfd.compaction.proactive_threshold", MFD_METRIC_GAUGE, false,
 	  "{score}", "threshold",
 	  "Node score above which kcompactd compacts proactively (high) and "

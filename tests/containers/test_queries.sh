@@ -73,8 +73,8 @@ python3 "$SRC/tests/fleet/check_queries.py" "http://127.0.0.1:$PPORT" "$SRC" "${
 read -r N Z O < <(awk '/zone/ { n[$2]; z++; if (NF - 4 > o) o = NF - 4 } END { print length(n), z, o }' /proc/buddyinfo)
 got=$(curl -sf "http://127.0.0.1:$PPORT/api/v1/query?query=scrape_samples_scraped" |
 	python3 -c 'import json,sys; r=json.load(sys.stdin)["data"]["result"]; print(int(float(r[0]["value"][1])) if r else 0)')
-budget=$((4 * Z * O + 12 * Z + 4 * N + 300))
+budget=$((4 * Z * O + 12 * Z + 5 * N + 300))
 [ "$got" -gt 0 ] && [ "$got" -le "$budget" ] &&
-	pass "$got series per scrape, within the budget 4*Z*O + 12*Z + 4*N + 300 = $budget (N=$N nodes, Z=$Z zones, O=$O orders)" ||
+	pass "$got series per scrape, within the budget 4*Z*O + 12*Z + 5*N + 300 = $budget (N=$N nodes, Z=$Z zones, O=$O orders)" ||
 	fail "$got series per scrape, budget $budget (N=$N, Z=$Z, O=$O)"
 finish
