@@ -19,14 +19,14 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "options.h"
+#include "statsd_settings.h"
+
 enum mfd_format {
 	MFD_FORMAT_TABLE = 0,
 	MFD_FORMAT_JSON,
 	MFD_FORMAT_CSV,
 };
-
-/* Upper bound on rows in the option table (origin[] is indexed by row). */
-#define MFD_OPT_MAX 256
 
 /* The OTLP export interval when neither otlp.export_interval nor
  * OTEL_METRIC_EXPORT_INTERVAL sets one: the OpenTelemetry SDK default
@@ -34,14 +34,6 @@ enum mfd_format {
 #define MFD_OTLP_EXPORT_INTERVAL_DEFAULT 60
 #define MFD_STR_(x) #x
 #define MFD_STR(x) MFD_STR_(x)
-
-/* Where an option's value came from (struct mfd_config.origin[]). */
-enum mfd_origin {
-	MFD_ORIGIN_DEFAULT = 0,
-	MFD_ORIGIN_FILE,
-	MFD_ORIGIN_ENV,
-	MFD_ORIGIN_FLAG,
-};
 
 struct mfd_config {
 	double interval; /* seconds between snapshots (-d) */
@@ -71,12 +63,7 @@ struct mfd_config {
 				       * 0: never */
 	double duration; /* stop after this many seconds (0: run forever) */
 	double shutdown_timeout; /* seconds the final flush may take */
-	char *statsd_addr; /* --statsd HOST:PORT, or NULL: off */
-	int statsd_tags; /* enum statsd_tag_style */
-	char *statsd_prefix; /* prepended to every StatsD name */
-	int statsd_mtu; /* largest StatsD packet payload, bytes */
-	int statsd_proto; /* 0 udp, 1 tcp */
-	double statsd_write_timeout; /* TCP: seconds without a byte written */
+	struct mfd_statsd_settings statsd; /* exporters/statsd/ */
 	char *http_listen; /* --http ADDR:PORT, or "off" */
 	int http_history; /* samples kept for /api/v1/history */
 	int http_max_conns; /* open connections; more get 503 */
@@ -130,54 +117,6 @@ struct mfd_config {
 	 * reloaded file (flags win over the file). Not owned. */
 	int argc;
 	char **argv;
-};
-
-enum mfd_opt_type {
-	MFD_OPT_FLAG, /* bool set to true */
-	MFD_OPT_SET, /* int field set to .set_value (view/index letters) */
-	MFD_OPT_INT,
-	MFD_OPT_DOUBLE,
-	MFD_OPT_STRING,
-	MFD_OPT_ENUM, /* string value mapped through .choices to an int */
-};
-
-struct mfd_option;
-/* A custom conversion for one option (e.g. variables with special
- * semantics), used for defaults, the file, the environment and flags alike
- * (val is NULL only for a FLAG given on the command line): parse val into
- * field (the option's field in the config),
- * or return -EINVAL with why[] saying what is wrong (never echo a secret).
- * The field keeps the C type that .type implies (char * for STRING). */
-typedef int (*mfd_opt_parse_fn)(const struct mfd_option *o, const char *val,
-				void *field, char *why, size_t why_len);
-
-struct mfd_option {
-	const char *name; /* long option, without "--" */
-	const char *key; /* config-file key, "section.name"; NULL: flag only */
-	int short_name; /* letter, or 0 */
-	enum mfd_opt_type type;
-	size_t offset; /* offsetof(struct mfd_config, field) */
-	const char *def; /* default as text ("" for none) */
-	const char *def_help; /* what the default means, for --help, when
-			       * def is a sentinel ("every node" for -1) */
-	double min, max; /* bounds for INT/DOUBLE (inclusive; min is
-			  * exclusive when min_exclusive) */
-	bool min_exclusive;
-	int set_value; /* MFD_OPT_SET */
-	const char *const *choices; /* MFD_OPT_ENUM, NULL terminated */
-	const char *arg; /* argument name in --help ("SECONDS") */
-	const char *help; /* one line */
-	const char *example; /* a valid non-default value, for tests and docs
-			      * where the type alone cannot make one up */
-	const char *env; /* environment variable, or NULL */
-	const char *section; /* --help group of a flag-only option ("view");
-			      * keyed options group by the key's first part */
-	bool secret; /* printed as [REDACTED]; refused in argv; also read from
-		      * a file: key "<key>_file", flag --<name>-file,
-		      * variable <env>_FILE (contents trimmed) */
-	bool restart; /* SIGHUP cannot change it: a new value is reported as
-		       * needing a restart and the old one kept */
-	mfd_opt_parse_fn parse; /* NULL: convert by .type */
 };
 
 extern const struct mfd_option mfd_options[];

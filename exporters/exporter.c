@@ -26,11 +26,22 @@ static int http_check(const struct mfd_config *cfg, char *why, size_t why_len)
 				     &port, why, why_len);
 }
 
+/* StatsD reads only its own settings. */
+static bool statsd_enabled(const struct mfd_config *cfg)
+{
+	return mfd_statsd_enabled(&cfg->statsd);
+}
+
+static int statsd_check(const struct mfd_config *cfg, char *why, size_t why_len)
+{
+	return mfd_statsd_check(&cfg->statsd, why, why_len);
+}
+
 /* Each exporter adds its row here. */
 const struct mfd_exporter_kind mfd_exporter_kinds[] = {
 	{ "otlp", otlp_exporter_enabled, otlp_exporter_check,
 	  otlp_exporter_create },
-	{ "statsd", mfd_statsd_enabled, mfd_statsd_check, mfd_statsd_create },
+	{ "statsd", statsd_enabled, statsd_check, mfd_statsd_create },
 	{ "http", mfd_http_enabled, http_check, mfd_http_create },
 	{ "record", mfd_record_enabled, NULL, mfd_record_create },
 	{ 0 },

@@ -440,32 +440,31 @@ static void statsd_on_sample(struct mfd_exporter *e, const struct mfd_state *st)
 
 /* The address and the encoder settings of cfg into host, port and enc:
  * 0, or -EINVAL with why[] saying what is wrong. */
-static int parse_settings(const struct mfd_config *cfg, char *host,
+static int parse_settings(const struct mfd_statsd_settings *cfg, char *host,
 			  size_t host_len, uint16_t *port,
 			  struct statsd_encoder *enc, char *why, size_t why_len)
 {
-	if (statsd_parse_addr(cfg->statsd_addr, host, host_len, port)) {
+	if (statsd_parse_addr(cfg->addr, host, host_len, port)) {
 		snprintf(why, why_len,
 			 "--statsd '%s': expected HOST:PORT or [IPV6]:PORT "
 			 "with a port from 1 to 65535",
-			 cfg->statsd_addr ? cfg->statsd_addr : "");
+			 cfg->addr ? cfg->addr : "");
 		return -EINVAL;
 	}
-	if (statsd_encoder_configure(
-		    enc, (enum statsd_tag_style)cfg->statsd_tags,
-		    cfg->statsd_prefix ? cfg->statsd_prefix : "",
-		    (size_t)cfg->statsd_mtu)) {
+	if (statsd_encoder_configure(enc, (enum statsd_tag_style)cfg->tags,
+				     cfg->prefix ? cfg->prefix : "",
+				     (size_t)cfg->mtu)) {
 		snprintf(why, why_len,
 			 "--statsd-prefix '%s': at most %d characters from "
 			 "A-Z a-z 0-9 _ . -",
-			 cfg->statsd_prefix ? cfg->statsd_prefix : "",
-			 STATSD_PREFIX_MAX);
+			 cfg->prefix ? cfg->prefix : "", STATSD_PREFIX_MAX);
 		return -EINVAL;
 	}
 	return 0;
 }
 
-int mfd_statsd_check(const struct mfd_config *cfg, char *why, size_t why_len)
+int mfd_statsd_check(const struct mfd_statsd_settings *cfg, char *why,
+		     size_t why_len)
 {
 	struct statsd_encoder enc;
 	char host[256];
@@ -480,7 +479,7 @@ int mfd_statsd_check(const struct mfd_config *cfg, char *why, size_t why_len)
 }
 
 /* Copy what we need from cfg into s (no pointers into cfg are kept). */
-static int apply_config(struct statsd *s, const struct mfd_config *cfg,
+static int apply_config(struct statsd *s, const struct mfd_statsd_settings *cfg,
 			bool *addr_changed)
 {
 	char host[256], why[512];
@@ -493,16 +492,16 @@ static int apply_config(struct statsd *s, const struct mfd_config *cfg,
 		log_error("%s", why);
 		return err;
 	}
-	s->write_tv.tv_sec = (time_t)cfg->statsd_write_timeout;
-	s->write_tv.tv_usec = (suseconds_t)((cfg->statsd_write_timeout -
+	s->write_tv.tv_sec = (time_t)cfg->write_timeout;
+	s->write_tv.tv_usec = (suseconds_t)((cfg->write_timeout -
 					     (double)s->write_tv.tv_sec) *
 					    1e6);
 	if (s->bev)
 		bufferevent_set_timeouts(s->bev, NULL, &s->write_tv);
 	*addr_changed = strcmp(host, s->host) != 0 || port != s->port ||
-			cfg->statsd_proto != s->proto;
+			cfg->proto != s->proto;
 	if (*addr_changed) {
-		s->proto = cfg->statsd_proto;
+		s->proto = cfg->proto;
 		snprintf(s->host, sizeof(s->host), "%s", host);
 		s->port = port;
 		snprintf(s->addr_text, sizeof(s->addr_text),
@@ -511,8 +510,10 @@ static int apply_config(struct statsd *s, const struct mfd_config *cfg,
 	return 0;
 }
 
-static int statsd_reload(struct mfd_exporter *e, const struct mfd_config *cfg)
+static int statsd_reload(struct mfd_exporter *e,
+			 const struct mfd_config *config)
 {
+	const struct mfd_statsd_settings *cfg = &config->statsd;
 	struct statsd *s = e->priv;
 	struct statsd_encoder saved = s->enc;
 	char host[256];
@@ -520,11 +521,10 @@ static int statsd_reload(struct mfd_exporter *e, const struct mfd_config *cfg)
 	bool changed = false;
 
 	/* Validate before touching anything, so a refusal keeps all. */
-	if (statsd_parse_addr(cfg->statsd_addr, host, sizeof(host), &port) ||
-	    statsd_encoder_configure(
-		    &saved, (enum statsd_tag_style)cfg->statsd_tags,
-		    cfg->statsd_prefix ? cfg->statsd_prefix : "",
-		    (size_t)cfg->statsd_mtu)) {
+	if (statsd_parse_addr(cfg->addr, host, sizeof(host), &port) ||
+	    statsd_encoder_configure(&saved, (enum statsd_tag_style)cfg->tags,
+				     cfg->prefix ? cfg->prefix : "",
+				     (size_t)cfg->mtu)) {
 		log_error("new StatsD settings are invalid");
 		return -EINVAL;
 	}
@@ -591,9 +591,9 @@ static const struct mfd_exporter_ops statsd_ops = {
 	.destroy = statsd_destroy,
 };
 
-bool mfd_statsd_enabled(const struct mfd_config *cfg)
+bool mfd_statsd_enabled(const struct mfd_statsd_settings *cfg)
 {
-	return cfg->statsd_addr && *cfg->statsd_addr;
+	return cfg->addr && *cfg->addr;
 }
 
 int mfd_statsd_create(const struct mfd_export_ctx *ctx,
@@ -615,7 +615,7 @@ int mfd_statsd_create(const struct mfd_export_ctx *ctx,
 	err = statsd_encoder_init(&s->enc, STATSD_TAGS_NONE, "", 1432);
 	if (err)
 		goto cleanup;
-	err = apply_config(s, ctx->cfg, &changed);
+	err = apply_config(s, &ctx->cfg->statsd, &changed);
 	if (err)
 		goto cleanup;
 	s->timer = evtimer_new(s->base, on_timer, s);
