@@ -69,6 +69,9 @@ struct mfd_metric_desc {
 	const char *help; /* one sentence, no trailing period */
 	int (*emit)(const struct mfd_metric_desc *d, const struct mfd_state *st,
 		    mfd_point_fn fn, void *arg);
+	/* emit's own argument: the field a table-driven emitter reads
+	 * (struct mfd_field, metrics_emit.h), or NULL */
+	const void *param;
 };
 
 extern const struct mfd_metric_desc mfd_metric_catalog[];
