@@ -54,8 +54,7 @@ static inline void mfd_attr_str(struct mfd_point *p, const char *key,
 				.key = key, .type = MFD_ATTR_STR, .s = v });
 }
 
-static inline void mfd_attr_int(struct mfd_point *p, const char *key,
-				int64_t v)
+static inline void mfd_attr_int(struct mfd_point *p, const char *key, int64_t v)
 {
 	mfd_attr_add(p, (struct mfd_attr){
 				.key = key, .type = MFD_ATTR_INT, .i = v });
@@ -97,8 +96,8 @@ struct mfd_field {
 	double div; /* a double point: the value divided by this (0: integer) */
 };
 
-#define MFD_FIELD(type, member, ...)                                  \
-	(&(const struct mfd_field){ .off = offsetof(type, member),    \
+#define MFD_FIELD(type, member, ...)                                     \
+	(&(const struct mfd_field){ .off = offsetof(type, member),       \
 				    .size = sizeof(((type *)0)->member), \
 				    __VA_ARGS__ })
 
@@ -107,7 +106,8 @@ int64_t mfd_field_get(const struct mfd_field *f, const void *base);
 
 /* metrics_zone.c: zones, orders, nodes and what is derived from them. */
 int mfd_emit_order_field(const struct mfd_metric_desc *d,
-			 const struct mfd_state *st, mfd_point_fn fn, void *arg);
+			 const struct mfd_state *st, mfd_point_fn fn,
+			 void *arg);
 int mfd_emit_zone_field(const struct mfd_metric_desc *d,
 			const struct mfd_state *st, mfd_point_fn fn, void *arg);
 int mfd_emit_node_field(const struct mfd_metric_desc *d,
@@ -152,13 +152,15 @@ int mfd_emit_alloc_failures(const struct mfd_metric_desc *d,
 			    const struct mfd_state *st, mfd_point_fn fn,
 			    void *arg);
 int mfd_emit_stall_drops(const struct mfd_metric_desc *d,
-			 const struct mfd_state *st, mfd_point_fn fn, void *arg);
+			 const struct mfd_state *st, mfd_point_fn fn,
+			 void *arg);
 int mfd_emit_vmstat(const struct mfd_metric_desc *d, const struct mfd_state *st,
 		    mfd_point_fn fn, void *arg);
 int mfd_emit_mthp(const struct mfd_metric_desc *d, const struct mfd_state *st,
 		  mfd_point_fn fn, void *arg);
 int mfd_emit_score_wmark(const struct mfd_metric_desc *d,
-			 const struct mfd_state *st, mfd_point_fn fn, void *arg);
+			 const struct mfd_state *st, mfd_point_fn fn,
+			 void *arg);
 int mfd_emit_kmsg_failures(const struct mfd_metric_desc *d,
 			   const struct mfd_state *st, mfd_point_fn fn,
 			   void *arg);
@@ -169,7 +171,8 @@ int mfd_emit_kmsg_dropped(const struct mfd_metric_desc *d,
 			  const struct mfd_state *st, mfd_point_fn fn,
 			  void *arg);
 int mfd_emit_htlb_global(const struct mfd_metric_desc *d,
-			 const struct mfd_state *st, mfd_point_fn fn, void *arg);
+			 const struct mfd_state *st, mfd_point_fn fn,
+			 void *arg);
 int mfd_emit_htlb_node(const struct mfd_metric_desc *d,
 		       const struct mfd_state *st, mfd_point_fn fn, void *arg);
 
@@ -181,7 +184,8 @@ int mfd_emit_ringbuf_drops(const struct mfd_metric_desc *d,
 			   const struct mfd_state *st, mfd_point_fn fn,
 			   void *arg);
 int mfd_emit_proc_events(const struct mfd_metric_desc *d,
-			 const struct mfd_state *st, mfd_point_fn fn, void *arg);
+			 const struct mfd_state *st, mfd_point_fn fn,
+			 void *arg);
 int mfd_emit_collect_duration(const struct mfd_metric_desc *d,
 			      const struct mfd_state *st, mfd_point_fn fn,
 			      void *arg);
@@ -205,7 +209,8 @@ int mfd_emit_export_spool_bytes(const struct mfd_metric_desc *d,
 int mfd_emit_http_open(const struct mfd_metric_desc *d,
 		       const struct mfd_state *st, mfd_point_fn fn, void *arg);
 int mfd_emit_http_closed(const struct mfd_metric_desc *d,
-			 const struct mfd_state *st, mfd_point_fn fn, void *arg);
+			 const struct mfd_state *st, mfd_point_fn fn,
+			 void *arg);
 int mfd_emit_http_accept_errors(const struct mfd_metric_desc *d,
 				const struct mfd_state *st, mfd_point_fn fn,
 				void *arg);

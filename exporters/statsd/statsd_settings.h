@@ -31,59 +31,58 @@ extern const char *const mfd_statsd_proto_choices[];
  * mfd_statsd_settings in whatever the table fills. A macro rather than a
  * table so the daemon keeps one contiguous table in the order --help and
  * config/mfd.yaml have always had. */
-#define MFD_STATSD_OFF_(base, f) ((base) + offsetof(struct mfd_statsd_settings, f))
-#define MFD_STATSD_OPTION_ROWS(base)                                           \
-	{ .name = "statsd",                                                    \
-	  .key = "statsd.address",                                             \
-	  .type = MFD_OPT_STRING,                                              \
-	  .offset = MFD_STATSD_OFF_(base, addr),                               \
-	  .def = "",                                                           \
-	  .arg = "HOST:PORT",                                                  \
-	  .help = "send gauges and counters to this StatsD" },                 \
-	{ .name = "statsd-tags",                                               \
-	  .key = "statsd.tags",                                                \
-	  .type = MFD_OPT_ENUM,                                                \
-	  .offset = MFD_STATSD_OFF_(base, tags),                               \
-	  .def = "none",                                                       \
-	  .choices = mfd_statsd_tag_choices,                                   \
-	  .arg = "STYLE",                                                      \
-	  .help = "StatsD attributes: none (in the name), dogstatsd or "       \
-		  "graphite tags" },                                           \
-	{ .name = "statsd-prefix",                                             \
-	  .key = "statsd.prefix",                                              \
-	  .type = MFD_OPT_STRING,                                              \
-	  .offset = MFD_STATSD_OFF_(base, prefix),                             \
-	  .def = "mfd.",                                                       \
-	  .arg = "PREFIX",                                                     \
-	  .help = "prepended to every StatsD name ([A-Za-z0-9_.-])" },         \
-	{ .name = "statsd-mtu",                                                \
-	  .key = "statsd.mtu",                                                 \
-	  .type = MFD_OPT_INT,                                                 \
-	  .offset = MFD_STATSD_OFF_(base, mtu),                                \
-	  .def = "1432",                                                       \
-	  .min = 64,                                                           \
-	  .max = 65507,                                                        \
-	  .arg = "BYTES",                                                      \
-	  .help = "largest StatsD packet payload" },                           \
-	{ .name = "statsd-proto",                                              \
-	  .key = "statsd.proto",                                               \
-	  .type = MFD_OPT_ENUM,                                                \
-	  .offset = MFD_STATSD_OFF_(base, proto),                              \
-	  .def = "udp",                                                        \
-	  .choices = mfd_statsd_proto_choices,                                 \
-	  .arg = "PROTO",                                                      \
-	  .help = "StatsD transport: udp or tcp" },                            \
-	{ .name = "statsd-write-timeout",                                      \
-	  .key = "statsd.write_timeout",                                       \
-	  .type = MFD_OPT_DOUBLE,                                              \
-	  .offset = MFD_STATSD_OFF_(base, write_timeout),                      \
-	  .def = "10",                                                         \
-	  .min = 0.1,                                                          \
-	  .max = 3600,                                                         \
-	  .arg = "SECONDS",                                                    \
-	  .help = "TCP: a StatsD that takes no byte for this long loses the "  \
-		  "connection (its queue counted as dropped), then it is "     \
-		  "reopened" }
+#define MFD_STATSD_OFF_(base, f) \
+	((base) + offsetof(struct mfd_statsd_settings, f))
+#define MFD_STATSD_OPTION_ROWS(base)                                                \
+	{ .name = "statsd",                                                         \
+	  .key = "statsd.address",                                                  \
+	  .type = MFD_OPT_STRING,                                                   \
+	  .offset = MFD_STATSD_OFF_(base, addr),                                    \
+	  .def = "",                                                                \
+	  .arg = "HOST:PORT",                                                       \
+	  .help = "send gauges and counters to this StatsD" },                      \
+		{ .name = "statsd-tags",                                            \
+		  .key = "statsd.tags",                                             \
+		  .type = MFD_OPT_ENUM,                                             \
+		  .offset = MFD_STATSD_OFF_(base, tags),                            \
+		  .def = "none",                                                    \
+		  .choices = mfd_statsd_tag_choices,                                \
+		  .arg = "STYLE",                                                   \
+		  .help = "StatsD attributes: none (in the name), dogstatsd or "    \
+			  "graphite tags" },                                        \
+		{ .name = "statsd-prefix",                                          \
+		  .key = "statsd.prefix",                                           \
+		  .type = MFD_OPT_STRING,                                           \
+		  .offset = MFD_STATSD_OFF_(base, prefix),                          \
+		  .def = "mfd.",                                                    \
+		  .arg = "PREFIX",                                                  \
+		  .help = "prepended to every StatsD name ([A-Za-z0-9_.-])" },      \
+		{ .name = "statsd-mtu",                                             \
+		  .key = "statsd.mtu",                                              \
+		  .type = MFD_OPT_INT,                                              \
+		  .offset = MFD_STATSD_OFF_(base, mtu),                             \
+		  .def = "1432",                                                    \
+		  .min = 64,                                                        \
+		  .max = 65507,                                                     \
+		  .arg = "BYTES",                                                   \
+		  .help = "largest StatsD packet payload" },                        \
+		{ .name = "statsd-proto",                                           \
+		  .key = "statsd.proto",                                            \
+		  .type = MFD_OPT_ENUM,                                             \
+		  .offset = MFD_STATSD_OFF_(base, proto),                           \
+		  .def = "udp",                                                     \
+		  .choices = mfd_statsd_proto_choices,                              \
+		  .arg = "PROTO",                                                   \
+		  .help = "StatsD transport: udp or tcp" },                         \
+	{                                                                           \
+		.name = "statsd-write-timeout", .key = "statsd.write_timeout",      \
+		.type = MFD_OPT_DOUBLE,                                             \
+		.offset = MFD_STATSD_OFF_(base, write_timeout), .def = "10",        \
+		.min = 0.1, .max = 3600, .arg = "SECONDS",                          \
+		.help = "TCP: a StatsD that takes no byte for this long loses the " \
+			"connection (its queue counted as dropped), then it is "    \
+			"reopened"                                                  \
+	}
 
 /* The exporter's own table: the rows above over a bare struct
  * mfd_statsd_settings, NULL-terminated. */
