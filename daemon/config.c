@@ -270,158 +270,9 @@ const struct mfd_option mfd_options[] = {
 	  .arg = "SECONDS",
 	  .help = "how long the final flush on SIGTERM may take" },
 	MFD_STATSD_OPTION_ROWS(OFF(statsd)),
-	{ .name = "http",
-	  .key = "http.listen",
-	  .type = MFD_OPT_STRING,
-	  .offset = OFF(http_listen),
-	  .def = "127.0.0.1:9464",
-	  .arg = "ADDR:PORT",
-	  .help = "serve /metrics, /healthz, /api/v1/* and the dashboard "
-		  "here; \"off\" disables it" },
-	{ .name = "http-history",
-	  .key = "http.history_samples",
-	  .type = MFD_OPT_INT,
-	  .offset = OFF(http_history),
-	  .def = "1800",
-	  .min = 2,
-	  .max = 1000000,
-	  .arg = "N",
-	  .help = "samples kept in memory for /api/v1/history and the "
-		  "dashboard" },
-	/* Bounds on the HTTP server (exporters/http/http.c, docs/http.md). With
-	 * the defaults, what clients can make it hold (64 x 16 KiB of
-	 * read-ahead, shared replies pinned until the write deadline) stays
-	 * far inside the DaemonSet's 96 MiB next to the agent's own ~15. */
-	{ .name = "http-max-connections",
-	  .key = "http.max_connections",
-	  .type = MFD_OPT_INT,
-	  .offset = OFF(http_max_conns),
-	  .def = "64",
-	  .min = 1,
-	  .max = 65536,
-	  .arg = "N",
-	  .help = "open HTTP connections; a new one past it closes the one "
-		  "idle longest, or gets 503" },
-	{ .name = "http-max-input-kib",
-	  .key = "http.max_input_kib",
-	  .type = MFD_OPT_INT,
-	  .offset = OFF(http_max_input_kib),
-	  .def = "16",
-	  .min = 2,
-	  .max = 1024,
-	  .arg = "KIB",
-	  .help = "request bytes read ahead per connection (pipelined "
-		  "requests wait in the kernel); headers may use half" },
-	{ .name = "http-max-output-kib",
-	  .key = "http.max_output_kib",
-	  .type = MFD_OPT_INT,
-	  .offset = OFF(http_max_output_kib),
-	  .def = "1024",
-	  .min = 64,
-	  .max = 1048576,
-	  .arg = "KIB",
-	  .help = "largest /api/v1/history reply; longer histories come in "
-		  "pages (?since=)" },
-	{ .name = "http-header-timeout",
-	  .key = "http.header_timeout",
-	  .type = MFD_OPT_DOUBLE,
-	  .offset = OFF(http_header_timeout),
-	  .def = "5",
-	  .min = 0,
-	  .max = 3600,
-	  .min_exclusive = true,
-	  .arg = "SECONDS",
-	  .help = "a request must arrive whole this long after its first "
-		  "byte" },
-	{ .name = "http-idle-timeout",
-	  .key = "http.idle_timeout",
-	  .type = MFD_OPT_DOUBLE,
-	  .offset = OFF(http_idle_timeout),
-	  .def = "30",
-	  .min = 0,
-	  .max = 86400,
-	  .min_exclusive = true,
-	  .arg = "SECONDS",
-	  .help = "a connection with no request under way is closed after "
-		  "this" },
-	{ .name = "http-write-timeout",
-	  .key = "http.write_timeout",
-	  .type = MFD_OPT_DOUBLE,
-	  .offset = OFF(http_write_timeout),
-	  .def = "10",
-	  .min = 0,
-	  .max = 3600,
-	  .min_exclusive = true,
-	  .arg = "SECONDS",
-	  .help = "a client must have taken its whole reply this long after "
-		  "asking" },
-	{ .name = "record",
-	  .key = "record.path",
-	  .type = MFD_OPT_STRING,
-	  .offset = OFF(record_path),
-	  .def = "",
-	  .arg = "PATH",
-	  .help = "append every sample and extfrag event to PATH as OTLP/JSON "
-		  "lines" },
-	{ .name = "record-max-bytes",
-	  .key = "record.max_bytes",
-	  .type = MFD_OPT_INT,
-	  .offset = OFF(record_max_bytes),
-	  .def = "16777216",
-	  .min = 1024,
-	  .max = 2147483647,
-	  .arg = "BYTES",
-	  .help = "rotate the recording to PATH.1 when it would grow past this" },
-	{ .name = "record-max-files",
-	  .key = "record.max_files",
-	  .type = MFD_OPT_INT,
-	  .offset = OFF(record_max_files),
-	  .def = "8",
-	  .min = 1,
-	  .max = 1000,
-	  .arg = "N",
-	  .help = "recording files kept (PATH, PATH.1 .. PATH.N-1); the oldest "
-		  "goes" },
-	{ .name = "record-max-events",
-	  .key = "record.max_events",
-	  .type = MFD_OPT_INT,
-	  .offset = OFF(record_max_events),
-	  .def = "1000",
-	  .min = 0,
-	  .max = 1000000,
-	  .arg = "N",
-	  .help = "extfrag events recorded per interval; more are counted as "
-		  "dropped" },
-	{ .name = "replay",
-	  .key = "replay.path",
-	  .type = MFD_OPT_STRING,
-	  .offset = OFF(replay_path),
-	  .def = "",
-	  .arg = "PATH",
-	  .help = "read samples from a --record file instead of the kernel" },
-	{ .name = "replay-speed",
-	  .key = "replay.speed",
-	  .type = MFD_OPT_DOUBLE,
-	  .offset = OFF(replay_speed),
-	  .def = "1",
-	  .min = 0,
-	  .max = 1000000,
-	  .arg = "X",
-	  .help = "1: recorded pace, X: X times faster, 0: as fast as possible" },
-	{ .name = "replay-at",
-	  .key = "replay.at",
-	  .type = MFD_OPT_STRING,
-	  .offset = OFF(replay_at),
-	  .def = "",
-	  .arg = "TIME",
-	  .help = "start the replay (and --once) at the first sample at or "
-		  "after TIME: unix seconds or 2026-11-27T04:23:51Z",
-	  .example = "2026-11-27T04:23:51Z" },
-	{ .name = "replay-hold",
-	  .key = "replay.hold",
-	  .type = MFD_OPT_FLAG,
-	  .offset = OFF(replay_hold),
-	  .help = "keep running on the last sample when the recording ends" },
+	MFD_HTTP_OPTION_ROWS(OFF(http)),
+	MFD_RECORD_OPTION_ROWS(OFF(record)),
+	MFD_REPLAY_OPTION_ROWS(OFF(replay)),
 	{ .name = "stall-threshold-ms",
 	  .key = "signals.stall_threshold_ms",
 	  .type = MFD_OPT_DOUBLE,
@@ -827,6 +678,11 @@ static void set_origin(struct mfd_config *cfg, const struct mfd_option *o,
 
 	if (i < MFD_OPT_MAX)
 		cfg->origin[i] = (unsigned char)origin;
+	/* The origins the HTTP server acts on, in its own settings. */
+	if (o->offset == OFF(http.listen))
+		cfg->http.listen_origin = origin;
+	else if (o->offset == OFF(http.max_conns))
+		cfg->http.max_conns_origin = origin;
 }
 
 int mfd_config_defaults(struct mfd_config *cfg)
@@ -1593,31 +1449,31 @@ int mfd_config_parse_args(struct mfd_config *cfg, int argc, char **argv,
 		rc = -EINVAL;
 		goto cleanup;
 	}
-	if (cfg->replay_path && !*cfg->replay_path) {
+	if (cfg->replay.path && !*cfg->replay.path) {
 		fprintf(err, "mfd-agent: --replay needs a file name\n");
 		rc = -EINVAL;
 		goto cleanup;
 	}
-	if (cfg->replay_at) {
+	if (cfg->replay.at) {
 		uint64_t ns;
 
-		if (mfd_replay_parse_time(cfg->replay_at, &ns)) {
+		if (mfd_replay_parse_time(cfg->replay.at, &ns)) {
 			fprintf(err,
 				"mfd-agent: --replay-at: '%s' is neither unix "
 				"seconds nor a UTC time like "
 				"2026-11-27T04:23:51Z\n",
-				cfg->replay_at);
+				cfg->replay.at);
 			rc = -EINVAL;
 			goto cleanup;
 		}
 	}
-	if (cfg->record_path && !*cfg->record_path) {
+	if (cfg->record.path && !*cfg->record.path) {
 		fprintf(err, "mfd-agent: --record needs a file name\n");
 		rc = -EINVAL;
 		goto cleanup;
 	}
-	if (cfg->replay_path && cfg->record_path &&
-	    strcmp(cfg->replay_path, cfg->record_path) == 0) {
+	if (cfg->replay.path && cfg->record.path &&
+	    strcmp(cfg->replay.path, cfg->record.path) == 0) {
 		fprintf(err, "mfd-agent: --record and --replay name the same "
 			     "file\n");
 		rc = -EINVAL;
@@ -1815,7 +1671,7 @@ int mfd_config_reload(const struct mfd_config *cur, struct mfd_config *out,
 			return rc;
 		}
 		if (i < MFD_OPT_MAX)
-			out->origin[i] = cur->origin[i];
+			set_origin(out, o, (enum mfd_origin)cur->origin[i]);
 	}
 	return 0;
 }

@@ -20,6 +20,8 @@
 #include <stdio.h>
 
 #include "options.h"
+#include "http_settings.h"
+#include "recording_settings.h"
 #include "statsd_settings.h"
 
 enum mfd_format {
@@ -64,22 +66,9 @@ struct mfd_config {
 	double duration; /* stop after this many seconds (0: run forever) */
 	double shutdown_timeout; /* seconds the final flush may take */
 	struct mfd_statsd_settings statsd; /* exporters/statsd/ */
-	char *http_listen; /* --http ADDR:PORT, or "off" */
-	int http_history; /* samples kept for /api/v1/history */
-	int http_max_conns; /* open connections; more get 503 */
-	int http_max_input_kib; /* read-ahead per connection */
-	int http_max_output_kib; /* largest reply held per connection */
-	double http_header_timeout; /* first byte to whole request, s */
-	double http_idle_timeout; /* no request under way, s */
-	double http_write_timeout; /* request to reply fully sent, s */
-	char *record_path; /* --record: OTLP/JSON lines file, or NULL */
-	int record_max_bytes; /* rotate the recording past this size */
-	int record_max_files; /* recording files kept, the live one included */
-	int record_max_events; /* extfrag log records per sample interval */
-	char *replay_path; /* --replay: recording to read, or NULL */
-	double replay_speed; /* 1 recorded pace, N times faster, 0 at once */
-	bool replay_hold; /* keep running after the last replayed sample */
-	char *replay_at; /* --replay-at: start at this time, or NULL */
+	struct mfd_http_settings http; /* exporters/http/ */
+	struct mfd_record_settings record; /* exporters/recording/ */
+	struct mfd_replay_settings replay; /* exporters/recording/ */
 	char *cgroup_root; /* cgroup v2 mount for pod attribution ("": auto) */
 	/* OTLP/HTTP exporter (exporters/otlp/otlp.c). Unset strings are NULL and
 	 * unset numbers 0: the exporter then falls back to the OTEL_*

@@ -206,7 +206,7 @@ static void replay_events(struct agent *a)
 static void replay_finished(struct agent *a)
 {
 	struct mfd_replay *r = a->col->replay;
-	bool hold = a->cfg->replay_hold || mfd_tui_is_live(a->term);
+	bool hold = a->cfg->replay.hold || mfd_tui_is_live(a->term);
 
 	a->replay_over = true;
 	if (hold)
@@ -701,7 +701,7 @@ static void log_started(const struct agent *a)
 	if (col->active == MFD_SOURCE_REPLAY)
 		log_info(
 			"replaying %s %s%s", mfd_replay_path(col->replay),
-			cfg->replay_speed > 0 ?
+			cfg->replay.speed > 0 ?
 				"at the recorded pace (sped up by --replay-speed)" :
 				"as fast as possible",
 			cfg->headless ? " (headless)" : "");

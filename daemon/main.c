@@ -285,16 +285,16 @@ static int open_source(const struct mfd_config *cfg, const struct mfd_kinfo *k,
 {
 	uint64_t at = 0;
 
-	if (cfg->replay_at && !cfg->replay_path)
+	if (cfg->replay.at && !cfg->replay.path)
 		fprintf(stderr, "mfd-agent: warning: --replay-at without "
 				"--replay is ignored\n");
-	if (cfg->replay_path) {
+	if (cfg->replay.path) {
 		/* A recording stands in for the kernel: no BPF, no root. */
-		if (cfg->replay_at)
-			mfd_replay_parse_time(cfg->replay_at,
+		if (cfg->replay.at)
+			mfd_replay_parse_time(cfg->replay.at,
 					      &at); /* checked */
-		if (!mfd_collector_open_replay(col, cfg->replay_path, k,
-					       cfg->replay_speed, at))
+		if (!mfd_collector_open_replay(col, cfg->replay.path, k,
+					       cfg->replay.speed, at))
 			return 0;
 		fprintf(stderr, "mfd-agent: --replay: %s\n",
 			col->fallback_reason);

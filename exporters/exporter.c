@@ -16,14 +16,25 @@
 #include "record.h"
 #include "statsd.h"
 
+/* The HTTP server and the recording read only their own settings. */
+static bool http_enabled(const struct mfd_config *cfg)
+{
+	return mfd_http_enabled(&cfg->http);
+}
+
 /* The listen address, as mfd_http_create parses it. */
 static int http_check(const struct mfd_config *cfg, char *why, size_t why_len)
 {
 	char host[256];
 	uint16_t port;
 
-	return mfd_http_parse_listen(cfg->http_listen, host, sizeof(host),
+	return mfd_http_parse_listen(cfg->http.listen, host, sizeof(host),
 				     &port, why, why_len);
+}
+
+static bool record_enabled(const struct mfd_config *cfg)
+{
+	return mfd_record_enabled(&cfg->record);
 }
 
 /* StatsD reads only its own settings. */
@@ -42,8 +53,8 @@ const struct mfd_exporter_kind mfd_exporter_kinds[] = {
 	{ "otlp", otlp_exporter_enabled, otlp_exporter_check,
 	  otlp_exporter_create },
 	{ "statsd", statsd_enabled, statsd_check, mfd_statsd_create },
-	{ "http", mfd_http_enabled, http_check, mfd_http_create },
-	{ "record", mfd_record_enabled, NULL, mfd_record_create },
+	{ "http", http_enabled, http_check, mfd_http_create },
+	{ "record", record_enabled, NULL, mfd_record_create },
 	{ 0 },
 };
 

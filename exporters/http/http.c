@@ -882,12 +882,13 @@ static void http_on_sample(struct mfd_exporter *e, const struct mfd_state *st)
 	mark_stale(h);
 }
 
-static void apply_bounds(struct http *h, const struct mfd_config *cfg);
+static void apply_bounds(struct http *h, const struct mfd_http_settings *cfg);
 
-static int http_reload(struct mfd_exporter *e, const struct mfd_config *cfg)
+static int http_reload(struct mfd_exporter *e, const struct mfd_config *config)
 {
+	const struct mfd_http_settings *cfg = &config->http;
 	struct http *h = e->priv;
-	const char *want = cfg->http_listen ? cfg->http_listen : "off";
+	const char *want = cfg->listen ? cfg->listen : "off";
 
 	/* New bounds hold for new connections and phases at once. */
 	apply_bounds(h, cfg);
@@ -951,16 +952,16 @@ static const struct mfd_exporter_ops http_ops = {
 	.destroy = http_destroy,
 };
 
-bool mfd_http_enabled(const struct mfd_config *cfg)
+bool mfd_http_enabled(const struct mfd_http_settings *cfg)
 {
-	return cfg->http_listen && *cfg->http_listen &&
-	       strcasecmp(cfg->http_listen, "off") != 0;
+	return cfg->listen && *cfg->listen &&
+	       strcasecmp(cfg->listen, "off") != 0;
 }
 
 /* Leave file descriptors to the rest of the agent: a default connection
  * limit above what RLIMIT_NOFILE allows is cut; a chosen one is kept
  * (accept() failures then pause the listener) with a warning. */
-static void fit_fd_limit(struct http *h, const struct mfd_config *cfg)
+static void fit_fd_limit(struct http *h, const struct mfd_http_settings *cfg)
 {
 	struct rlimit rl;
 	rlim_t room;
@@ -974,8 +975,7 @@ static void fit_fd_limit(struct http *h, const struct mfd_config *cfg)
 		room = 1;
 	if ((rlim_t)h->max_conns <= room)
 		return;
-	if (mfd_config_origin(cfg, "http.max_connections") ==
-	    MFD_ORIGIN_DEFAULT) {
+	if (cfg->max_conns_origin == MFD_ORIGIN_DEFAULT) {
 		log_info("--http-max-connections %d lowered to %d to fit "
 			 "RLIMIT_NOFILE %llu",
 			 h->max_conns, (int)room,
@@ -990,16 +990,16 @@ static void fit_fd_limit(struct http *h, const struct mfd_config *cfg)
 }
 
 /* The bounds from cfg (start-up and SIGHUP). */
-static void apply_bounds(struct http *h, const struct mfd_config *cfg)
+static void apply_bounds(struct http *h, const struct mfd_http_settings *cfg)
 {
 	struct timeval tv;
 
-	h->max_conns = cfg->http_max_conns;
-	h->max_input = (size_t)cfg->http_max_input_kib * 1024;
-	h->max_output = (size_t)cfg->http_max_output_kib * 1024;
-	tv_set(&h->header_tv, cfg->http_header_timeout);
-	tv_set(&h->idle_tv, cfg->http_idle_timeout);
-	tv_set(&h->write_tv, cfg->http_write_timeout);
+	h->max_conns = cfg->max_conns;
+	h->max_input = (size_t)cfg->max_input_kib * 1024;
+	h->max_output = (size_t)cfg->max_output_kib * 1024;
+	tv_set(&h->header_tv, cfg->header_timeout);
+	tv_set(&h->idle_tv, cfg->idle_timeout);
+	tv_set(&h->write_tv, cfg->write_timeout);
 	fit_fd_limit(h, cfg);
 	if (!h->srv)
 		return;
@@ -1010,9 +1010,9 @@ static void apply_bounds(struct http *h, const struct mfd_config *cfg)
 	evhttp_set_max_body_size(h->srv, 0);
 	/* evhttp's own timeout (inactivity on a read or write) stays as a
 	 * backstop behind the deadlines of on_conn_timer. */
-	tv_set(&tv, cfg->http_idle_timeout > cfg->http_write_timeout ?
-			    cfg->http_idle_timeout :
-			    cfg->http_write_timeout);
+	tv_set(&tv, cfg->idle_timeout > cfg->write_timeout ?
+			    cfg->idle_timeout :
+			    cfg->write_timeout);
 	evhttp_set_timeout_tv(h->srv, &tv);
 	/* A higher limit may let a paused listener go on. */
 	if (h->full && (int)h->stats.open <= h->max_conns) {
@@ -1026,7 +1026,7 @@ int mfd_http_create(const struct mfd_export_ctx *ctx, struct mfd_exporter **out)
 {
 	struct mfd_exporter *e = calloc(1, sizeof(*e));
 	struct http *h = calloc(1, sizeof(*h));
-	const struct mfd_config *cfg = ctx->cfg;
+	const struct mfd_http_settings *cfg = &ctx->cfg->http;
 	struct evhttp_bound_socket *sock;
 	char host[128], why[256];
 	uint16_t port;
@@ -1042,14 +1042,14 @@ int mfd_http_create(const struct mfd_export_ctx *ctx, struct mfd_exporter **out)
 	h->e = e;
 	h->st = ctx->state;
 	h->base = ctx->base;
-	snprintf(h->listen, sizeof(h->listen), "%s", cfg->http_listen);
-	err = mfd_http_parse_listen(cfg->http_listen, host, sizeof(host), &port,
-				    why, sizeof(why));
+	snprintf(h->listen, sizeof(h->listen), "%s", cfg->listen);
+	err = mfd_http_parse_listen(cfg->listen, host, sizeof(host), &port, why,
+				    sizeof(why));
 	if (err) {
 		log_error("--http %s", why);
 		goto fail;
 	}
-	err = mfd_history_init(&h->hist, (size_t)cfg->http_history);
+	err = mfd_history_init(&h->hist, (size_t)cfg->history);
 	if (err)
 		goto fail;
 	event_set_log_callback(on_libevent_log);
@@ -1083,18 +1083,17 @@ int mfd_http_create(const struct mfd_export_ctx *ctx, struct mfd_exporter **out)
 		/* Only the default address may be taken quietly: a second
 		 * agent on the machine, say. One the user chose must work. */
 		if (eno == EADDRINUSE &&
-		    mfd_config_origin(cfg, "http.listen") ==
-			    MFD_ORIGIN_DEFAULT) {
+		    cfg->listen_origin == MFD_ORIGIN_DEFAULT) {
 			log_warn("the default HTTP address %s is in use; "
 				 "running without /metrics and the dashboard "
 				 "(choose one with --http ADDR:PORT)",
-				 cfg->http_listen);
+				 cfg->listen);
 			http_destroy(e);
 			*out = NULL;
 			return 0;
 		}
 		log_error(
-			"cannot listen on %s: %s (%s)", cfg->http_listen,
+			"cannot listen on %s: %s (%s)", cfg->listen,
 			eno ? strerror(eno) : "address does not resolve",
 			eno == EADDRINUSE ?
 				"another program holds the port; choose "

@@ -7,8 +7,10 @@
 #define MFD_HTTP_H
 
 #include "exporter.h"
+#include "http_settings.h"
 
-bool mfd_http_enabled(const struct mfd_config *cfg);
+/* Whether the settings ask for the server (listen is not "off"). */
+bool mfd_http_enabled(const struct mfd_http_settings *cfg);
 int mfd_http_create(const struct mfd_export_ctx *ctx,
 		    struct mfd_exporter **out);
 

@@ -51,16 +51,16 @@ struct record {
 	uint64_t errors_unlogged; /* failed lines since that log line */
 };
 
-bool mfd_record_enabled(const struct mfd_config *cfg)
+bool mfd_record_enabled(const struct mfd_record_settings *cfg)
 {
-	return cfg->record_path && *cfg->record_path;
+	return cfg->path && *cfg->path;
 }
 
-static void copy_limits(struct record *r, const struct mfd_config *cfg)
+static void copy_limits(struct record *r, const struct mfd_record_settings *cfg)
 {
-	r->max_bytes = cfg->record_max_bytes;
-	r->max_files = cfg->record_max_files < 1 ? 1 : cfg->record_max_files;
-	r->max_events = (size_t)cfg->record_max_events;
+	r->max_bytes = cfg->max_bytes;
+	r->max_files = cfg->max_files < 1 ? 1 : cfg->max_files;
+	r->max_events = (size_t)cfg->max_events;
 }
 
 static int open_live(struct record *r)
@@ -273,8 +273,10 @@ static void record_on_event(struct mfd_exporter *e, const struct mfd_state *st,
 	r->pending[r->npending++] = *ev;
 }
 
-static int record_reload(struct mfd_exporter *e, const struct mfd_config *cfg)
+static int record_reload(struct mfd_exporter *e,
+			 const struct mfd_config *config)
 {
+	const struct mfd_record_settings *cfg = &config->record;
 	struct record *r = e->priv;
 	struct mfd_extfrag_event *pending;
 	char *path;
@@ -285,11 +287,11 @@ static int record_reload(struct mfd_exporter *e, const struct mfd_config *cfg)
 			 r->path);
 		return -EINVAL;
 	}
-	pending = calloc((size_t)cfg->record_max_events + 1, sizeof(*pending));
+	pending = calloc((size_t)cfg->max_events + 1, sizeof(*pending));
 	if (!pending)
 		return -ENOMEM;
-	if (strcmp(cfg->record_path, r->path) != 0) {
-		path = strdup(cfg->record_path);
+	if (strcmp(cfg->path, r->path) != 0) {
+		path = strdup(cfg->path);
 		if (!path) {
 			free(pending);
 			return -ENOMEM;
@@ -349,8 +351,8 @@ int mfd_record_create(const struct mfd_export_ctx *ctx,
 	e->ops = &record_ops;
 	e->priv = r;
 	r->fd = -1;
-	copy_limits(r, ctx->cfg);
-	r->path = strdup(ctx->cfg->record_path);
+	copy_limits(r, &ctx->cfg->record);
+	r->path = strdup(ctx->cfg->record.path);
 	r->pending = calloc(r->max_events + 1, sizeof(*r->pending));
 	if (!r->path || !r->pending) {
 		err = -ENOMEM;

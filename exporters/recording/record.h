@@ -10,8 +10,10 @@
 #define MFD_RECORD_H
 
 #include "exporter.h"
+#include "recording_settings.h"
 
-bool mfd_record_enabled(const struct mfd_config *cfg);
+/* Whether the settings ask for a recording (a path is set). */
+bool mfd_record_enabled(const struct mfd_record_settings *cfg);
 int mfd_record_create(const struct mfd_export_ctx *ctx,
 		      struct mfd_exporter **out);
 

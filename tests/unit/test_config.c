@@ -631,6 +631,38 @@ static void test_reload(void **state)
 	unlink(path);
 }
 
+/* The HTTP server gives way on a default it was not asked for (a taken
+ * port, a small RLIMIT_NOFILE), so its settings carry where listen and
+ * max_conns came from, as the table's origin[] says. */
+static void test_http_origins(void **state)
+{
+	char path[256], err[512];
+	char *dflt[] = { "mfd-agent", NULL };
+	char *argv[] = { "mfd-agent", "--config",
+			 path,	      "--http-max-connections",
+			 "5",	      NULL };
+	struct mfd_config cfg;
+
+	(void)state;
+	clear_env();
+	assert_int_equal(load(&cfg, dflt, err, sizeof(err)), 0);
+	assert_int_equal(cfg.http.listen_origin, MFD_ORIGIN_DEFAULT);
+	assert_int_equal(cfg.http.max_conns_origin, MFD_ORIGIN_DEFAULT);
+	mfd_config_free(&cfg);
+
+	path_in_tmp(path, sizeof(path), "origins.yaml");
+	write_file(path, "http:\n  listen: 127.0.0.1:1\n");
+	assert_int_equal(load(&cfg, argv, err, sizeof(err)), 0);
+	assert_int_equal(cfg.http.listen_origin, MFD_ORIGIN_FILE);
+	assert_int_equal(cfg.http.max_conns_origin, MFD_ORIGIN_FLAG);
+	assert_int_equal(cfg.http.listen_origin,
+			 mfd_config_origin(&cfg, "http.listen"));
+	assert_int_equal(cfg.http.max_conns_origin,
+			 mfd_config_origin(&cfg, "http.max_connections"));
+	mfd_config_free(&cfg);
+	unlink(path);
+}
+
 /* ---- config/mfd.yaml --------------------------------------------------- */
 
 static void test_committed_default_file_matches_table(void **state)
@@ -741,6 +773,7 @@ int main(void)
 		cmocka_unit_test(test_secrets),
 		cmocka_unit_test(test_custom_parse_hook),
 		cmocka_unit_test(test_reload),
+		cmocka_unit_test(test_http_origins),
 		cmocka_unit_test(test_committed_default_file_matches_table),
 		cmocka_unit_test(test_log_formats),
 	};

@@ -49,10 +49,10 @@ static struct fixture *make(const char *path, int max_events)
 	mfd_state_set_snapshot(&f->st, snap);
 	free(snap);
 	assert_int_equal(mfd_config_defaults(&f->cfg), 0);
-	f->cfg.record_path = strdup(path);
-	f->cfg.record_max_events = max_events;
+	f->cfg.record.path = strdup(path);
+	f->cfg.record.max_events = max_events;
 	ctx = (struct mfd_export_ctx){ .cfg = &f->cfg, .state = &f->st };
-	assert_true(mfd_record_enabled(&f->cfg));
+	assert_true(mfd_record_enabled(&f->cfg.record));
 	assert_int_equal(mfd_record_create(&ctx, &f->e), 0);
 	mfd_exporters_publish(f->e, &f->st);
 	return f;
