@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
+#include <string.h>
 #include <strings.h>
 #include <unistd.h>
 
@@ -24,6 +25,23 @@ static int set_u64(json_t *obj, const char *key, uint64_t v, bool have)
 {
 	return json_object_set_new(
 		obj, key, have ? json_integer((json_int_t)v) : json_null());
+}
+
+/* A thousandths index as a JSON number. */
+static json_t *index_json(int milli)
+{
+	return json_real(mfd_index_value(milli));
+}
+
+/* "node" and "zone", the first two keys of every zone listed with its
+ * node (history, CMA areas, proactive compaction scores). */
+static int set_zone_head(json_t *zj, uint32_t node, const char *name)
+{
+	int err = json_object_set_new(zj, "node", json_integer(node));
+
+	/* Two statements: the operands of | have no order, the keys do. */
+	err |= json_object_set_new(zj, "zone", json_string(name));
+	return err;
 }
 
 static json_t *zone_to_json(const struct mfd_snapshot *snap,
@@ -68,12 +86,10 @@ static json_t *zone_to_json(const struct mfd_snapshot *snap,
 			       true);
 		err |= set_u64(oj, "free_blocks_suitable",
 			       st->free_blocks_suitable, true);
-		err |= json_object_set_new(
-			oj, "unusable_index",
-			json_real(mfd_index_value(st->unusable_index)));
-		err |= json_object_set_new(
-			oj, "extfrag_index",
-			json_real(mfd_index_value(st->extfrag_index)));
+		err |= json_object_set_new(oj, "unusable_index",
+					   index_json(st->unusable_index));
+		err |= json_object_set_new(oj, "extfrag_index",
+					   index_json(st->extfrag_index));
 		err |= json_array_append_new(orders, oj);
 	}
 	err |= json_object_set_new(zj, "orders", orders);
@@ -84,6 +100,52 @@ static json_t *zone_to_json(const struct mfd_snapshot *snap,
 fail:
 	json_decref(orders);
 	json_decref(zj);
+	return NULL;
+}
+
+void mfd_zone_brief_fill(struct mfd_zone_brief *b, const struct mfd_zone *z,
+			 uint32_t nr_orders)
+{
+	memset(b, 0, sizeof(*b));
+	b->node = z->node;
+	memcpy(b->name, z->name, sizeof(b->name));
+	b->name[sizeof(b->name) - 1] = '\0';
+	for (uint32_t o = 0; o < nr_orders && o < MFD_SNAP_MAX_ORDERS; o++) {
+		b->free_blocks[o] = z->order[o].free_blocks;
+		b->unusable[o] = (int16_t)z->order[o].unusable_index;
+		b->extfrag[o] = (int16_t)z->order[o].extfrag_index;
+	}
+}
+
+json_t *mfd_zone_brief_to_json(const struct mfd_zone_brief *b,
+			       uint32_t nr_orders)
+{
+	json_t *zj = json_object(), *fb = json_array(), *ui = json_array(),
+	       *xi = json_array();
+	int err = 0;
+
+	if (!zj || !fb || !ui || !xi)
+		goto fail;
+	for (uint32_t o = 0; o < nr_orders && o < MFD_SNAP_MAX_ORDERS; o++) {
+		err |= json_array_append_new(
+			fb, json_integer((json_int_t)b->free_blocks[o]));
+		err |= json_array_append_new(ui, index_json(b->unusable[o]));
+		err |= json_array_append_new(xi, index_json(b->extfrag[o]));
+	}
+	err |= set_zone_head(zj, b->node, b->name);
+	err |= json_object_set_new(zj, "free_blocks", fb);
+	err |= json_object_set_new(zj, "unusable_index", ui);
+	err |= json_object_set_new(zj, "extfrag_index", xi);
+	if (err) {
+		json_decref(zj);
+		return NULL;
+	}
+	return zj;
+fail:
+	json_decref(zj);
+	json_decref(fb);
+	json_decref(ui);
+	json_decref(xi);
 	return NULL;
 }
 
@@ -169,8 +231,7 @@ static json_t *hugetlb_to_json(const struct mfd_snapshot *snap,
 			json_decref(gj);
 			goto fail;
 		}
-		err |= json_object_set_new(zj, "node", json_integer(z->node));
-		err |= json_object_set_new(zj, "zone", json_string(z->name));
+		err |= set_zone_head(zj, z->node, z->name);
 		if (cz && (cz->have & MFD_CMA_HAVE_TOTAL))
 			err |= json_object_set_new(
 				zj, "cma_pages",
@@ -258,8 +319,7 @@ static json_t *signals_to_json(const struct mfd_snapshot *snap,
 		zj = json_object();
 		if (!zj)
 			goto fail;
-		err |= json_object_set_new(zj, "node", json_integer(z->node));
-		err |= json_object_set_new(zj, "zone", json_string(z->name));
+		err |= set_zone_head(zj, z->node, z->name);
 		err |= json_object_set_new(zj, "score",
 					   json_integer(fs->zone[i].score));
 		err |= json_object_set_new(zj, "weighted",

@@ -36,6 +36,30 @@ json_t *mfd_snapshot_to_json(const struct mfd_snapshot *snap);
 json_t *mfd_snapshot_to_json_opts(const struct mfd_snapshot *snap,
 				  const struct mfd_format_opts *opts);
 
+/*
+ * A zone as a history entry keeps it: the per-order figures a chart
+ * needs, in a few hundred bytes rather than a whole struct mfd_zone.
+ * Its JSON is the compact form of /api/v1/history:
+ *   {"node":0,"zone":"Normal","free_blocks":[...],
+ *    "unusable_index":[...],"extfrag_index":[...]}
+ * with nr_orders values in each array.
+ */
+struct mfd_zone_brief {
+	uint32_t node; /* NUMA node id */
+	char name[MFD_SNAP_ZONE_NAME_LEN]; /* zone name */
+	uint64_t free_blocks[MFD_SNAP_MAX_ORDERS]; /* nr_free per order */
+	int16_t unusable[MFD_SNAP_MAX_ORDERS]; /* thousandths */
+	int16_t extfrag[MFD_SNAP_MAX_ORDERS]; /* thousandths; -1000: fits */
+};
+
+/* Copy the first nr_orders (<= MFD_SNAP_MAX_ORDERS) orders of z. */
+void mfd_zone_brief_fill(struct mfd_zone_brief *b, const struct mfd_zone *z,
+			 uint32_t nr_orders);
+/* New reference to b as JSON (nr_orders values per array), or NULL on
+ * ENOMEM. */
+json_t *mfd_zone_brief_to_json(const struct mfd_zone_brief *b,
+			       uint32_t nr_orders);
+
 /* Write JSON (one object and a newline) / CSV (header + one row per zone
  * and order), filtered by opts (NULL: everything). 0 or -errno. */
 int mfd_format_json(const struct mfd_snapshot *snap,

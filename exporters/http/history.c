@@ -139,7 +139,7 @@ int mfd_history_push(struct mfd_history *h, const struct mfd_state *st)
 		return 0;
 	e = &h->ring[h->head];
 	if (!e->zones || e->nr_zones != s->nr_zones) {
-		struct mfd_hist_zone *z =
+		struct mfd_zone_brief *z =
 			calloc(s->nr_zones ? s->nr_zones : 1, sizeof(*z));
 
 		if (!z)
@@ -154,20 +154,8 @@ int mfd_history_push(struct mfd_history *h, const struct mfd_state *st)
 	e->extfrag_fragmenting = st->have_events ? st->totals.fragmenting : 0;
 	e->nr_orders = no;
 	e->nr_zones = s->nr_zones;
-	for (uint32_t zi = 0; zi < s->nr_zones; zi++) {
-		const struct mfd_zone *z = &s->zones[zi];
-		struct mfd_hist_zone *hz = &e->zones[zi];
-
-		memset(hz, 0, sizeof(*hz));
-		hz->node = z->node;
-		memcpy(hz->name, z->name, sizeof(hz->name));
-		hz->name[sizeof(hz->name) - 1] = '\0';
-		for (uint32_t o = 0; o < no; o++) {
-			hz->free_blocks[o] = z->order[o].free_blocks;
-			hz->unusable[o] = (int16_t)z->order[o].unusable_index;
-			hz->extfrag[o] = (int16_t)z->order[o].extfrag_index;
-		}
-	}
+	for (uint32_t zi = 0; zi < s->nr_zones; zi++)
+		mfd_zone_brief_fill(&e->zones[zi], &s->zones[zi], no);
 	h->have_events = st->have_events;
 	h->head = (h->head + 1) % h->cap;
 	if (h->count < h->cap)
@@ -222,41 +210,6 @@ const struct mfd_hist_entry *mfd_history_get(const struct mfd_history *h,
 	return &h->ring[(h->head + h->cap - 1 - i) % h->cap];
 }
 
-static json_t *zone_json(const struct mfd_hist_entry *e,
-			 const struct mfd_hist_zone *z)
-{
-	json_t *zj = json_object(), *fb = json_array(), *ui = json_array(),
-	       *xi = json_array();
-	int err = 0;
-
-	if (!zj || !fb || !ui || !xi)
-		goto fail;
-	for (uint32_t o = 0; o < e->nr_orders; o++) {
-		err |= json_array_append_new(
-			fb, json_integer((json_int_t)z->free_blocks[o]));
-		err |= json_array_append_new(
-			ui, json_real(mfd_index_value(z->unusable[o])));
-		err |= json_array_append_new(
-			xi, json_real(mfd_index_value(z->extfrag[o])));
-	}
-	err |= json_object_set_new(zj, "node", json_integer(z->node));
-	err |= json_object_set_new(zj, "zone", json_string(z->name));
-	err |= json_object_set_new(zj, "free_blocks", fb);
-	err |= json_object_set_new(zj, "unusable_index", ui);
-	err |= json_object_set_new(zj, "extfrag_index", xi);
-	if (err) {
-		json_decref(zj);
-		return NULL;
-	}
-	return zj;
-fail:
-	json_decref(zj);
-	json_decref(fb);
-	json_decref(ui);
-	json_decref(xi);
-	return NULL;
-}
-
 static json_t *entry_json(const struct mfd_hist_entry *e)
 {
 	json_t *ej = json_object(), *zones = json_array();
@@ -276,7 +229,8 @@ static json_t *entry_json(const struct mfd_hist_entry *e)
 		json_integer((json_int_t)e->extfrag_fragmenting));
 	err |= json_object_set_new(ej, "nr_orders", json_integer(e->nr_orders));
 	for (uint32_t zi = 0; zi < e->nr_zones && !err; zi++) {
-		json_t *zj = zone_json(e, &e->zones[zi]);
+		json_t *zj =
+			mfd_zone_brief_to_json(&e->zones[zi], e->nr_orders);
 
 		err |= zj ? json_array_append_new(zones, zj) : -1;
 	}

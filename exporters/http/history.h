@@ -16,15 +16,8 @@
 
 #include <jansson.h>
 
+#include "format.h"
 #include "state.h"
-
-struct mfd_hist_zone {
-	uint32_t node; /* NUMA node id */
-	char name[MFD_SNAP_ZONE_NAME_LEN]; /* zone name */
-	uint64_t free_blocks[MFD_SNAP_MAX_ORDERS]; /* nr_free per order */
-	int16_t unusable[MFD_SNAP_MAX_ORDERS]; /* thousandths */
-	int16_t extfrag[MFD_SNAP_MAX_ORDERS]; /* thousandths; -1000: fits */
-};
 
 struct mfd_hist_entry {
 	uint64_t time_unix_nano; /* when the snapshot was taken */
@@ -32,7 +25,7 @@ struct mfd_hist_entry {
 	uint64_t extfrag_fragmenting; /* of which fragmenting */
 	uint32_t nr_orders; /* orders valid in each zone */
 	uint32_t nr_zones; /* entries in zones */
-	struct mfd_hist_zone *zones; /* malloc'd, reused when sizes match */
+	struct mfd_zone_brief *zones; /* malloc'd, reused when sizes match */
 };
 
 /*
