@@ -242,7 +242,7 @@ static json_t *entry_json(const struct mfd_hist_entry *e)
 	return ej;
 }
 
-/* The flags of the whole document's dump (exporters/http/http.c), so an entry
+/* The flags of the whole document's dump (exporters/http/http_routes.c), so an entry
  * reads the same on its own. */
 static char *json_dumps_entry(const struct mfd_hist_entry *e)
 {

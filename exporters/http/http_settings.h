@@ -35,7 +35,7 @@ struct mfd_http_settings {
  * table so the daemon keeps one contiguous table in the order --help and
  * config/mfd.yaml have always had.
  *
- * The bounds on the server (http.c, docs/http.md): with the defaults,
+ * The bounds on the server (http_conn.c, docs/http.md): with the defaults,
  * what clients can make it hold (64 x 16 KiB of read-ahead, shared
  * replies pinned until the write deadline) stays far inside the
  * DaemonSet's 96 MiB next to the agent's own ~15. */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * fuzz_replay.c - libFuzzer harness for mfd_replay_decode() (exporters/recording/replay.c),
+ * fuzz_replay.c - libFuzzer harness for mfd_replay_decode() (exporters/recording/replay_decode.c),
  * the parser of --replay recordings: any bytes must give 0 or -EINVAL with
  * a reason, a snapshot within bounds, and never a crash or a leak.
  */
