@@ -631,6 +631,33 @@ static void test_reload(void **state)
 	unlink(path);
 }
 
+/* An exporter's own table holds the rows the agent's table places for it,
+ * at the offset where struct mfd_config keeps its settings. */
+static void check_own_rows(const struct mfd_option *own, size_t base)
+{
+	size_t n = 0;
+
+	for (const struct mfd_option *o = own; o->name; o++, n++) {
+		const struct mfd_option *a = mfd_config_find_key(o->key);
+
+		assert_non_null(a);
+		assert_string_equal(a->name, o->name);
+		assert_int_equal(a->type, o->type);
+		assert_string_equal(a->help, o->help);
+		assert_int_equal(a->offset, base + o->offset);
+	}
+	assert_true(n > 0);
+}
+
+static void test_exporter_rows(void **state)
+{
+	(void)state;
+	check_own_rows(mfd_statsd_options, offsetof(struct mfd_config, statsd));
+	check_own_rows(mfd_http_options, offsetof(struct mfd_config, http));
+	check_own_rows(mfd_record_options, offsetof(struct mfd_config, record));
+	check_own_rows(mfd_replay_options, offsetof(struct mfd_config, replay));
+}
+
 /* The HTTP server gives way on a default it was not asked for (a taken
  * port, a small RLIMIT_NOFILE), so its settings carry where listen and
  * max_conns came from, as the table's origin[] says. */
@@ -774,6 +801,7 @@ int main(void)
 		cmocka_unit_test(test_custom_parse_hook),
 		cmocka_unit_test(test_reload),
 		cmocka_unit_test(test_http_origins),
+		cmocka_unit_test(test_exporter_rows),
 		cmocka_unit_test(test_committed_default_file_matches_table),
 		cmocka_unit_test(test_log_formats),
 	};
