@@ -450,8 +450,8 @@ const struct mfd_option mfd_options[] = {
 	  .min = 0,
 	  .max = 86400,
 	  .arg = "SECONDS",
-	  .help = "read the /proc/vmstat counters at most this often "
-		  "(0: every sample)" },
+	  .help = "read the /proc/vmstat counters, HugeTLB pools and CMA "
+		  "at most this often (0: every sample)" },
 	{ .name = "alloc-fail-counter",
 	  .key = "signals.alloc_fail_counter",
 	  .type = MFD_OPT_FLAG,
