@@ -635,6 +635,18 @@ const struct mfd_option mfd_options[] = {
 	  .min_exclusive = true,
 	  .arg = "SECONDS",
 	  .help = "longest wait between retries, Retry-After included" },
+	{ .name = "min-order",
+	  .key = "metrics.min_order",
+	  .type = MFD_OPT_INT,
+	  .offset = OFF(min_order),
+	  .def = "0",
+	  .min = 0,
+	  .max = 63,
+	  .arg = "ORDER",
+	  .help = "export the per-zone-and-order series (free and suitable "
+		  "blocks, indices, migratetype detail) only for orders >= "
+		  "this: a smaller series budget; views and the JSON API keep "
+		  "every order" },
 	{
 		.name = "log-level",
 		.key = "log.level",

@@ -401,6 +401,7 @@ static void reload(struct agent *a)
 	mfd_config_free(a->cfg);
 	*a->cfg = next;
 	a->st.interval = a->cfg->interval;
+	a->st.export_min_order = (unsigned int)a->cfg->min_order;
 	mfd_log_set_level((enum mfd_log_level)a->cfg->log_level);
 	mfd_log_set_format((enum mfd_log_format)a->cfg->log_format);
 	if (a->cfg->interval != old_interval) {
@@ -595,6 +596,7 @@ static int agent_setup(struct agent *a)
 		return -ENOMEM;
 	}
 	a->st.interval = cfg->interval;
+	a->st.export_min_order = (unsigned int)cfg->min_order;
 	mfd_screen_init(&a->screen, 80);
 	/* Signals first: once a program is attached, a SIGTERM must take
 	 * the clean way out (links destroyed, final flush), never the
