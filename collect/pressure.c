@@ -18,7 +18,6 @@
 #define VMSTAT_PERIOD_NS 1000000000ull
 #define PROACTIVE_PERIOD_NS (10ull * 1000000000ull)
 #define THP_DIR "/sys/kernel/mm/transparent_hugepage"
-#define HTLB_PERIOD_NS 1000000000ull
 #define SYS_DIR "/sys"
 
 const double mfd_stall_bounds[MFD_STALL_BOUNDS] = {
@@ -270,9 +269,11 @@ void mfd_pressure_sample(struct mfd_pressure *s, struct mfd_compaction *c,
 		}
 	}
 	/* HugeTLB pools change when an operator or a job resizes them, CMA
-	 * with driver allocations: once a second, like /proc/vmstat, is
-	 * plenty (about 12 small sysfs files and one zoneinfo read). */
-	if (mfd_due(&s->htlb_last_mono_ns, HTLB_PERIOD_NS)) {
+	 * with driver allocations: on the /proc/vmstat period is plenty.
+	 * Each read opens about 7 sysfs files per page size and node, and
+	 * /proc/zoneinfo, whose per-CPU part grows with the CPU count: at
+	 * 1 Hz they were most of the agent's file opens. */
+	if (mfd_due(&s->htlb_last_mono_ns, s->vm_period_ns)) {
 		err = mfd_hugetlb_read(SYS_DIR, proc_dir, &s->htlb, &perr);
 		if (err && !s->htlb_logged)
 			log_warn("%s (line %u): CMA per zone absent", perr.msg,

@@ -301,8 +301,8 @@ const struct mfd_option mfd_options[] = {
 	  .min = 0,
 	  .max = 86400,
 	  .arg = "SECONDS",
-	  .help = "read the /proc/vmstat counters at most this often "
-		  "(0: every sample)" },
+	  .help = "read the /proc/vmstat counters, HugeTLB pools and CMA "
+		  "at most this often (0: every sample)" },
 	{ .name = "alloc-fail-counter",
 	  .key = "signals.alloc_fail_counter",
 	  .type = MFD_OPT_FLAG,
@@ -310,6 +310,26 @@ const struct mfd_option mfd_options[] = {
 	  .restart = true,
 	  .help = "count failed page allocations per order on "
 		  "kmem:mm_page_alloc (allocation fast path)" },
+	{ .name = "forecast-order",
+	  .key = "forecast.order",
+	  .type = MFD_OPT_INT,
+	  .offset = OFF(forecast_order),
+	  .def = "0",
+	  .min = 0,
+	  .max = 63,
+	  .arg = "ORDER",
+	  .help = "the order whose suitable blocks the exhaustion forecast "
+		  "follows (0: the huge-page order, 9 on x86-64)" },
+	{ .name = "forecast-window",
+	  .key = "forecast.window",
+	  .type = MFD_OPT_DOUBLE,
+	  .offset = OFF(forecast_window),
+	  .def = "1800",
+	  .min = 10,
+	  .max = 604800,
+	  .arg = "SECONDS",
+	  .help = "how far back the exhaustion forecast's fit looks (older "
+		  "samples weigh less); it speaks after a tenth of this" },
 	{ .name = "healthcheck",
 	  .type = MFD_OPT_STRING,
 	  .offset = OFF(healthcheck),
@@ -486,6 +506,18 @@ const struct mfd_option mfd_options[] = {
 	  .min_exclusive = true,
 	  .arg = "SECONDS",
 	  .help = "longest wait between retries, Retry-After included" },
+	{ .name = "min-order",
+	  .key = "metrics.min_order",
+	  .type = MFD_OPT_INT,
+	  .offset = OFF(min_order),
+	  .def = "0",
+	  .min = 0,
+	  .max = 63,
+	  .arg = "ORDER",
+	  .help = "export the per-zone-and-order series (free and suitable "
+		  "blocks, indices, migratetype detail) only for orders >= "
+		  "this: a smaller series budget; views and the JSON API keep "
+		  "every order" },
 	{
 		.name = "log-level",
 		.key = "log.level",

@@ -55,6 +55,9 @@ struct mfd_config {
 	int log_format; /* enum mfd_log_format */
 	int ringbuf_kib; /* extfrag ring buffer size */
 	int max_procs; /* processes tracked by the -s table */
+	int min_order; /* lowest order of the per-order series exported */
+	int forecast_order; /* order the forecast follows (0: huge page) */
+	double forecast_window; /* seconds of history the forecast fits */
 	double vmstat_interval; /* seconds between /proc/vmstat reads */
 	double procs_ttl; /* seconds idle before a process leaves the table */
 	char *proc_dir; /* where buddyinfo/zoneinfo live (tests) */

@@ -42,8 +42,6 @@
  * shows up). */
 #define MFD_CGROUP_CACHE 4096
 #define MFD_CGROUP_RESCAN_NS 1000000000ull
-/* The exhaustion forecast follows about the last half hour. */
-#define MFD_FORECAST_WINDOW_S 1800.0
 
 struct agent {
 	struct mfd_config *cfg; /* replaced in place on SIGHUP */
@@ -369,6 +367,16 @@ static void open_stalls(struct agent *a)
 	why[0] = '\0';
 }
 
+/* The exhaustion forecast, empty: for huge-page blocks by default, the
+ * order compaction works for. */
+static void forecast_init(struct agent *a, const struct mfd_config *cfg)
+{
+	mfd_forecast_init(a->fc,
+			  cfg->forecast_order ? (uint32_t)cfg->forecast_order :
+						a->sig->hpage_order,
+			  cfg->forecast_window);
+}
+
 /* SIGHUP: read the configuration again. An invalid one keeps the old. */
 static void reload(struct agent *a)
 {
@@ -398,9 +406,16 @@ static void reload(struct agent *a)
 	if (mfd_pressure_set_pagetypeinfo(a->sig, next.pagetypeinfo_interval))
 		log_warn("SIGHUP: out of memory: migratetype detail off");
 	mfd_pressure_set_vmstat_interval(a->sig, next.vmstat_interval);
+	if (next.forecast_order != a->cfg->forecast_order ||
+	    next.forecast_window != a->cfg->forecast_window) {
+		forecast_init(a, &next);
+		log_info("SIGHUP: the exhaustion forecast starts over (its "
+			 "order or window changed)");
+	}
 	mfd_config_free(a->cfg);
 	*a->cfg = next;
 	a->st.interval = a->cfg->interval;
+	a->st.export_min_order = (unsigned int)a->cfg->min_order;
 	mfd_log_set_level((enum mfd_log_level)a->cfg->log_level);
 	mfd_log_set_format((enum mfd_log_format)a->cfg->log_format);
 	if (a->cfg->interval != old_interval) {
@@ -595,6 +610,7 @@ static int agent_setup(struct agent *a)
 		return -ENOMEM;
 	}
 	a->st.interval = cfg->interval;
+	a->st.export_min_order = (unsigned int)cfg->min_order;
 	mfd_screen_init(&a->screen, 80);
 	/* Signals first: once a program is attached, a SIGTERM must take
 	 * the clean way out (links destroyed, final flush), never the
@@ -627,8 +643,7 @@ static void open_kernel_sources(struct agent *a)
 		log_warn("out of memory: migratetype detail off");
 	mfd_pressure_set_vmstat_interval(a->sig, cfg->vmstat_interval);
 	a->st.pressure = a->sig;
-	/* Forecast for huge-page blocks: the order compaction works for. */
-	mfd_forecast_init(a->fc, a->sig->hpage_order, MFD_FORECAST_WINDOW_S);
+	forecast_init(a, cfg);
 	a->st.forecast = a->fc;
 	if (!replay) {
 		open_stalls(a);

@@ -59,7 +59,7 @@ int mfd_emit_order_field(const struct mfd_metric_desc *d,
 	for (uint32_t zi = 0; zi < s->nr_zones; zi++) {
 		const struct mfd_zone *z = &s->zones[zi];
 
-		for (uint32_t o = 0; o < s->nr_orders; o++) {
+		for (uint32_t o = st->export_min_order; o < s->nr_orders; o++) {
 			mfd_point_init(&p, d, st, s->time_unix_nano);
 			mfd_zone_attrs(&p, z);
 			mfd_attr_int(&p, "order", o);
@@ -243,7 +243,8 @@ int mfd_emit_mt_free(const struct mfd_metric_desc *d,
 		for (unsigned int t = 0; t < s->pt->nr_types; t++) {
 			if (!((z->have_free >> t) & 1))
 				continue;
-			for (unsigned int o = 0; o < s->pt->nr_orders; o++) {
+			for (unsigned int o = st->export_min_order;
+			     o < s->pt->nr_orders; o++) {
 				mfd_point_init(&p, d, st, 0);
 				pt_zone_attrs(&p, z, s->pt->type_name[t]);
 				mfd_attr_int(&p, "order", o);

@@ -126,6 +126,10 @@ struct mfd_state {
 	uint64_t sample_failures; /* samples that failed */
 	uint64_t last_sample_mono_ns; /* CLOCK_MONOTONIC of the latest */
 	double interval; /* configured seconds between samples */
+	/* The lowest order the per-zone-and-order metric families export
+	 * (--min-order): the series budget's largest term is 4 per zone
+	 * and order. Views and the JSON API keep every order. */
+	unsigned int export_min_order;
 	enum mfd_replay_phase replay; /* live, or where a --replay stands */
 
 	/* extfrag events (when attached) */

@@ -40,7 +40,6 @@
 #include <unistd.h>
 
 #define LOG_COMPONENT "otlp"
-#include "curl_api.h"
 #include "log.h"
 #include "otlp.h"
 #include "resource.h"
@@ -79,11 +78,9 @@ struct otlp {
 	struct event *retry; /* backoff */
 	bool retry_pending;
 	struct otlp_http *http;
-	struct curl_slist *hdrs[OTLP_SIGNALS];
-	struct curl_slist *old_hdrs[OTLP_SIGNALS]; /* replaced by a reload
-						     * while a request that
-						     * uses them is in flight */
+	char **hdrs[OTLP_SIGNALS]; /* "Name: value", NULL-terminated */
 	struct otlp_tls tls;
+	bool curl_loaded; /* an endpoint needs libcurl: it is loaded */
 
 	struct batch *active; /* filling, or NULL */
 	int active_fd; /* its spool file, or -1 */
@@ -137,10 +134,15 @@ static struct timeval to_tv(double secs)
 	return tv;
 }
 
-static void free_header_lists(struct curl_slist **l)
+/* The header lines hold secrets (tokens): cleared before they are freed. */
+static void free_header_lists(char ***l)
 {
 	for (int s = 0; s < OTLP_SIGNALS; s++) {
-		mfd_curl.slist_free_all(l[s]);
+		for (char **h = l[s]; h && *h; h++) {
+			explicit_bzero(*h, strlen(*h));
+			free(*h);
+		}
+		free(l[s]);
 		l[s] = NULL;
 	}
 }
@@ -832,14 +834,17 @@ static void send_next(struct otlp *o)
 		free(o->req_body);
 		o->req_body = body;
 		err = otlp_http_post(o->http, o->s.url[o->req_sig],
-				     o->hdrs[o->req_sig], body, len,
-				     o->s.timeout_ms, &o->tls, on_http_done, o);
+				     (const char *const *)o->hdrs[o->req_sig],
+				     body, len, o->s.timeout_ms, &o->tls,
+				     on_http_done, o);
 		if (err) {
-			struct otlp_http_result r = {
-				.code = CURLE_FAILED_INIT,
-				.error = "could not start the request",
-			};
+			char why[128];
+			struct otlp_http_result r = { .failed = true,
+						      .error = why };
 
+			snprintf(why, sizeof(why),
+				 "could not start the request: %s",
+				 strerror(-err));
 			on_http_done(o, &r);
 			return;
 		}
@@ -852,7 +857,7 @@ static void send_next(struct otlp *o)
 
 static bool retryable(const struct otlp_http_result *r)
 {
-	if (r->code != CURLE_OK)
+	if (r->failed)
 		return true; /* refused, reset, timed out, DNS... */
 	return r->status == 429 || r->status == 502 || r->status == 503 ||
 	       r->status == 504;
@@ -882,7 +887,7 @@ static void body_excerpt(const struct otlp *o, const struct otlp_http_result *r,
 	explicit_bzero(buf, sizeof(buf));
 }
 
-/* A transport error text (curl's), scrubbed the same way. */
+/* A transport error text, scrubbed the same way. */
 static const char *scrubbed(const struct otlp *o, const char *text, char *buf,
 			    size_t len)
 {
@@ -900,10 +905,9 @@ static void on_http_done(void *arg, const struct otlp_http_result *r)
 	o->inflight = false;
 	free(o->req_body);
 	o->req_body = NULL;
-	free_header_lists(o->old_hdrs);
 	if (!b)
 		return;
-	if (r->code == CURLE_OK && r->status >= 200 && r->status < 300) {
+	if (!r->failed && r->status >= 200 && r->status < 300) {
 		int64_t rejected = 0;
 
 		o->e.stats.requests_sent++;
@@ -933,10 +937,9 @@ static void on_http_done(void *arg, const struct otlp_http_result *r)
 			o->gave_up = true;
 			log_warn("final flush: %s not delivered (%s)",
 				 sig_name[o->req_sig],
-				 r->code == CURLE_OK ?
-					 "retryable status" :
-					 scrubbed(o, r->error, err_text,
-						  sizeof(err_text)));
+				 !r->failed ? "retryable status" :
+					      scrubbed(o, r->error, err_text,
+						       sizeof(err_text)));
 			return;
 		}
 		o->attempt++;
@@ -954,7 +957,7 @@ static void on_http_done(void *arg, const struct otlp_http_result *r)
 			delay = ra;
 		if (delay > o->s.max_backoff)
 			delay = o->s.max_backoff;
-		if (r->code != CURLE_OK)
+		if (r->failed)
 			log_warn_rl("sending %s to %s failed: %s; retry %u in "
 				    "%.1fs",
 				    sig_name[o->req_sig],
@@ -1062,53 +1065,72 @@ static bool otlp_busy(struct mfd_exporter *e)
 	return o->inflight || (o->head && !o->gave_up && !o->retry_pending);
 }
 
+static const char *env_lookup(const char *name)
+{
+	return getenv(name);
+}
+
 static void free_headers(struct otlp *o)
 {
 	free_header_lists(o->hdrs);
 }
 
+/* One list of header lines per signal: the content type and encoding,
+ * then the configured ones (secrets among them). 0 or -ENOMEM. */
 static int build_headers(struct otlp *o)
 {
 	for (int s = 0; s < OTLP_SIGNALS; s++) {
-		struct curl_slist *l = NULL, *n;
-		char *line;
+		size_t n = 0, max = o->s.nheaders[s] + 3;
+		char **l = calloc(max, sizeof(*l));
 
-		n = mfd_curl.slist_append(
-			l, "Content-Type: application/x-protobuf");
-		if (!n)
-			goto nomem;
-		l = n;
-		if (o->s.gzip) {
-			if (!(n = mfd_curl.slist_append(
-				      l, "Content-Encoding: gzip")))
-				goto nomem;
-		}
-		if (!(n = mfd_curl.slist_append(
-			      l, "Expect:"))) /* no 100-continue */
-			goto nomem;
-		for (size_t i = 0; i < o->s.nheaders[s]; i++) {
-			if (asprintf(&line, "%s: %s", o->s.headers[s][i].key,
-				     o->s.headers[s][i].value) < 0)
-				goto nomem;
-			n = mfd_curl.slist_append(l, line);
-			explicit_bzero(line, strlen(line));
-			free(line);
-			if (!n)
-				goto nomem;
-		}
 		o->hdrs[s] = l;
-		continue;
-nomem:
-		mfd_curl.slist_free_all(l);
-		free_headers(o);
-		return -ENOMEM;
+		if (!l ||
+		    !(l[n++] =
+			      strdup("Content-Type: application/x-protobuf")) ||
+		    (o->s.gzip && !(l[n++] = strdup("Content-Encoding: gzip"))))
+			goto nomem;
+		for (size_t i = 0; i < o->s.nheaders[s]; i++)
+			if (asprintf(&l[n++], "%s: %s", o->s.headers[s][i].key,
+				     o->s.headers[s][i].value) < 0) {
+				l[n - 1] = NULL;
+				goto nomem;
+			}
 	}
 	return 0;
+nomem:
+	free_headers(o);
+	return -ENOMEM;
 }
 
-static const char *env_lookup(const char *name)
+/* libcurl, loaded when an endpoint of s needs it (https://, a proxy) and
+ * it is not loaded yet: 0, or -errno, logged. */
+static int load_curl_for(struct otlp *o, const struct otlp_settings *s)
 {
-	return getenv(name);
+	char why[256];
+	int err;
+
+	if (o->curl_loaded)
+		return 0;
+	for (int i = 0; i < OTLP_SIGNALS; i++)
+		if (s->url[i] && otlp_http_needs_curl(s->url[i], env_lookup))
+			goto load;
+	return 0;
+load:
+	/* Loaded here, not linked: an agent that exports to a plain http://
+	 * collector never maps it and the TLS, Kerberos and LDAP libraries
+	 * it pulls in. */
+	err = otlp_http_load_curl(why, sizeof(why));
+	if (err) {
+		log_error("OTLP export over https:// or through a proxy needs "
+			  "libcurl, and %s; install the libcurl4 package (the "
+			  "run-time library libcurl4-openssl-dev builds "
+			  "against), or use an http:// endpoint without a "
+			  "proxy",
+			  why);
+		return err;
+	}
+	o->curl_loaded = true;
+	return 0;
 }
 
 /* Resolve settings and read the headers file: 0 or -errno (logged). */
@@ -1164,6 +1186,10 @@ static int otlp_reload(struct mfd_exporter *e, const struct mfd_config *cfg)
 		otlp_settings_free(&s);
 		return -EINVAL;
 	}
+	if (load_curl_for(o, &s)) {
+		otlp_settings_free(&s);
+		return -EINVAL;
+	}
 	logs = realloc(o->logs, (s.log_cap ? s.log_cap : 1) * sizeof(*logs));
 	if (!logs) {
 		otlp_settings_free(&s);
@@ -1176,11 +1202,7 @@ static int otlp_reload(struct mfd_exporter *e, const struct mfd_config *cfg)
 	}
 	otlp_settings_free(&o->s);
 	o->s = s;
-	if (o->inflight) { /* libcurl reads them until the request ends */
-		free_header_lists(o->old_hdrs);
-		memcpy(o->old_hdrs, o->hdrs, sizeof(o->hdrs));
-		memset(o->hdrs, 0, sizeof(o->hdrs));
-	}
+	/* A request in flight has its own copy of the headers. */
 	free_headers(o);
 	if (build_headers(o))
 		return -ENOMEM;
@@ -1244,13 +1266,13 @@ static void otlp_destroy(struct mfd_exporter *e)
 	if (o->retry)
 		event_free(o->retry);
 	free_headers(o);
-	free_header_lists(o->old_hdrs);
 	free(o->req_body);
 	free(o->logs);
 	otlp_resource_free(&o->res);
 	otlp_settings_free(&o->s);
+	if (o->curl_loaded)
+		otlp_http_unload_curl();
 	free(o);
-	mfd_curl.global_cleanup();
 }
 
 static const struct mfd_exporter_ops otlp_ops = {
@@ -1283,30 +1305,12 @@ int otlp_exporter_create(const struct mfd_export_ctx *ctx,
 			 struct mfd_exporter **out)
 {
 	struct otlp *o;
-	char why[256];
 	int err;
 
 	*out = NULL;
-	/* libcurl is loaded here, not linked: an agent without OTLP never
-	 * maps it and the TLS, Kerberos and LDAP libraries it pulls in. */
-	err = mfd_curl_load(why, sizeof(why));
-	if (err) {
-		log_error("OTLP export needs libcurl, and %s cannot be used: "
-			  "%s; install the libcurl4 package (the run-time "
-			  "library libcurl4-openssl-dev builds against), or "
-			  "turn OTLP export off",
-			  MFD_CURL_SONAME, why);
-		return err;
-	}
-	if (mfd_curl.global_init(CURL_GLOBAL_DEFAULT)) {
-		log_error("curl_global_init() failed");
-		return -EIO;
-	}
 	o = calloc(1, sizeof(*o));
-	if (!o) {
-		mfd_curl.global_cleanup();
+	if (!o)
 		return -ENOMEM;
-	}
 	o->e.ops = &otlp_ops;
 	o->e.priv = o;
 	o->e.stats.has_queue = true;
@@ -1321,9 +1325,11 @@ int otlp_exporter_create(const struct mfd_export_ctx *ctx,
 	err = load_settings(ctx->cfg, &o->s);
 	if (err) {
 		free(o);
-		mfd_curl.global_cleanup();
 		return err;
 	}
+	err = load_curl_for(o, &o->s);
+	if (err)
+		goto fail;
 	err = -ENOMEM;
 	if (build_headers(o))
 		goto fail;

@@ -1,284 +1,120 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * otlp_http.c - libcurl multi + libevent (see otlp_http.h). The pattern is
- * curl's own hiperfifo example: curl tells us which sockets to watch and
- * when to call it back; libevent tells curl when a socket is ready.
+ * otlp_http.c - which client carries a POST (see otlp_http.h).
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#define LOG_COMPONENT "otlp"
-#include "log.h"
+#include "otlp_curl.h"
+#include "otlp_evhttp.h"
 #include "otlp_http.h"
-
-#define BODY_CAP 4096 /* response bytes kept: partial_success or an error */
 
 struct otlp_http {
 	struct event_base *base;
-	CURLM *multi;
-	struct event *timer;
-	CURL *easy; /* the one request in flight, or NULL */
-	struct event *done_ev; /* delivers results outside curl callbacks */
-	otlp_http_done_fn done;
-	void *done_arg;
-	uint8_t body[BODY_CAP];
-	size_t body_len;
-	char retry_after[128];
-	bool have_retry_after;
-	char error[CURL_ERROR_SIZE];
-	CURLcode code;
-	long status;
+	struct otlp_evhttp *plain; /* made on first use */
+	struct otlp_curl *curl; /* made on first use */
 };
 
-struct sock_ctx {
-	struct event *ev;
-};
+static unsigned int curl_users; /* successful otlp_http_load_curl()s */
 
-static void check_done(struct otlp_http *h)
+bool otlp_http_needs_curl(const char *url,
+			  const char *(*getenv_fn)(const char *name))
 {
-	CURLMsg *msg;
-	int left;
+	/* The variables libcurl reads for an http:// URL (it ignores
+	 * HTTP_PROXY, which a CGI request could set). */
+	static const char *const proxy_vars[] = { "http_proxy", "all_proxy",
+						  "ALL_PROXY" };
 
-	while ((msg = mfd_curl.multi_info_read(h->multi, &left))) {
-		if (msg->msg != CURLMSG_DONE || msg->easy_handle != h->easy)
-			continue;
-		h->code = msg->data.result;
-		mfd_curl.easy_getinfo(h->easy, CURLINFO_RESPONSE_CODE,
-				      &h->status);
-		mfd_curl.multi_remove_handle(h->multi, h->easy);
-		mfd_curl.easy_cleanup(h->easy);
-		h->easy = NULL;
-		event_active(h->done_ev, EV_TIMEOUT, 0);
+	if (strncasecmp(url, "http://", 7) != 0)
+		return true; /* https://: TLS */
+	for (size_t i = 0; i < sizeof(proxy_vars) / sizeof(proxy_vars[0]);
+	     i++) {
+		const char *v = getenv_fn(proxy_vars[i]);
+
+		if (v && *v)
+			return true;
 	}
+	return false;
 }
 
-static void on_done_ev(evutil_socket_t fd, short what, void *arg)
+int otlp_http_load_curl(char *why, size_t why_len)
 {
-	struct otlp_http *h = arg;
-	struct otlp_http_result r = {
-		.code = h->code,
-		.status = h->code == CURLE_OK ? h->status : 0,
-		.body = h->body,
-		.body_len = h->body_len,
-		.retry_after = h->have_retry_after ? h->retry_after : NULL,
-		.error = h->error[0] ? h->error :
-				       mfd_curl.easy_strerror(h->code),
-	};
-	otlp_http_done_fn done = h->done;
+	char err_text[256];
+	int err;
 
-	(void)fd;
-	(void)what;
-	h->done = NULL;
-	if (done)
-		done(h->done_arg, &r);
-}
-
-static void on_socket_ev(evutil_socket_t fd, short what, void *arg)
-{
-	struct otlp_http *h = arg;
-	int action = (what & EV_READ ? CURL_CSELECT_IN : 0) |
-		     (what & EV_WRITE ? CURL_CSELECT_OUT : 0);
-	int running;
-
-	mfd_curl.multi_socket_action(h->multi, fd, action, &running);
-	check_done(h);
-}
-
-static void on_timer(evutil_socket_t fd, short what, void *arg)
-{
-	struct otlp_http *h = arg;
-	int running;
-
-	(void)fd;
-	(void)what;
-	mfd_curl.multi_socket_action(h->multi, CURL_SOCKET_TIMEOUT, 0,
-				     &running);
-	check_done(h);
-}
-
-static int socket_cb(CURL *e, curl_socket_t s, int what, void *userp,
-		     void *socketp)
-{
-	struct otlp_http *h = userp;
-	struct sock_ctx *sc = socketp;
-	short kind;
-
-	(void)e;
-	if (what == CURL_POLL_REMOVE) {
-		if (sc) {
-			event_free(sc->ev);
-			free(sc);
-			mfd_curl.multi_assign(h->multi, s, NULL);
-		}
+	if (curl_users) {
+		curl_users++;
 		return 0;
 	}
-	kind = EV_PERSIST | (what & CURL_POLL_IN ? EV_READ : 0) |
-	       (what & CURL_POLL_OUT ? EV_WRITE : 0);
-	if (!sc) {
-		sc = calloc(1, sizeof(*sc));
-		if (!sc)
-			return -1;
-		mfd_curl.multi_assign(h->multi, s, sc);
-	} else {
-		event_free(sc->ev);
+	err = mfd_curl_load(err_text, sizeof(err_text));
+	if (err) {
+		snprintf(why, why_len, "%s cannot be used: %s", MFD_CURL_SONAME,
+			 err_text);
+		return err;
 	}
-	sc->ev = event_new(h->base, s, kind, on_socket_ev, h);
-	if (!sc->ev)
-		return -1;
-	event_add(sc->ev, NULL);
+	if (mfd_curl.global_init(CURL_GLOBAL_DEFAULT)) {
+		snprintf(why, why_len, "curl_global_init() failed");
+		return -EIO;
+	}
+	curl_users = 1;
 	return 0;
 }
 
-static int timer_cb(CURLM *m, long timeout_ms, void *userp)
+void otlp_http_unload_curl(void)
 {
-	struct otlp_http *h = userp;
-	struct timeval tv;
-
-	(void)m;
-	if (timeout_ms < 0) {
-		evtimer_del(h->timer);
-		return 0;
-	}
-	tv.tv_sec = timeout_ms / 1000;
-	tv.tv_usec = (timeout_ms % 1000) * 1000;
-	evtimer_add(h->timer, &tv);
-	return 0;
+	if (curl_users && !--curl_users)
+		mfd_curl.global_cleanup();
 }
 
-static size_t write_cb(char *ptr, size_t size, size_t nmemb, void *userp)
+static const char *env_get(const char *name)
 {
-	struct otlp_http *h = userp;
-	size_t n = size * nmemb, room = BODY_CAP - h->body_len;
-
-	memcpy(h->body + h->body_len, ptr, n < room ? n : room);
-	h->body_len += n < room ? n : room;
-	return n; /* the rest is read and dropped */
-}
-
-static size_t header_cb(char *buf, size_t size, size_t nitems, void *userp)
-{
-	struct otlp_http *h = userp;
-	size_t n = size * nitems;
-	static const char name[] = "retry-after:";
-
-	if (n > sizeof(name) - 1 && !strncasecmp(buf, name, sizeof(name) - 1)) {
-		size_t vlen = n - (sizeof(name) - 1);
-		const char *v = buf + sizeof(name) - 1;
-
-		while (vlen && (v[vlen - 1] == '\r' || v[vlen - 1] == '\n'))
-			vlen--;
-		if (vlen >= sizeof(h->retry_after))
-			vlen = sizeof(h->retry_after) - 1;
-		memcpy(h->retry_after, v, vlen);
-		h->retry_after[vlen] = '\0';
-		h->have_retry_after = true;
-	}
-	return n;
+	return getenv(name);
 }
 
 struct otlp_http *otlp_http_new(struct event_base *base)
 {
 	struct otlp_http *h = calloc(1, sizeof(*h));
 
-	if (!h)
-		return NULL;
-	h->base = base;
-	h->multi = mfd_curl.multi_init();
-	h->timer = evtimer_new(base, on_timer, h);
-	h->done_ev = event_new(base, -1, 0, on_done_ev, h);
-	if (!h->multi || !h->timer || !h->done_ev) {
-		otlp_http_free(h);
-		errno = ENOMEM;
-		return NULL;
-	}
-	mfd_curl.multi_setopt(h->multi, CURLMOPT_SOCKETFUNCTION, socket_cb);
-	mfd_curl.multi_setopt(h->multi, CURLMOPT_SOCKETDATA, h);
-	mfd_curl.multi_setopt(h->multi, CURLMOPT_TIMERFUNCTION, timer_cb);
-	mfd_curl.multi_setopt(h->multi, CURLMOPT_TIMERDATA, h);
-	mfd_curl.multi_setopt(h->multi, CURLMOPT_MAXCONNECTS, 2L);
+	if (h)
+		h->base = base;
 	return h;
 }
 
 int otlp_http_post(struct otlp_http *h, const char *url,
-		   const struct curl_slist *headers, const uint8_t *body,
-		   size_t len, long timeout_ms, const struct otlp_tls *tls,
+		   const char *const *headers, const uint8_t *body, size_t len,
+		   long timeout_ms, const struct otlp_tls *tls,
 		   otlp_http_done_fn done, void *arg)
 {
-	CURL *e;
-
-	if (h->easy || h->done)
+	if (otlp_http_busy(h))
 		return -EBUSY;
-	e = mfd_curl.easy_init();
-	if (!e)
+	if (otlp_http_needs_curl(url, env_get)) {
+		if (!curl_users)
+			return -ELIBACC;
+		if (!h->curl && !(h->curl = otlp_curl_new(h->base)))
+			return -ENOMEM;
+		return otlp_curl_post(h->curl, url, headers, body, len,
+				      timeout_ms, tls, done, arg);
+	}
+	if (!h->plain && !(h->plain = otlp_evhttp_new(h->base)))
 		return -ENOMEM;
-	h->body_len = 0;
-	h->have_retry_after = false;
-	h->error[0] = '\0';
-	h->status = 0;
-	mfd_curl.easy_setopt(e, CURLOPT_URL, url);
-	mfd_curl.easy_setopt(e, CURLOPT_POST, 1L);
-	mfd_curl.easy_setopt(e, CURLOPT_POSTFIELDS, body);
-	mfd_curl.easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
-	mfd_curl.easy_setopt(e, CURLOPT_HTTPHEADER, headers);
-	mfd_curl.easy_setopt(e, CURLOPT_USERAGENT, "mfd-agent/" MFD_VERSION);
-	mfd_curl.easy_setopt(e, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1);
-	mfd_curl.easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
-	mfd_curl.easy_setopt(e, CURLOPT_TIMEOUT_MS, timeout_ms);
-	mfd_curl.easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
-	mfd_curl.easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-	mfd_curl.easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
-	mfd_curl.easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-	mfd_curl.easy_setopt(e, CURLOPT_WRITEFUNCTION, write_cb);
-	mfd_curl.easy_setopt(e, CURLOPT_WRITEDATA, h);
-	mfd_curl.easy_setopt(e, CURLOPT_HEADERFUNCTION, header_cb);
-	mfd_curl.easy_setopt(e, CURLOPT_HEADERDATA, h);
-	mfd_curl.easy_setopt(e, CURLOPT_ERRORBUFFER, h->error);
-	if (tls) {
-		if (tls->ca_file)
-			mfd_curl.easy_setopt(e, CURLOPT_CAINFO, tls->ca_file);
-		if (tls->client_cert)
-			mfd_curl.easy_setopt(e, CURLOPT_SSLCERT,
-					     tls->client_cert);
-		if (tls->client_key)
-			mfd_curl.easy_setopt(e, CURLOPT_SSLKEY,
-					     tls->client_key);
-		mfd_curl.easy_setopt(e, CURLOPT_SSL_VERIFYPEER,
-				     tls->insecure ? 0L : 1L);
-		mfd_curl.easy_setopt(e, CURLOPT_SSL_VERIFYHOST,
-				     tls->insecure ? 0L : 2L);
-	}
-	h->easy = e;
-	h->done = done;
-	h->done_arg = arg;
-	if (mfd_curl.multi_add_handle(h->multi, e) != CURLM_OK) {
-		h->easy = NULL;
-		h->done = NULL;
-		mfd_curl.easy_cleanup(e);
-		return -EIO;
-	}
-	return 0;
+	return otlp_evhttp_post(h->plain, url, headers, body, len, timeout_ms,
+				done, arg);
 }
 
 bool otlp_http_busy(const struct otlp_http *h)
 {
-	return h->easy || h->done;
+	return (h->plain && otlp_evhttp_busy(h->plain)) ||
+	       (h->curl && otlp_curl_busy(h->curl));
 }
 
 void otlp_http_free(struct otlp_http *h)
 {
 	if (!h)
 		return;
-	if (h->easy) {
-		mfd_curl.multi_remove_handle(h->multi, h->easy);
-		mfd_curl.easy_cleanup(h->easy);
-	}
-	if (h->multi)
-		mfd_curl.multi_cleanup(h->multi);
-	if (h->timer)
-		event_free(h->timer);
-	if (h->done_ev)
-		event_free(h->done_ev);
+	otlp_evhttp_free(h->plain);
+	otlp_curl_free(h->curl);
 	free(h);
 }

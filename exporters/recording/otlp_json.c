@@ -232,9 +232,14 @@ json_t *mfd_otlp_json_metrics(const struct mfd_state *st,
 {
 	struct metrics_ctx c = { .metrics = json_array() };
 	json_t *resource = resource_json(res), *scope = scope_json();
+	/* A recording keeps every order whatever --min-order trims from
+	 * the series a backend stores: a replay is as good as the source.
+	 * (A shallow copy: the walk only reads.) */
+	struct mfd_state every_order = *st;
 
+	every_order.export_min_order = 0;
 	if (!c.metrics || !resource || !scope ||
-	    mfd_metrics_walk(st, on_point, &c)) {
+	    mfd_metrics_walk(&every_order, on_point, &c)) {
 		json_decref(c.metrics);
 		json_decref(resource);
 		json_decref(scope);

@@ -50,6 +50,9 @@
 #define RETRY_MIN_S 2
 #define RETRY_MAX_S 60
 #define REFRESH_S 300
+/* --statsd-send changed: everything goes out this often anyway, so a
+ * daemon that restarted (and forgot its gauges) has them again. */
+#define FULL_SEND_NS (60ULL * 1000000000ULL)
 #define TCP_QUEUE_MAX (4u << 20)
 
 enum { PROTO_UDP = 0, PROTO_TCP = 1 }; /* index of statsd_proto_choices */
@@ -81,6 +84,7 @@ struct statsd {
 	uint64_t unlogged[FAIL_KINDS]; /* failures since the last message */
 	uint64_t oversize_total; /* lines longer than the mtu, sent alone */
 	uint64_t sends; /* encodes sent (one per sample) */
+	uint64_t full_send_ns; /* --statsd-send changed: last full send */
 };
 
 /* Log a failure now, or count it for the next message. */
@@ -419,6 +423,14 @@ static void statsd_on_sample(struct mfd_exporter *e, const struct mfd_state *st)
 	struct statsd *s = e->priv;
 
 	statsd_encoder_begin(&s->enc);
+	if (s->enc.changed_only) {
+		uint64_t now = mfd_now_mono_ns();
+
+		s->enc.refresh = !s->full_send_ns ||
+				 now - s->full_send_ns >= FULL_SEND_NS;
+		if (s->enc.refresh)
+			s->full_send_ns = now;
+	}
 	mfd_metrics_walk(st, statsd_encoder_point, &s->enc);
 	statsd_encoder_end(&s->enc);
 	if (s->enc.drop_encode) {
@@ -492,6 +504,7 @@ static int apply_config(struct statsd *s, const struct mfd_statsd_settings *cfg,
 		log_error("%s", why);
 		return err;
 	}
+	s->enc.changed_only = cfg->send == 1;
 	s->write_tv.tv_sec = (time_t)cfg->write_timeout;
 	s->write_tv.tv_usec = (suseconds_t)((cfg->write_timeout -
 					     (double)s->write_tv.tv_sec) *

@@ -245,6 +245,7 @@ void statsd_encoder_begin(struct statsd_encoder *enc)
 	enc->npkts = 0;
 	enc->cur_lines = 0;
 	enc->lines = enc->oversize = enc->drop_encode = enc->resets = 0;
+	enc->unchanged = 0;
 	if (grow((void **)&enc->pkt_off, &cap, 2, sizeof(*enc->pkt_off)) == 0) {
 		cap = enc->pkts_cap;
 		if (grow((void **)&enc->pkt_lines, &cap, 2,
@@ -415,6 +416,94 @@ static void fmt_value(char *out, size_t len, bool is_double, int64_t i,
 		snprintf(out, len, "%" PRId64, i);
 }
 
+/* The series of name and tags, as rendered, so a change of prefix or
+ * style starts new series. NULL when the table is full. */
+static struct statsd_series *series_of(struct statsd_encoder *enc,
+				       const char *name, const char *tags,
+				       bool *is_new)
+{
+	char key[2 * STATSD_LINE_MAX + 2];
+
+	snprintf(key, sizeof(key), "%s|%s", name, tags);
+	return series_get(enc, key, is_new);
+}
+
+/* A counter's cumulative value in *iv or *dv becomes the increase since
+ * the previous encode. Nonzero when there is no line to send: the series
+ * table is full, or (changed_only) nothing was added. */
+static int counter_delta(struct statsd_encoder *enc, const char *name,
+			 const char *tags, bool is_double, int64_t *iv,
+			 double *dv)
+{
+	bool is_new = false, zero;
+	struct statsd_series *s = series_of(enc, name, tags, &is_new);
+
+	if (!s) {
+		enc->drop_encode++;
+		return -ENOSPC;
+	}
+	/* First sight: the whole value, which counts from the agent's start
+	 * (every sum starts there). A value below the previous one is a
+	 * reset: send the new value, the increase since the reset, never a
+	 * negative. */
+	if (is_double) {
+		double prev = !is_new && s->is_double ? s->d : 0;
+		double delta = *dv >= prev ? *dv - prev : *dv;
+
+		if (*dv < prev)
+			enc->resets++;
+		s->d = *dv;
+		*dv = delta < 0 ? 0 : delta;
+		zero = *dv == 0;
+	} else {
+		int64_t prev = !is_new && !s->is_double ? s->i : 0;
+		int64_t delta;
+
+		/* Counts are never negative; clamping the previous one keeps
+		 * *iv - prev in range for any input (found by
+		 * fuzz_statsd_encode). */
+		if (prev < 0)
+			prev = 0;
+		delta = *iv >= prev ? *iv - prev : *iv;
+		if (*iv < prev)
+			enc->resets++;
+		s->i = *iv;
+		*iv = delta < 0 ? 0 : delta;
+		zero = *iv == 0;
+	}
+	s->is_double = is_double;
+	/* A counter that did not grow adds nothing at the daemon. */
+	if (enc->changed_only && !enc->refresh && !is_new && zero) {
+		enc->unchanged++;
+		return 1;
+	}
+	return 0;
+}
+
+/* changed_only: whether a gauge holds the value it last sent (then it is
+ * left out), remembering the new one otherwise. A daemon keeps a gauge's
+ * last value between flushes (statsd's default), so nothing is lost. */
+static bool gauge_unchanged(struct statsd_encoder *enc, const char *name,
+			    const char *tags, bool is_double, int64_t iv,
+			    double dv)
+{
+	bool is_new = false, same;
+	struct statsd_series *s = series_of(enc, name, tags, &is_new);
+
+	if (!s)
+		return false; /* sent without memory: never lost */
+	same = !is_new && s->is_double == is_double &&
+	       (is_double ? s->d == dv : s->i == iv);
+	s->is_double = is_double;
+	s->i = iv;
+	s->d = dv;
+	if (same && !enc->refresh) {
+		enc->unchanged++;
+		return true;
+	}
+	return false;
+}
+
 /* Encode one gauge or counter for name (suffix) with the given value. */
 static void encode_one(struct statsd_encoder *enc, const struct mfd_point *p,
 		       const char *suffix, bool counter, bool is_double,
@@ -440,50 +529,14 @@ static void encode_one(struct statsd_encoder *enc, const struct mfd_point *p,
 	}
 
 	if (counter) {
-		/* The series key is the name and tags as rendered, so a
-		 * change of prefix or style starts new series. */
-		char key[2 * STATSD_LINE_MAX + 2];
-		struct statsd_series *s;
-		bool is_new = false;
-
-		snprintf(key, sizeof(key), "%s|%s", name, tags);
-		s = series_get(enc, key, &is_new);
-		if (!s) {
-			enc->drop_encode++;
+		if (counter_delta(enc, name, tags, is_double, &iv, &dv))
 			return;
-		}
-		/* First sight: the whole value, which counts from the
-		 * agent's start (every sum starts there). A value below
-		 * the previous one is a reset: send the new value, the
-		 * increase since the reset, never a negative. */
-		if (is_double) {
-			double prev = !is_new && s->is_double ? s->d : 0;
-			double delta = dv >= prev ? dv - prev : dv;
-
-			if (dv < prev)
-				enc->resets++;
-			s->d = dv;
-			dv = delta < 0 ? 0 : delta;
-		} else {
-			int64_t prev = !is_new && !s->is_double ? s->i : 0;
-			int64_t delta;
-
-			/* Counts are never negative; clamping the previous
-			 * one keeps iv - prev in range for any input (found
-			 * by fuzz_statsd_encode). */
-			if (prev < 0)
-				prev = 0;
-			delta = iv >= prev ? iv - prev : iv;
-
-			if (iv < prev)
-				enc->resets++;
-			s->i = iv;
-			iv = delta < 0 ? 0 : delta;
-		}
-		s->is_double = is_double;
 		fmt_value(val, sizeof(val), is_double, iv, dv);
 		render_line(&ub, enc, name, tags, val, "c");
 	} else {
+		if (enc->changed_only &&
+		    gauge_unchanged(enc, name, tags, is_double, iv, dv))
+			return;
 		negative = is_double ? dv < 0 : iv < 0;
 		if (negative) {
 			render_line(&ub, enc, name, tags, "0", "g");

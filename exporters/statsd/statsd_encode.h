@@ -13,7 +13,10 @@
  *    cumulative value per series), histograms as two such counters,
  *    "<name>.count" and "<name>.sum";
  *  - packing: lines joined by '\n' into packets of at most mtu bytes; a
- *    line is never split, and a line longer than the mtu goes alone.
+ *    line is never split, and a line longer than the mtu goes alone;
+ *  - changed_only (--statsd-send changed): a gauge is sent when its value
+ *    differs from the one last sent, a counter when it grew; an encode
+ *    with refresh set sends everything (a restarted daemon relearns).
  */
 #ifndef MFD_STATSD_ENCODE_H
 #define MFD_STATSD_ENCODE_H
@@ -35,10 +38,11 @@ enum statsd_tag_style {
 /* Longest rendered line (name, tags, value, type); longer points are
  * dropped and counted in drop_encode. */
 #define STATSD_LINE_MAX 1024
-/* Most counter series whose previous value is remembered. */
+/* Most series whose previous value is remembered. */
 #define STATSD_MAX_SERIES 65536
 
-/* Previous cumulative value of one counter series. */
+/* Previous cumulative value of one counter series, or (changed_only) the
+ * value last sent of a gauge. */
 struct statsd_series {
 	char *key; /* rendered name and tags; NULL: empty slot */
 	uint64_t gen; /* encode generation that last saw it */
@@ -52,6 +56,8 @@ struct statsd_encoder {
 	enum statsd_tag_style style;
 	char prefix[STATSD_PREFIX_MAX + 1];
 	size_t mtu; /* largest packet payload, bytes */
+	bool changed_only; /* leave out what has not changed */
+	bool refresh; /* set per encode: send everything this time */
 
 	/* counter series: open addressing, cap a power of two */
 	struct statsd_series *series;
@@ -74,6 +80,7 @@ struct statsd_encoder {
 	uint64_t drop_encode; /* points dropped: non-finite, too long,
 			       * series table full, out of memory */
 	uint64_t resets; /* counters that went backwards (sent as reset) */
+	uint64_t unchanged; /* lines left out by changed_only */
 };
 
 /* 0, or -EINVAL when the prefix has characters StatsD treats specially

@@ -22,7 +22,9 @@ restore() {
 trap restore EXIT
 
 PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-"$AGENT" --headless --http "127.0.0.1:$PORT" --interval 0.5 >"$TMP/out" 2>"$TMP/err" &
+# --vmstat-interval 0: the pools and CMA are read every sample (by
+# default they are read on the /proc/vmstat period, 10 s).
+"$AGENT" --headless --http "127.0.0.1:$PORT" --interval 0.5 --vmstat-interval 0 >"$TMP/out" 2>"$TMP/err" &
 PIDS+=($!)
 for _ in $(seq 50); do
 	curl -sf "http://127.0.0.1:$PORT/metrics" 2>/dev/null | grep -q '^mfd_node_hugetlb_pages' && break
@@ -116,7 +118,7 @@ print("checked %d series" % seen)
 sys.exit(1 if bad else 0)
 EOF
 
-# check NAME: up to 10 tries (the agent reads sysfs once a second).
+# check NAME: up to 10 tries (the agent reads sysfs every 0.5 s sample).
 check() {
 	local rc=0
 	for _ in $(seq 10); do

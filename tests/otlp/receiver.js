@@ -5,8 +5,10 @@
  * OpenTelemetry definitions compiled for protobufjs, as shipped by
  * @opentelemetry/otlp-transformer@0.52.1 (build/src/generated/root.js).
  *
- *   node receiver.js ROOT_JS DATA_PORT CONTROL_PORT
+ *   node receiver.js ROOT_JS DATA_PORT CONTROL_PORT [CERT_PEM KEY_PEM]
  *
+ * With a certificate and key the data port speaks HTTPS (TLS), so the
+ * agent's TLS path (libcurl) is tested end to end.
  * The data port takes POST /v1/metrics and /v1/logs. The control port
  * (plain HTTP, always up) answers:
  *   GET  /state            what arrived (JSON, see record())
@@ -19,10 +21,12 @@
  * collected in state.violations (the test fails on any).
  */
 'use strict';
+const fs = require('fs');
 const http = require('http');
+const https = require('https');
 const zlib = require('zlib');
 
-const [rootJs, dataPort, ctlPort] = process.argv.slice(2);
+const [rootJs, dataPort, ctlPort, certPem, keyPem] = process.argv.slice(2);
 const root = require(rootJs);
 const P = root.opentelemetry.proto;
 const MetricsReq = P.collector.metrics.v1.ExportMetricsServiceRequest;
@@ -149,6 +153,10 @@ const sockets = new Set();
 
 function handle(req, res) {
   const chunks = [];
+  // A request through a proxy names the absolute URL (RFC 9112 3.2.2):
+  // this receiver plays the proxy too, and serves it like any other.
+  const proxied = /^https?:\/\//.test(req.url);
+  if (proxied) req.url = new URL(req.url).pathname;
   req.on('data', (c) => chunks.push(c));
   req.on('end', () => {
     let f = faults.length ? faults[0] : null;
@@ -157,7 +165,7 @@ function handle(req, res) {
     const rec = { path: req.url, encoding: req.headers['content-encoding'] || '',
       hdr: req.headers['x-test'] || '', hdr_file: req.headers['x-file'] || '',
       ua: req.headers['user-agent'] || '', ctype: req.headers['content-type'] || '',
-      mode: f.mode, status: 0, n: 0, t: Date.now() };
+      mode: f.mode, status: 0, n: 0, t: Date.now(), proxied };
     state.requests.push(rec);
     if (f.mode === 'reset') {
       // Headers out, then the connection dies mid-response.
@@ -214,7 +222,9 @@ function handle(req, res) {
 
 function up(cb) {
   if (server) return cb();
-  server = http.createServer(handle);
+  server = certPem ?
+    https.createServer({ cert: fs.readFileSync(certPem), key: fs.readFileSync(keyPem) }, handle) :
+    http.createServer(handle);
   server.keepAliveTimeout = 30000;
   server.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
   server.listen(Number(dataPort), '127.0.0.1', cb);

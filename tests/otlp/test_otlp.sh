@@ -127,7 +127,25 @@ nreq() {
 	python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["requests"]))' "$TMP/state.json"
 }
 
-node "$HERE/receiver.js" "$ROOTJS" $DATA_PORT $CTL_PORT >"$TMP/receiver.log" 2>&1 &
+# tls: the data port speaks HTTPS with a certificate for 127.0.0.1 made
+# here, its own CA.
+TLS_ARGS=()
+if [ "$SCEN" = tls ]; then
+	command -v openssl >/dev/null || {
+		echo "skipped: openssl is not installed"
+		exit 77
+	}
+	openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 \
+		-addext subjectAltName=IP:127.0.0.1 -keyout "$TMP/key.pem" \
+		-out "$TMP/cert.pem" >"$TMP/openssl.log" 2>&1 || {
+		cat "$TMP/openssl.log"
+		fail "openssl could not make a certificate"
+		finish
+	}
+	TLS_ARGS=("$TMP/cert.pem" "$TMP/key.pem")
+	URL=https://127.0.0.1:$DATA_PORT
+fi
+node "$HERE/receiver.js" "$ROOTJS" $DATA_PORT $CTL_PORT "${TLS_ARGS[@]}" >"$TMP/receiver.log" 2>&1 &
 PIDS+=($!)
 for _ in $(seq 1 100); do
 	grep -q ready "$TMP/receiver.log" && break
@@ -432,15 +450,40 @@ dlopen)
 		pass "without OTLP, libcurl is not mapped"
 	fi
 
+	# A plain http:// collector: libevent's client carries the requests,
+	# libcurl stays out (the tls scenario shows it loaded for https://).
 	start_agent agent --http off
 	wait_for "first delivery" "$(ok_after 0) >= 2"
 	cp "/proc/$APID/maps" "$TMP/maps1"
 	stop_agent
-	grep -q '/libcurl\.so\.4' "$TMP/maps1" && pass "with OTLP, libcurl.so.4 is mapped" ||
-		fail "libcurl.so.4 not mapped while exporting"
+	if grep -q 'libcurl' "$TMP/maps1"; then
+		fail "libcurl mapped for an http:// endpoint: $(grep -m1 libcurl "$TMP/maps1")"
+	else
+		pass "exporting to http://, libcurl is not mapped"
+	fi
 	state
 	expect "data model (official decoder)" model
 	expect "every sample exactly once" seq --no-dups
+
+	# A proxy in the environment: libcurl, which honours it, is loaded
+	# (the proxy here is the receiver itself, which answers a request for
+	# an absolute URL like any other).
+	ctl /reset >/dev/null
+	http_proxy=http://127.0.0.1:$DATA_PORT start_agent agentp --http off
+	wait_for "delivery through the proxy" "$(ok_after 0) >= 2"
+	cp "/proc/$APID/maps" "$TMP/mapsp"
+	stop_agent
+	grep -q '/libcurl\.so\.4' "$TMP/mapsp" && pass "with http_proxy set, libcurl.so.4 is mapped" ||
+		fail "libcurl.so.4 not mapped with http_proxy set"
+	state
+	python3 -c 'import json, sys
+R = json.load(open(sys.argv[1]))["requests"]
+sys.exit(0 if R and all(r["proxied"] for r in R) else 1)' "$TMP/state.json" &&
+		pass "every request went through the proxy" || fail "requests bypassed http_proxy"
+
+	# What needs libcurl from here on: an https:// endpoint (nothing
+	# listens there with TLS; the start is refused before any request).
+	AGENT_ARGS+=(--otlp-endpoint "https://127.0.0.1:$DATA_PORT")
 
 	# A libcurl.so.4 that lacks the functions mfd calls: a clear error
 	# naming the first missing one, and a non-zero exit, not a crash.
@@ -456,6 +499,28 @@ dlopen)
 		fail "incomplete libcurl: exit $rc, wanted 1..123"
 	expect_log agent2 "libcurl\.so\.4 cannot be used: libcurl\.so\.4 has no curl_global_cleanup.*install the libcurl4 package" \
 		"incomplete libcurl: names the missing function and the package"
+	;;
+tls)
+	# HTTPS to a collector whose certificate the agent is given: libcurl
+	# carries it, every sample arrives whole; without the CA the agent
+	# refuses the certificate and says so.
+	start_agent agent --http off --otlp-certificate "$TMP/cert.pem"
+	wait_for "first delivery over TLS" "$(ok_after 0) >= 2"
+	cp "/proc/$APID/maps" "$TMP/maps1"
+	stop_agent
+	grep -q '/libcurl\.so\.4' "$TMP/maps1" && pass "https://: libcurl.so.4 is mapped" ||
+		fail "libcurl.so.4 not mapped while exporting over https://"
+	state
+	expect "data model over TLS (official decoder)" model
+	expect "every sample exactly once over TLS" seq --no-dups
+	expect "free blocks equal the fixture's buddyinfo over TLS" buddyinfo "$FIX/buddyinfo"
+	ctl /reset >/dev/null
+	start_agent agent2 --http off
+	sleep 2
+	stop_agent
+	[ "$(nreq)" -eq 0 ] && pass "an unknown CA: nothing delivered" || fail "delivered despite an unknown CA"
+	expect_log agent2 "sending metrics to https://127\.0\.0\.1:$DATA_PORT/v1/metrics failed: .*(certificate|SSL)" \
+		"an unknown CA: the certificate failure is logged"
 	;;
 nolibcurl)
 	# libcurl.so.4 missing (here: /dev/null bind-mounted over the file
@@ -478,6 +543,16 @@ print(next(l.split()[-1] for l in open("/proc/self/maps") if "/libcurl.so.4" in 
 		exit 77
 	}
 	pass "libcurl.so.4 resolves to $LIB"
+	# An http:// endpoint does without libcurl; an https:// one needs it.
+	rc=0
+	timeout 60 unshare --mount --propagation private -- sh -c '
+		mount --bind /dev/null "$1" || exit 99
+		shift
+		exec "$@"' sh "$LIB" "$AGENT" "${AGENT_ARGS[@]}" --http off --duration 1 \
+		2>"$TMP/agenth.log" || rc=$?
+	[ "$rc" -eq 0 ] && pass "no libcurl, http:// endpoint: the agent runs (exit 0)" ||
+		fail "no libcurl, http:// endpoint: exit $rc"
+	AGENT_ARGS+=(--otlp-endpoint "https://127.0.0.1:$DATA_PORT")
 	rc=0
 	timeout 60 unshare --mount --propagation private -- sh -c '
 		mount --bind /dev/null "$1" || exit 99

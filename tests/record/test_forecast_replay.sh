@@ -22,13 +22,14 @@ last_row() {
 		/^$/ { n = 0 } END { print row }' "$1"
 }
 
-# run NAME SAMPLES INTERVAL START RATE: record, replay, print the row.
+# run NAME SAMPLES INTERVAL START RATE [AGENT OPTIONS]: record, replay,
+# print the row.
 run() {
 	python3 "$here/make_decline.py" \
 		"$here/../fixtures/recordings/demo.jsonl" "$tmp/$1.jsonl" \
 		--samples "$2" --interval "$3" --zone Normal --start "$4" \
 		--rate "$5"
-	"$agent" --replay "$tmp/$1.jsonl" --replay-speed 0 -m --http off \
+	"$agent" --replay "$tmp/$1.jsonl" --replay-speed 0 -m --http off "${@:6}" \
 		>"$tmp/$1.out" 2>"$tmp/$1.err" ||
 		{ fail "$1: replay failed: $(tail -2 "$tmp/$1.err")"; return; }
 	last_row "$tmp/$1.out" Normal
@@ -94,5 +95,16 @@ row=$(run slow 300 10 3000 0.01)
 row=$(run short 3 10 3000 0.3)
 [[ $row == *"learning the trend"* ]] &&
 	pass "learning: $row" || fail "learning: $row"
+
+# --forecast-window: a window longer than ten times the recording keeps
+# the forecast learning; a short one brings the horizon (ten windows) in.
+row=$(run wide 300 10 3000 0.3 --forecast-window 60000)
+[[ $row == *"learning the trend"* ]] &&
+	pass "--forecast-window 60000 on 2,990 s: $row" || fail "--forecast-window 60000: $row"
+# A window of 300 s: the horizon is ten of them, 3,000 s; 2,103 blocks at
+# 0.3 a second are 7,010 s away, past it.
+row=$(run narrow 300 10 3000 0.3 --forecast-window 300)
+[[ $row == *"steady: none in sight"* ]] &&
+	pass "--forecast-window 300, 7,010 s away: $row" || fail "--forecast-window 300: $row"
 
 [ "$fails" -eq 0 ] || { echo "$fails failed"; exit 1; }

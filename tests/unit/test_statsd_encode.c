@@ -232,6 +232,75 @@ static void test_counter_deltas(void **state)
 	statsd_encoder_free(&enc);
 }
 
+/* --statsd-send changed: a line only for a gauge whose value moved or a
+ * counter that grew; a refresh encode sends all; negatives keep their
+ * "0" reset pair. */
+static void test_changed_only(void **state)
+{
+	struct statsd_encoder enc;
+	struct mfd_point g = order_point(&g_free, 0, "Normal", 3);
+	struct mfd_point c = event_point(10, "cc1");
+	char out[4096];
+
+	(void)state;
+	statsd_encoder_init(&enc, STATSD_TAGS_NONE, "", 1432);
+	enc.changed_only = true;
+	g.i = 42;
+	/* First sight of each: sent. */
+	encode1(&enc, &g, out, sizeof(out));
+	assert_string_equal(out,
+			    "zone.order.free_blocks.node0.Normal.order3:42|g");
+	encode1(&enc, &c, out, sizeof(out));
+	assert_string_equal(out, "extfrag.events.cc1.not_fragmenting:10|c");
+	/* Unchanged: nothing, and counted. */
+	encode1(&enc, &g, out, sizeof(out));
+	assert_string_equal(out, "");
+	assert_int_equal(enc.unchanged, 1);
+	encode1(&enc, &c, out, sizeof(out));
+	assert_string_equal(out, "");
+	assert_int_equal(enc.unchanged, 1);
+	/* Changed: sent; the counter carries the increase since it was last
+	 * sent, none of which was lost while it stood still. */
+	g.i = 40;
+	encode1(&enc, &g, out, sizeof(out));
+	assert_string_equal(out,
+			    "zone.order.free_blocks.node0.Normal.order3:40|g");
+	c.i = 13;
+	encode1(&enc, &c, out, sizeof(out));
+	assert_string_equal(out, "extfrag.events.cc1.not_fragmenting:3|c");
+	/* A refresh sends both though neither changed. */
+	statsd_encoder_begin(&enc);
+	enc.refresh = true;
+	statsd_encoder_point(&g, &enc);
+	statsd_encoder_point(&c, &enc);
+	statsd_encoder_end(&enc);
+	enc.refresh = false;
+	packets(&enc, out, sizeof(out));
+	assert_string_equal(out,
+			    "zone.order.free_blocks.node0.Normal.order3:40|g\n"
+			    "extfrag.events.cc1.not_fragmenting:0|c");
+	/* A double gauge that moves to a negative value: the reset pair. */
+	{
+		struct mfd_point d = order_point(&g_index, 0, "DMA", 1);
+
+		d.d = 0.5;
+		encode1(&enc, &d, out, sizeof(out));
+		d.d = -1;
+		encode1(&enc, &d, out, sizeof(out));
+		assert_string_equal(
+			out, "zone.order.extfrag_index.node0.DMA.order1:0|g\n"
+			     "zone.order.extfrag_index.node0.DMA.order1:-1|g");
+		encode1(&enc, &d, out, sizeof(out));
+		assert_string_equal(out, "");
+	}
+	/* Off again: every line, every time. */
+	enc.changed_only = false;
+	encode1(&enc, &g, out, sizeof(out));
+	assert_string_equal(out,
+			    "zone.order.free_blocks.node0.Normal.order3:40|g");
+	statsd_encoder_free(&enc);
+}
+
 static void test_histogram(void **state)
 {
 	static const double bounds[] = { 0.001, 0.01 };
@@ -406,6 +475,7 @@ int main(void)
 		cmocka_unit_test(test_escaping),
 		cmocka_unit_test(test_negative_gauge),
 		cmocka_unit_test(test_counter_deltas),
+		cmocka_unit_test(test_changed_only),
 		cmocka_unit_test(test_histogram),
 		cmocka_unit_test(test_packing),
 		cmocka_unit_test(test_parse_addr),
