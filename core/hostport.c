@@ -111,13 +111,14 @@ static int parse_port(const char *p, size_t n, uint16_t *port, char *why,
 int mfd_hostport_parse(const char *s, size_t len, uint16_t default_port,
 		       struct mfd_hostport *out, char *why, size_t why_len)
 {
-	const char *end = s + len, *h, *port = NULL;
+	const char *end, *h, *port = NULL;
 	enum mfd_host_kind kind = MFD_HOST_IPV6;
 	size_t hl;
 	int err;
 
 	if (!s || len == 0)
 		return fail(why, why_len, "empty address");
+	end = s + len;
 	if (s[0] == '[') {
 		const char *rb = memchr(s, ']', len);
 
