@@ -24,6 +24,7 @@
 
 #define LOG_COMPONENT "cgroup"
 #include "cgroup_attr.h"
+#include "file.h"
 #include "log.h"
 
 /* The walk never goes deeper than this below the root, and never visits
@@ -537,23 +538,15 @@ static const struct mfd_k8s_attr *lookup_v1(struct mfd_cgroup_attr *c,
 					    uint32_t tgid)
 {
 	char path[PATH_MAX + 32], buf[8192];
-	ssize_t n;
-	int fd;
+	size_t n;
 
 	if (!tgid)
 		return NULL;
 	snprintf(path, sizeof(path), "%s/%u/cgroup", c->proc_dir, tgid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (mfd_file_read_head(path, buf, sizeof(buf), &n) || n == 0)
 		return NULL;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return NULL;
-	buf[n] = '\0';
-	return mfd_cgroup_parse_proc_cgroup(buf, (size_t)n, &c->scratch) ?
-		       NULL :
-		       &c->scratch;
+	return mfd_cgroup_parse_proc_cgroup(buf, n, &c->scratch) ? NULL :
+								   &c->scratch;
 }
 
 const struct mfd_k8s_attr *mfd_cgroup_attr_lookup(struct mfd_cgroup_attr *c,

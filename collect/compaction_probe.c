@@ -16,6 +16,7 @@
 #include <bpf/libbpf.h>
 
 #define LOG_COMPONENT "compaction"
+#include "bpf_open.h"
 #include "compaction.skel.h"
 #include "compaction_probe.h"
 #include "log.h"
@@ -117,6 +118,58 @@ struct prog_req {
 	unsigned int signal;
 };
 
+/* A program of the skeleton and what it needs (the order of reqs[]). */
+struct prog_slot {
+	struct bpf_program *prog;
+	struct bpf_link **link; /* destroyed with the skeleton */
+	const struct prog_req *r;
+};
+
+enum { NR_PROGS = 8 };
+
+static const struct prog_req reqs[NR_PROGS] = {
+	{ "compaction", "mm_compaction_try_to_compact_pages",
+	  "trace_event_raw_mm_compaction_try_to_compact_pages",
+	  MFD_SIG_COMPACT_STALL },
+	{ "compaction", "mm_compaction_end",
+	  "trace_event_raw_mm_compaction_end", MFD_SIG_COMPACT_STALL },
+	{ "compaction", "mm_compaction_deferred",
+	  "trace_event_raw_mm_compaction_defer_template",
+	  MFD_SIG_COMPACT_DEFERRED },
+	{ "compaction", "mm_compaction_kcompactd_wake",
+	  "trace_event_raw_kcompactd_wake_template", MFD_SIG_KCOMPACTD_WAKE },
+	{ "vmscan", "mm_vmscan_kswapd_wake",
+	  "trace_event_raw_mm_vmscan_kswapd_wake", MFD_SIG_KSWAPD_WAKE },
+	{ "vmscan", "mm_vmscan_direct_reclaim_begin",
+	  "trace_event_raw_mm_vmscan_direct_reclaim_begin_template",
+	  MFD_SIG_RECLAIM_STALL },
+	{ "vmscan", "mm_vmscan_direct_reclaim_end",
+	  "trace_event_raw_mm_vmscan_direct_reclaim_end_template",
+	  MFD_SIG_RECLAIM_STALL },
+	{ "kmem", "mm_page_alloc", "trace_event_raw_mm_page_alloc",
+	  MFD_SIG_ALLOC_FAIL },
+};
+
+/* The skeleton's programs beside reqs[]. */
+static void prog_slots(struct compaction_bpf *s, struct prog_slot *slot)
+{
+	struct bpf_program *progs[NR_PROGS] = {
+		s->progs.mfd_compact_start,    s->progs.mfd_compact_end,
+		s->progs.mfd_compact_deferred, s->progs.mfd_kcompactd_wake,
+		s->progs.mfd_kswapd_wake,      s->progs.mfd_reclaim_begin,
+		s->progs.mfd_reclaim_end,      s->progs.mfd_alloc_fail,
+	};
+	struct bpf_link **links[NR_PROGS] = {
+		&s->links.mfd_compact_start,	&s->links.mfd_compact_end,
+		&s->links.mfd_compact_deferred, &s->links.mfd_kcompactd_wake,
+		&s->links.mfd_kswapd_wake,	&s->links.mfd_reclaim_begin,
+		&s->links.mfd_reclaim_end,	&s->links.mfd_alloc_fail,
+	};
+
+	for (int i = 0; i < NR_PROGS; i++)
+		slot[i] = (struct prog_slot){ progs[i], links[i], &reqs[i] };
+}
+
 static const char *tracefs_events_dir(const char *override)
 {
 	static const char *const dirs[] = {
@@ -175,15 +228,133 @@ static void log_signal_sets(unsigned int attached, unsigned int missing)
 		log_info("attached:%s", al ? a : " none");
 }
 
+/* The per-CPU copies of the counters, allocated once. */
+static int alloc_copies(struct mfd_compaction *c, char *why, size_t why_len)
+{
+	c->nr_cpus = mfd_bpf_nr_cpus(why, why_len);
+	if (c->nr_cpus < 0)
+		return c->nr_cpus;
+	c->cs = calloc((size_t)c->nr_cpus, sizeof(*c->cs));
+	c->ws = calloc((size_t)c->nr_cpus, sizeof(*c->ws));
+	c->af = calloc((size_t)c->nr_cpus, sizeof(*c->af));
+	if (!c->cs || !c->ws || !c->af) {
+		snprintf(why, why_len, "out of memory");
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/*
+ * Size the two task maps to the machine instead of 8,192 preallocated
+ * entries each (1.5 MiB). A task is in them from the start of its stall
+ * to its end, and direct reclaim sleeps (throttling, writeback waits),
+ * so more tasks than CPUs can be in it at once: allow 128 per possible
+ * CPU, at least 512, at most the old 8,192. Past that, rec_tasks
+ * refuses the start and counts it in start_drops; comp_tasks, an LRU,
+ * drops its least recently used entry, which is a finished stall kept
+ * only to merge a retry. 128 per CPU is also the batch each CPU takes
+ * from an LRU map's free list, so the LRU does not evict before it is
+ * full. Preallocated, not BPF_F_NO_PREALLOC: a non-preallocated hash
+ * map allocates in the tracepoint, in the middle of an allocation that
+ * is already failing over to compaction or reclaim.
+ */
+static void size_task_maps(struct compaction_bpf *s, int nr_cpus)
+{
+	size_t n = (size_t)nr_cpus * 128;
+
+	n = n < 512 ? 512 : n > 8192 ? 8192 : n;
+	if (bpf_map__set_max_entries(s->maps.comp_tasks, (__u32)n) ||
+	    bpf_map__set_max_entries(s->maps.rec_tasks, (__u32)n))
+		log_warn("could not size the compaction task maps; "
+			 "keeping 8192 entries each");
+}
+
+/* True, with a warning saying why, when program r cannot load here: its
+ * tracepoint is not in tracefs, or the kernel's BTF lacks the record it
+ * reads. */
+static bool lacks(const char *dir, const struct btf *vmlinux,
+		  const struct prog_req *r)
+{
+	if (!have_tracepoint(dir, r)) {
+		log_warn(
+			"tracepoint %s:%s not found in %s: signal switched off",
+			r->cat, r->event, dir);
+		return true;
+	}
+	if (vmlinux && btf__find_by_name_kind(vmlinux, r->btf_struct,
+					      BTF_KIND_STRUCT) < 0) {
+		log_warn("kernel BTF has no struct %s (%s:%s): signal switched "
+			 "off",
+			 r->btf_struct, r->cat, r->event);
+		return true;
+	}
+	return false;
+}
+
+/*
+ * Switch off, before load, every program whose signal is not wanted or
+ * cannot work on this kernel; a signal needs all its programs. Sets
+ * *wanted and *missing (signal bits). 0, or -ENOENT when nothing is left.
+ */
+static int select_programs(struct prog_slot *slot,
+			   const struct mfd_compaction_opts *o,
+			   unsigned int *wanted, unsigned int *missing,
+			   char *why, size_t why_len)
+{
+	const char *dir = tracefs_events_dir(o->tracefs);
+	struct btf *vmlinux = btf__load_vmlinux_btf();
+
+	if (!vmlinux)
+		log_warn("no kernel BTF (%s): loading will fail",
+			 strerror(errno));
+	for (int i = 0; i < NR_PROGS; i++) {
+		const struct prog_req *r = slot[i].r;
+
+		if (r->signal == MFD_SIG_ALLOC_FAIL && !o->alloc_fail_counter) {
+			bpf_program__set_autoload(slot[i].prog, false);
+			continue;
+		}
+		*wanted |= r->signal;
+		if (lacks(dir, vmlinux, r))
+			*missing |= r->signal;
+	}
+	btf__free(vmlinux);
+	for (int i = 0; i < NR_PROGS; i++)
+		if (*missing & slot[i].r->signal)
+			bpf_program__set_autoload(slot[i].prog, false);
+	if (!(*wanted & ~*missing)) {
+		snprintf(why, why_len,
+			 "none of the compaction/vmscan tracepoints is "
+			 "available");
+		return -ENOENT;
+	}
+	return 0;
+}
+
+/* Attach one by one: a failure costs only its signal (*missing). */
+static void attach_programs(struct prog_slot *slot, unsigned int *missing)
+{
+	char why[256];
+
+	for (int i = 0; i < NR_PROGS; i++) {
+		if (!bpf_program__autoload(slot[i].prog))
+			continue;
+		if (mfd_bpf_attach(slot[i].prog, slot[i].link, why,
+				   sizeof(why))) {
+			log_warn("%s; signal absent", why);
+			*missing |= slot[i].r->signal;
+		}
+	}
+}
+
 int mfd_compaction_open(struct mfd_compaction **out,
 			const struct mfd_compaction_opts *o,
 			mfd_stall_event_fn fn, void *arg, unsigned int *signals,
 			char *why, size_t why_len)
 {
+	struct prog_slot slot[NR_PROGS];
 	struct compaction_bpf *s;
 	struct mfd_compaction *c;
-	struct btf *vmlinux = NULL;
-	const char *dir;
 	unsigned int wanted = 0, missing = 0;
 	int err;
 
@@ -196,188 +367,32 @@ int mfd_compaction_open(struct mfd_compaction **out,
 	}
 	c->fn = fn;
 	c->arg = arg;
-	c->nr_cpus = libbpf_num_possible_cpus();
-	if (c->nr_cpus <= 0) {
-		err = c->nr_cpus ? c->nr_cpus : -EINVAL;
-		snprintf(why, why_len, "cannot count possible CPUs: %s",
-			 strerror(-err));
+	err = alloc_copies(c, why, why_len);
+	if (err)
 		goto cleanup;
-	}
-	c->cs = calloc((size_t)c->nr_cpus, sizeof(*c->cs));
-	c->ws = calloc((size_t)c->nr_cpus, sizeof(*c->ws));
-	c->af = calloc((size_t)c->nr_cpus, sizeof(*c->af));
-	if (!c->cs || !c->ws || !c->af) {
-		err = -ENOMEM;
-		snprintf(why, why_len, "out of memory");
+	c->skel = s = MFD_BPF_OPEN(compaction, &err, why, why_len);
+	if (!s)
 		goto cleanup;
-	}
-	c->skel = s = compaction_bpf__open();
-	if (!s) {
-		err = -errno;
-		snprintf(why, why_len,
-			 "opening the compaction BPF object failed: %s",
-			 strerror(-err));
-		goto cleanup;
-	}
 	s->rodata->stall_threshold_ns = o->stall_threshold_ns;
-	/* Size the two task maps to the machine instead of 8,192
-	 * preallocated entries each (1.5 MiB). A task is in them from the
-	 * start of its stall to its end, and direct reclaim sleeps
-	 * (throttling, writeback waits), so more tasks than CPUs can be in
-	 * it at once: allow 128 per possible CPU, at least 512, at most the
-	 * old 8,192. Past that, rec_tasks refuses the start and counts it in
-	 * start_drops; comp_tasks, an LRU, drops its least recently used
-	 * entry, which is a finished stall kept only to merge a retry.
-	 * 128 per CPU is also the batch each CPU takes from an LRU map's
-	 * free list, so the LRU does not evict before it is full.
-	 * Preallocated, not BPF_F_NO_PREALLOC: a non-preallocated hash map
-	 * allocates in the tracepoint, in the middle of an allocation that
-	 * is already failing over to compaction or reclaim. */
-	{
-		size_t n = (size_t)c->nr_cpus * 128;
-
-		n = n < 512 ? 512 : n > 8192 ? 8192 : n;
-		if (bpf_map__set_max_entries(s->maps.comp_tasks, (__u32)n) ||
-		    bpf_map__set_max_entries(s->maps.rec_tasks, (__u32)n))
-			log_warn("could not size the compaction task maps; "
-				 "keeping 8192 entries each");
-	}
-
-	{
-		const struct {
-			struct bpf_program *prog;
-			struct bpf_link **link; /* destroyed with the skeleton */
-			struct prog_req r;
-		} progs[] = {
-			{ s->progs.mfd_compact_start,
-			  &s->links.mfd_compact_start,
-			  { "compaction", "mm_compaction_try_to_compact_pages",
-			    "trace_event_raw_mm_compaction_try_to_compact_pages",
-			    MFD_SIG_COMPACT_STALL } },
-			{ s->progs.mfd_compact_end,
-			  &s->links.mfd_compact_end,
-			  { "compaction", "mm_compaction_end",
-			    "trace_event_raw_mm_compaction_end",
-			    MFD_SIG_COMPACT_STALL } },
-			{ s->progs.mfd_compact_deferred,
-			  &s->links.mfd_compact_deferred,
-			  { "compaction", "mm_compaction_deferred",
-			    "trace_event_raw_mm_compaction_defer_template",
-			    MFD_SIG_COMPACT_DEFERRED } },
-			{ s->progs.mfd_kcompactd_wake,
-			  &s->links.mfd_kcompactd_wake,
-			  { "compaction", "mm_compaction_kcompactd_wake",
-			    "trace_event_raw_kcompactd_wake_template",
-			    MFD_SIG_KCOMPACTD_WAKE } },
-			{ s->progs.mfd_kswapd_wake,
-			  &s->links.mfd_kswapd_wake,
-			  { "vmscan", "mm_vmscan_kswapd_wake",
-			    "trace_event_raw_mm_vmscan_kswapd_wake",
-			    MFD_SIG_KSWAPD_WAKE } },
-			{ s->progs.mfd_reclaim_begin,
-			  &s->links.mfd_reclaim_begin,
-			  { "vmscan", "mm_vmscan_direct_reclaim_begin",
-			    "trace_event_raw_mm_vmscan_direct_reclaim_begin_"
-			    "template",
-			    MFD_SIG_RECLAIM_STALL } },
-			{ s->progs.mfd_reclaim_end,
-			  &s->links.mfd_reclaim_end,
-			  { "vmscan", "mm_vmscan_direct_reclaim_end",
-			    "trace_event_raw_mm_vmscan_direct_reclaim_end_"
-			    "template",
-			    MFD_SIG_RECLAIM_STALL } },
-			{ s->progs.mfd_alloc_fail,
-			  &s->links.mfd_alloc_fail,
-			  { "kmem", "mm_page_alloc",
-			    "trace_event_raw_mm_page_alloc",
-			    MFD_SIG_ALLOC_FAIL } },
-		};
-		const size_t n = sizeof(progs) / sizeof(progs[0]);
-
-		dir = tracefs_events_dir(o->tracefs);
-		vmlinux = btf__load_vmlinux_btf();
-		if (!vmlinux)
-			log_warn("no kernel BTF (%s): loading will fail",
-				 strerror(errno));
-		for (size_t i = 0; i < n; i++) {
-			const struct prog_req *r = &progs[i].r;
-
-			if (r->signal == MFD_SIG_ALLOC_FAIL &&
-			    !o->alloc_fail_counter) {
-				bpf_program__set_autoload(progs[i].prog, false);
-				continue;
-			}
-			wanted |= r->signal;
-			if (!have_tracepoint(dir, r)) {
-				log_warn("tracepoint %s:%s not found in %s: "
-					 "signal switched off",
-					 r->cat, r->event, dir);
-			} else if (vmlinux && btf__find_by_name_kind(
-						      vmlinux, r->btf_struct,
-						      BTF_KIND_STRUCT) < 0) {
-				log_warn("kernel BTF has no struct %s "
-					 "(%s:%s): signal switched off",
-					 r->btf_struct, r->cat, r->event);
-			} else {
-				continue;
-			}
-			missing |= r->signal;
-			bpf_program__set_autoload(progs[i].prog, false);
-		}
-		/* A signal needs all its programs: switch off the rest. */
-		for (size_t i = 0; i < n; i++)
-			if (missing & progs[i].r.signal)
-				bpf_program__set_autoload(progs[i].prog, false);
-		if (!(wanted & ~missing)) {
-			err = -ENOENT;
-			snprintf(why, why_len,
-				 "none of the compaction/vmscan tracepoints "
-				 "is available");
-			goto cleanup;
-		}
-		err = compaction_bpf__load(s);
-		if (err) {
-			snprintf(why, why_len,
-				 "loading the compaction BPF programs failed: "
-				 "%s",
-				 strerror(-err));
-			goto cleanup;
-		}
-		/* Attach one by one: a failure costs only its signal. */
-		for (size_t i = 0; i < n; i++) {
-			struct bpf_link *l;
-
-			if (!bpf_program__autoload(progs[i].prog))
-				continue;
-			l = bpf_program__attach(progs[i].prog);
-			if (!l) {
-				log_warn("attaching to %s:%s failed: %s; "
-					 "signal absent",
-					 progs[i].r.cat, progs[i].r.event,
-					 strerror(errno));
-				missing |= progs[i].r.signal;
-				continue;
-			}
-			*progs[i].link = l;
-		}
-	}
-	c->rb = ring_buffer__new(bpf_map__fd(s->maps.stall_events), on_record,
-				 c, NULL);
-	if (!c->rb) {
-		err = -errno;
-		snprintf(why, why_len,
-			 "creating the stall ring buffer reader failed: %s",
-			 strerror(-err));
+	size_task_maps(s, c->nr_cpus);
+	prog_slots(s, slot);
+	err = select_programs(slot, o, &wanted, &missing, why, why_len);
+	if (err)
 		goto cleanup;
-	}
+	err = mfd_bpf_load(s->skeleton, "compaction", why, why_len);
+	if (err)
+		goto cleanup;
+	attach_programs(slot, &missing);
+	c->rb = mfd_bpf_ringbuf(s->maps.stall_events, on_record, c, &err, why,
+				why_len);
+	if (!c->rb)
+		goto cleanup;
 	*signals = wanted & ~missing;
 	log_signal_sets(*signals, missing);
-	btf__free(vmlinux);
 	*out = c;
 	return 0;
 
 cleanup:
-	btf__free(vmlinux);
 	mfd_compaction_close(c);
 	return err;
 }

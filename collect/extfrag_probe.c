@@ -12,6 +12,7 @@
 #include <bpf/libbpf.h>
 
 #define LOG_COMPONENT "extfrag"
+#include "bpf_open.h"
 #include "extfrag.skel.h"
 #include "extfrag_probe.h"
 #include "log.h"
@@ -152,11 +153,9 @@ int mfd_extfrag_open(struct mfd_extfrag **out, const struct mfd_kinfo *k,
 	}
 	x->fn = fn;
 	x->arg = arg;
-	x->nr_cpus = libbpf_num_possible_cpus();
-	if (x->nr_cpus <= 0) {
-		err = x->nr_cpus ? x->nr_cpus : -EINVAL;
-		snprintf(why, why_len, "cannot count possible CPUs: %s",
-			 strerror(-err));
+	x->nr_cpus = mfd_bpf_nr_cpus(why, why_len);
+	if (x->nr_cpus < 0) {
+		err = x->nr_cpus;
 		goto cleanup;
 	}
 	x->vals = calloc((size_t)x->nr_cpus, sizeof(*x->vals));
@@ -166,15 +165,12 @@ int mfd_extfrag_open(struct mfd_extfrag **out, const struct mfd_kinfo *k,
 		goto cleanup;
 	}
 
-	x->skel = extfrag_bpf__open();
-	if (!x->skel) {
-		err = -errno;
-		snprintf(why, why_len,
-			 "opening the extfrag BPF object failed: %s",
-			 strerror(-err));
+	x->skel = MFD_BPF_OPEN(extfrag, &err, why, why_len);
+	if (!x->skel)
 		goto cleanup;
-	}
-	/* Never attached: run on a CPU by mfd_extfrag_collect(). */
+	/* Never attached: run on a CPU by mfd_extfrag_collect(). (Only
+	 * mfd_extfrag is attached, below; this keeps a skeleton attach
+	 * from trying.) */
 	bpf_program__set_autoattach(x->skel->progs.mfd_extfrag_flush, false);
 	err = bpf_map__set_max_entries(x->skel->maps.events,
 				       (__u32)round_ringbuf(ringbuf_bytes));
@@ -183,13 +179,9 @@ int mfd_extfrag_open(struct mfd_extfrag **out, const struct mfd_kinfo *k,
 			 strerror(-err));
 		goto cleanup;
 	}
-	err = extfrag_bpf__load(x->skel);
-	if (err) {
-		snprintf(why, why_len,
-			 "loading the extfrag BPF program failed: %s",
-			 strerror(-err));
+	err = mfd_bpf_load(x->skel->skeleton, "extfrag", why, why_len);
+	if (err)
 		goto cleanup;
-	}
 	err = mfd_extfrag_init_stats(
 		bpf_map__fd(x->skel->maps.stats), x->nr_cpus,
 		k->pageblock_order,
@@ -201,25 +193,15 @@ int mfd_extfrag_open(struct mfd_extfrag **out, const struct mfd_kinfo *k,
 			 strerror(-err));
 		goto cleanup;
 	}
-	err = extfrag_bpf__attach(x->skel);
-	if (err) {
-		snprintf(why, why_len,
-			 "attaching to tracepoint kmem:mm_page_alloc_extfrag "
-			 "failed: %s (is tracefs available and the tracepoint "
-			 "present?)",
-			 strerror(-err));
+	err = mfd_bpf_attach(x->skel->progs.mfd_extfrag,
+			     &x->skel->links.mfd_extfrag, why, why_len);
+	if (err)
 		goto cleanup;
-	}
 	x->flush_fd = bpf_program__fd(x->skel->progs.mfd_extfrag_flush);
-	x->rb = ring_buffer__new(bpf_map__fd(x->skel->maps.events), on_record,
-				 x, NULL);
-	if (!x->rb) {
-		err = -errno;
-		snprintf(why, why_len,
-			 "creating the ring buffer reader failed: %s",
-			 strerror(-err));
+	x->rb = mfd_bpf_ringbuf(x->skel->maps.events, on_record, x, &err, why,
+				why_len);
+	if (!x->rb)
 		goto cleanup;
-	}
 	*out = x;
 	return 0;
 

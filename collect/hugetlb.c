@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "file.h"
 #include "hugetlb.h"
 #include "vmstat.h" /* mfd_vmstat_parse_u64() */
 
@@ -25,18 +26,6 @@ static const char *const file_names[MFD_HTLB_ITEMS] = {
 	[MFD_HTLB_RESERVED] = "resv_hugepages",
 	[MFD_HTLB_SURPLUS] = "surplus_hugepages",
 };
-
-static void set_err(struct mfd_parse_error *err, unsigned int line,
-		    const char *what, const char *p, size_t n)
-{
-	if (!err)
-		return;
-	err->line = line;
-	if (n > 40)
-		n = 40;
-	snprintf(err->msg, sizeof(err->msg), "zoneinfo: %s: \"%.*s\"", what,
-		 (int)n, p);
-}
 
 int mfd_cma_parse_zoneinfo(const char *text, size_t len, struct mfd_hugetlb *h,
 			   struct mfd_parse_error *err)
@@ -93,8 +82,11 @@ int mfd_cma_parse_zoneinfo(const char *text, size_t len, struct mfd_hugetlb *h,
 			  (tlen == 11 && !memcmp(tok, "nr_free_cma", 11)))) {
 			if (mfd_vmstat_parse_u64(val, (size_t)(eol - val),
 						 &v)) {
-				set_err(err, line, "value is not a decimal u64",
-					p, (size_t)(eol - p));
+				mfd_parse_error_set(
+					err, line,
+					"zoneinfo: value is not a decimal "
+					"u64: \"%.*s\"",
+					mfd_parse_quote_len(p, eol), p);
 				return -EINVAL;
 			}
 			if (tlen == 3) {
@@ -122,7 +114,7 @@ static void read_pool(const char *dir, uint32_t mask,
 		if (!((mask >> i) & 1))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, file_names[i]);
-		if (mfd_procfs_read_file(path, 64, &buf, &len))
+		if (mfd_file_read(path, 64, &buf, &len))
 			continue; /* absent, not zero */
 		if (!mfd_vmstat_parse_u64(buf, len, &pool->val[i]))
 			pool->have |= 1u << i;
@@ -227,7 +219,7 @@ int mfd_hugetlb_read(const char *sys_dir, const char *proc_dir,
 	read_nodes(sys_dir, h);
 
 	snprintf(path, sizeof(path), "%s/zoneinfo", proc_dir);
-	rc = mfd_procfs_read_file(path, 64u << 20, &text, &len);
+	rc = mfd_file_read(path, 64u << 20, &text, &len);
 	if (rc) {
 		h->nr_cma = 0;
 		if (err) {

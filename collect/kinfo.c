@@ -12,6 +12,7 @@
 #include <bpf/btf.h>
 
 #define LOG_COMPONENT "kinfo"
+#include "file.h"
 #include "kinfo.h"
 #include "log.h"
 #include "procfs.h"
@@ -114,19 +115,6 @@ cleanup:
 	return err;
 }
 
-static int read_small(const char *path, char *buf, size_t len)
-{
-	FILE *f = fopen(path, "re");
-	size_t n;
-
-	if (!f)
-		return -errno;
-	n = fread(buf, 1, len - 1, f);
-	buf[n] = '\0';
-	fclose(f);
-	return 0;
-}
-
 static void load_pageblock_order(struct mfd_kinfo *k, const char *root)
 {
 	char path[512], buf[256];
@@ -137,7 +125,7 @@ static void load_pageblock_order(struct mfd_kinfo *k, const char *root)
 	/* The kernel's own statement, first line of pagetypeinfo. Reading it
 	 * once at start costs one pass over the zone locks. */
 	path_join(path, sizeof(path), root, "/proc/pagetypeinfo");
-	if (read_small(path, buf, sizeof(buf)) == 0 &&
+	if (mfd_file_read_head(path, buf, sizeof(buf), NULL) == 0 &&
 	    mfd_procfs_parse_pageblock_order(buf, strlen(buf), &order) == 0 &&
 	    order > 0 && order < 32) {
 		k->pageblock_order = order;
@@ -148,7 +136,7 @@ static void load_pageblock_order(struct mfd_kinfo *k, const char *root)
 	 * (include/linux/pageblock-flags.h). */
 	path_join(path, sizeof(path), root,
 		  "/sys/kernel/mm/transparent_hugepage/hpage_pmd_size");
-	if (read_small(path, buf, sizeof(buf)) == 0 &&
+	if (mfd_file_read_head(path, buf, sizeof(buf), NULL) == 0 &&
 	    sscanf(buf, "%llu", &pmd) == 1 && page > 0 &&
 	    pmd > (unsigned long long)page) {
 		order = 0;
@@ -170,7 +158,7 @@ static void load_nr_node_ids(struct mfd_kinfo *k, const char *root)
 	k->nr_node_ids = 1;
 	path_join(path, sizeof(path), root,
 		  "/sys/devices/system/node/possible");
-	if (read_small(path, buf, sizeof(buf)))
+	if (mfd_file_read_head(path, buf, sizeof(buf), NULL))
 		return;
 	/* A cpulist: "0", "0-3", "0,2-5". The highest number wins. */
 	for (p = buf; *p;) {

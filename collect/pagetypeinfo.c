@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "file.h"
 #include "pagetypeinfo.h"
 
 static int fail(struct mfd_parse_error *err, unsigned int line,
@@ -258,7 +259,7 @@ int mfd_pagetypeinfo_read(const char *proc_dir, struct mfd_pagetypeinfo *pt,
 	int rc;
 
 	snprintf(path, sizeof(path), "%s/pagetypeinfo", proc_dir);
-	rc = mfd_procfs_read_file(path, 4 << 20, &buf, &len);
+	rc = mfd_file_read(path, 4 << 20, &buf, &len);
 	if (rc) {
 		if (err) {
 			err->line = 0;

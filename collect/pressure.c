@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #define LOG_COMPONENT "signals"
+#include "file.h"
 #include "log.h"
 #include "pressure.h"
 
@@ -170,7 +171,7 @@ unsigned int mfd_pressure_hpage_order(const char *thp_dir, int pageblock_order)
 
 	snprintf(path, sizeof(path), "%s/hpage_pmd_size",
 		 thp_dir ? thp_dir : THP_DIR);
-	if (page > 0 && !mfd_procfs_read_file(path, 64, &buf, &len) &&
+	if (page > 0 && !mfd_file_read(path, 64, &buf, &len) &&
 	    !mfd_vmstat_parse_u64(buf, len, &sz) && sz >= (uint64_t)page) {
 		while (((uint64_t)page << o) < sz && o < 30)
 			o++;

@@ -15,7 +15,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/magic.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,26 +85,10 @@ static bool tok_eq(const struct span *tok, const char *word)
 	return (size_t)(tok->e - tok->s) == n && memcmp(tok->s, word, n) == 0;
 }
 
-/* Unsigned decimal, digits only: 0, -EINVAL (empty, not a digit) or
- * -ERANGE (above max). */
+/* A token as an unsigned decimal (mfd_parse_u64()). */
 static int parse_u64(const struct span *tok, uint64_t max, uint64_t *val)
 {
-	uint64_t v = 0;
-
-	if (tok->s >= tok->e)
-		return -EINVAL;
-	for (const char *p = tok->s; p < tok->e; p++) {
-		unsigned int d;
-
-		if (*p < '0' || *p > '9')
-			return -EINVAL;
-		d = (unsigned int)(*p - '0');
-		if (v > (max - d) / 10)
-			return -ERANGE;
-		v = v * 10 + d;
-	}
-	*val = v;
-	return 0;
+	return mfd_parse_u64(tok->s, (size_t)(tok->e - tok->s), max, val);
 }
 
 /* Copy up to QUOTE_MAX bytes of a slice into out, printable ASCII only,
@@ -122,19 +105,6 @@ static void quote(const struct span *t, char *out, size_t outlen)
 		n += 3;
 	}
 	out[n] = '\0';
-}
-
-__attribute__((format(printf, 3, 4))) static void
-set_err(struct mfd_parse_error *err, unsigned int line, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err)
-		return;
-	err->line = line;
-	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
-	va_end(ap);
 }
 
 static bool blank(const struct span *l)
@@ -160,11 +130,13 @@ static int parse_zone_header(struct span *l, unsigned int line, uint32_t *node,
 
 	quote(&whole, q, sizeof(q));
 	if (!next_token(l, &tok) || !tok_eq(&tok, "Node")) {
-		set_err(err, line, "expected \"Node N, zone NAME\": \"%s\"", q);
+		mfd_parse_error_set(
+			err, line, "expected \"Node N, zone NAME\": \"%s\"", q);
 		return -EINVAL;
 	}
 	if (!next_token(l, &tok) || tok.e - tok.s < 2 || tok.e[-1] != ',') {
-		set_err(err, line, "expected \"N,\" after \"Node\": \"%s\"", q);
+		mfd_parse_error_set(
+			err, line, "expected \"N,\" after \"Node\": \"%s\"", q);
 		return -EINVAL;
 	}
 	num.s = tok.s;
@@ -172,24 +144,27 @@ static int parse_zone_header(struct span *l, unsigned int line, uint32_t *node,
 	ret = parse_u64(&num, INT_MAX, &v);
 	if (ret) {
 		quote(&num, q, sizeof(q));
-		set_err(err, line, "node id %s: \"%s\"",
+		mfd_parse_error_set(
+			err, line, "node id %s: \"%s\"",
 			ret == -ERANGE ? "out of range" : "not a number", q);
 		return -EINVAL;
 	}
 	*node = (uint32_t)v;
 	if (!next_token(l, &tok) || !tok_eq(&tok, "zone")) {
-		set_err(err, line, "expected \"zone\" after the node: \"%s\"",
-			q);
+		mfd_parse_error_set(err, line,
+				    "expected \"zone\" after the node: \"%s\"",
+				    q);
 		return -EINVAL;
 	}
 	if (!next_token(l, &tok)) {
-		set_err(err, line, "zone name missing: \"%s\"", q);
+		mfd_parse_error_set(err, line, "zone name missing: \"%s\"", q);
 		return -EINVAL;
 	}
 	if (tok.e - tok.s >= MFD_SNAP_ZONE_NAME_LEN) {
 		quote(&tok, q, sizeof(q));
-		set_err(err, line, "zone name longer than %d bytes: \"%s\"",
-			MFD_SNAP_ZONE_NAME_LEN - 1, q);
+		mfd_parse_error_set(err, line,
+				    "zone name longer than %d bytes: \"%s\"",
+				    MFD_SNAP_ZONE_NAME_LEN - 1, q);
 		return -EINVAL;
 	}
 	memcpy(name, tok.s, (size_t)(tok.e - tok.s));
@@ -214,14 +189,16 @@ static int buddyinfo_line(struct mfd_snapshot *snap, struct span l,
 	while (next_token(&l, &tok)) {
 		if (n == MFD_SNAP_MAX_ORDERS) {
 			quote(&whole, q, sizeof(q));
-			set_err(err, line, "more than %d free counts: \"%s\"",
-				MFD_SNAP_MAX_ORDERS, q);
+			mfd_parse_error_set(err, line,
+					    "more than %d free counts: \"%s\"",
+					    MFD_SNAP_MAX_ORDERS, q);
 			return -EINVAL;
 		}
 		ret = parse_u64(&tok, UINT64_MAX, &counts[n]);
 		if (ret) {
 			quote(&tok, q, sizeof(q));
-			set_err(err, line, "order %u count %s: \"%s\"", n,
+			mfd_parse_error_set(
+				err, line, "order %u count %s: \"%s\"", n,
 				ret == -ERANGE ? "overflows" : "not a number",
 				q);
 			return -EINVAL;
@@ -230,24 +207,27 @@ static int buddyinfo_line(struct mfd_snapshot *snap, struct span l,
 	}
 	if (n == 0) {
 		quote(&whole, q, sizeof(q));
-		set_err(err, line, "no free counts: \"%s\"", q);
+		mfd_parse_error_set(err, line, "no free counts: \"%s\"", q);
 		return -EINVAL;
 	}
 	/* NR_PAGE_ORDERS is one per kernel, so every zone prints as many. */
 	if (snap->nr_zones && n != snap->nr_orders) {
 		quote(&whole, q, sizeof(q));
-		set_err(err, line,
+		mfd_parse_error_set(
+			err, line,
 			"%u free counts, earlier lines had %u: \"%s\"", n,
 			snap->nr_orders, q);
 		return -EINVAL;
 	}
 	if (mfd_snapshot_find_zone(snap, node, name) >= 0) {
-		set_err(err, line, "zone %s of node %u listed twice", name,
-			node);
+		mfd_parse_error_set(err, line,
+				    "zone %s of node %u listed twice", name,
+				    node);
 		return -EINVAL;
 	}
 	if (snap->nr_zones >= MFD_SNAP_MAX_ZONES) {
-		set_err(err, line, "more than %d zones", MFD_SNAP_MAX_ZONES);
+		mfd_parse_error_set(err, line, "more than %d zones",
+				    MFD_SNAP_MAX_ZONES);
 		return -E2BIG;
 	}
 	z = &snap->zones[snap->nr_zones++];
@@ -288,7 +268,8 @@ int mfd_procfs_parse_buddyinfo(const char *text, size_t len,
 		}
 	}
 	if (!snap->nr_zones) {
-		set_err(err, 0, "no \"Node N, zone NAME counts...\" line");
+		mfd_parse_error_set(err, 0,
+				    "no \"Node N, zone NAME counts...\" line");
 		return -EINVAL;
 	}
 	return 0;
@@ -380,7 +361,8 @@ static int zoneinfo_field(struct mfd_zone *z, unsigned int *seen, struct span l,
 	if (!next_token(&l, &val) || next_token(&l, &extra) ||
 	    parse_u64(&val, UINT64_MAX, &v)) {
 		quote(&whole, q, sizeof(q));
-		set_err(err, line, "expected one number: \"%s\"", q);
+		mfd_parse_error_set(err, line, "expected one number: \"%s\"",
+				    q);
 		return -EINVAL;
 	}
 	memcpy((char *)z + off, &v, sizeof(v));
@@ -423,7 +405,8 @@ int mfd_procfs_parse_zoneinfo(const char *text, size_t len,
 				char q[QUOTE_MAX + 4];
 
 				quote(&l, q, sizeof(q));
-				set_err(err, c.line,
+				mfd_parse_error_set(
+					err, c.line,
 					"text after the zone name: \"%s\"", q);
 				return -EINVAL;
 			}
@@ -434,7 +417,8 @@ int mfd_procfs_parse_zoneinfo(const char *text, size_t len,
 			if (any_header && n == node) {
 				ordinal++;
 			} else if (any_header && n < node) {
-				set_err(err, c.line,
+				mfd_parse_error_set(
+					err, c.line,
 					"node %u listed after node %u", n,
 					node);
 				return -EINVAL;
@@ -488,95 +472,6 @@ int mfd_procfs_parse_pageblock_order(const char *text, size_t len, int *order)
 	return -ENOENT;
 }
 
-/*
- * Read fd from offset 0 to EOF into *bufp (grown with realloc, *capp bytes
- * including room for the NUL) with pread(), so a descriptor kept open
- * reads its file afresh: seq_file and sysctl handlers regenerate the text
- * when asked for offset 0. Beyond max_len bytes: -EFBIG.
- */
-static int read_fd(int fd, size_t max_len, char **bufp, size_t *capp,
-		   size_t *len)
-{
-	size_t cap = *capp, used = 0;
-	char *p = *bufp, *np;
-
-	if (max_len > SIZE_MAX / 2)
-		max_len = SIZE_MAX / 2;
-	if (!p) {
-		/* One large read() lets seq_file produce the whole of a
-		 * small file in one go, as close to atomic as procfs gets. */
-		cap = (max_len < 65536 ? max_len : 65536) + 1;
-		p = malloc(cap);
-		if (!p)
-			return -ENOMEM;
-		*bufp = p;
-		*capp = cap;
-	}
-	for (;;) {
-		/* a buffer kept from a bigger read still stops at max_len */
-		size_t lim = cap - 1 < max_len ? cap - 1 : max_len;
-		ssize_t n;
-
-		if (used == lim) {
-			char probe;
-
-			if (used >= max_len) {
-				/* Full: one more byte means too big. */
-				n = pread(fd, &probe, 1, (off_t)used);
-				if (n < 0 && errno == EINTR)
-					continue;
-				if (n < 0)
-					return -errno;
-				if (n > 0)
-					return -EFBIG;
-				break;
-			}
-			cap = (cap - 1) * 2 < max_len ? (cap - 1) * 2 + 1 :
-							max_len + 1;
-			np = realloc(p, cap);
-			if (!np)
-				return -ENOMEM;
-			*bufp = p = np;
-			*capp = cap;
-			continue;
-		}
-		n = pread(fd, p + used, lim - used, (off_t)used);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			break;
-		used += (size_t)n;
-	}
-	p[used] = '\0';
-	*len = used;
-	return 0;
-}
-
-int mfd_procfs_read_file(const char *path, size_t max_len, char **buf,
-			 size_t *len)
-{
-	size_t cap = 0;
-	char *p = NULL;
-	int fd, ret;
-
-	*buf = NULL;
-	*len = 0;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	ret = read_fd(fd, max_len, &p, &cap, len);
-	close(fd);
-	if (ret) {
-		free(p);
-		*len = 0;
-		return ret;
-	}
-	*buf = p;
-	return 0;
-}
-
 void mfd_procfile_close(struct mfd_procfile *f)
 {
 	if (f->fd >= 0)
@@ -615,7 +510,7 @@ int mfd_procfile_read(struct mfd_procfile *f, const char *path, size_t max_len,
 		f->keep = f->path && !fstatfs(f->fd, &sfs) &&
 			  sfs.f_type == PROC_SUPER_MAGIC;
 	}
-	ret = read_fd(f->fd, max_len, &f->buf, &f->cap, len);
+	ret = mfd_file_read_fd(f->fd, max_len, &f->buf, &f->cap, len);
 	if (ret || !f->keep) {
 		close(f->fd);
 		f->fd = -1;
@@ -685,16 +580,16 @@ int mfd_procfs_snapshot(const char *proc_dir, struct mfd_snapshot *snap,
 	start = now_ns(CLOCK_MONOTONIC);
 	/* buddyinfo first: its counts feed the indices, and zoneinfo's
 	 * fields (watermarks, spans) change far more slowly. */
-	ret = mfd_procfs_read_file(buddy_path, BUDDYINFO_MAX, &buddy,
-				   &buddy_len);
+	ret = mfd_file_read(buddy_path, BUDDYINFO_MAX, &buddy, &buddy_len);
 	if (ret) {
-		set_err(err, 0, "%s: %s", path_tail(buddy_path),
-			strerror(-ret));
+		mfd_parse_error_set(err, 0, "%s: %s", path_tail(buddy_path),
+				    strerror(-ret));
 		goto cleanup;
 	}
-	ret = mfd_procfs_read_file(zone_path, ZONEINFO_MAX, &zone, &zone_len);
+	ret = mfd_file_read(zone_path, ZONEINFO_MAX, &zone, &zone_len);
 	if (ret) {
-		set_err(err, 0, "%s: %s", path_tail(zone_path), strerror(-ret));
+		mfd_parse_error_set(err, 0, "%s: %s", path_tail(zone_path),
+				    strerror(-ret));
 		goto cleanup;
 	}
 	snap->mono_ns = start;

@@ -6,7 +6,7 @@
  * The fallback when the BPF zone walk (collect/zones_probe.c) cannot run, e.g. on a
  * kernel with memcg disabled. The parse functions are pure (no I/O, no
  * allocation) so tests and fuzzers can feed them any bytes; only
- * mfd_procfs_read_file() and mfd_procfs_snapshot() touch files.
+ * mfd_procfs_snapshot() and mfd_procfile_read() touch files.
  */
 #ifndef MFD_PROCFS_H
 #define MFD_PROCFS_H
@@ -14,12 +14,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "file.h" /* mfd_file_read() */
+#include "parse.h" /* struct mfd_parse_error */
 #include "snapshot.h"
-
-struct mfd_parse_error {
-	unsigned int line; /* 1-based, 0 = not line specific */
-	char msg[160]; /* what is wrong, quoting the offending text */
-};
 
 /*
  * Reset snap's zones and fill one zone per "Node N, zone NAME c0 c1 .. cK"
@@ -53,15 +50,6 @@ int mfd_procfs_parse_zoneinfo(const char *text, size_t len,
 /* "Page block order: 9" from the head of /proc/pagetypeinfo
  * (pagetypeinfo_showfree()). Returns 0, -ENOENT (no such line) or -EINVAL. */
 int mfd_procfs_parse_pageblock_order(const char *text, size_t len, int *order);
-
-/*
- * Read a whole file into a malloc'd, NUL-terminated buffer (*len excludes
- * the NUL). procfs files report st_size 0, so this reads until EOF. Files
- * longer than max_len bytes fail with -EFBIG. Returns 0 or -errno; on
- * error *buf is NULL.
- */
-int mfd_procfs_read_file(const char *path, size_t max_len, char **buf,
-			 size_t *len);
 
 /*
  * A procfs file read again every sample (/proc/vmstat, a sysctl). The

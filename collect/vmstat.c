@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "file.h"
 #include "vmstat.h"
 
 const char *const mfd_vmstat_names[MFD_VM_ITEMS] = {
@@ -37,45 +38,15 @@ const char *const mfd_mthp_names[MFD_MTHP_ITEMS] = {
 	[MFD_MTHP_ANON_FAULT_FALLBACK_CHARGE] = "anon_fault_fallback_charge",
 };
 
-static void set_err(struct mfd_parse_error *err, unsigned int line,
-		    const char *what, const char *p, size_t n)
-{
-	if (!err)
-		return;
-	err->line = line;
-	if (n > 40)
-		n = 40;
-	snprintf(err->msg, sizeof(err->msg), "%s: \"%.*s\"", what, (int)n, p);
-}
-
-/* Decimal u64 in [p, end): 0 or -EINVAL (empty, non-digit, overflow). */
-static int parse_u64(const char *p, const char *end, uint64_t *out)
-{
-	uint64_t v = 0;
-
-	if (p == end)
-		return -EINVAL;
-	for (; p < end; p++) {
-		unsigned int d;
-
-		if (*p < '0' || *p > '9')
-			return -EINVAL;
-		d = (unsigned int)(*p - '0');
-		if (v > (UINT64_MAX - d) / 10)
-			return -EINVAL;
-		v = v * 10 + d;
-	}
-	*out = v;
-	return 0;
-}
-
 int mfd_vmstat_parse_u64(const char *text, size_t len, uint64_t *out)
 {
 	const char *end = text + len;
 
 	while (end > text && (end[-1] == '\n' || end[-1] == ' '))
 		end--;
-	return parse_u64(text, end, out);
+	return mfd_parse_u64(text, (size_t)(end - text), UINT64_MAX, out) ?
+		       -EINVAL :
+		       0;
 }
 
 int mfd_vmstat_parse(const char *text, size_t len, struct mfd_vmstat *v,
@@ -102,14 +73,18 @@ int mfd_vmstat_parse(const char *text, size_t len, struct mfd_vmstat *v,
 		}
 		sp = memchr(p, ' ', (size_t)(eol - p));
 		if (!sp || sp == p) {
-			set_err(err, line, "expected \"name value\"", p,
-				(size_t)(eol - p));
+			mfd_parse_error_set(err, line,
+					    "expected \"name value\": \"%.*s\"",
+					    mfd_parse_quote_len(p, eol), p);
 			return -EINVAL;
 		}
 		nlen = (size_t)(sp - name);
-		if (parse_u64(sp + 1, eol, &val)) {
-			set_err(err, line, "value is not a decimal u64", p,
-				(size_t)(eol - p));
+		if (mfd_parse_u64(sp + 1, (size_t)(eol - sp - 1), UINT64_MAX,
+				  &val)) {
+			mfd_parse_error_set(err, line,
+					    "value is not a decimal u64: "
+					    "\"%.*s\"",
+					    mfd_parse_quote_len(p, eol), p);
 			return -EINVAL;
 		}
 		for (int i = 0; i < MFD_VM_ITEMS; i++)
@@ -191,7 +166,7 @@ int mfd_mthp_read(const char *thp_dir, struct mfd_vmstat *v)
 
 			snprintf(path, sizeof(path), "%s/%s/stats/%s", thp_dir,
 				 de->d_name, mfd_mthp_names[i]);
-			if (mfd_procfs_read_file(path, 64, &buf, &len))
+			if (mfd_file_read(path, 64, &buf, &len))
 				continue; /* absent, not zero */
 			if (!mfd_vmstat_parse_u64(buf, len, &m.val[i]))
 				m.have |= 1u << i;

@@ -21,6 +21,7 @@
 
 #define LOG_COMPONENT "zones"
 #include "zones.h" /* bpf/zones.h: the record the program writes */
+#include "bpf_open.h"
 #include "log.h"
 #include "zones_probe.h"
 #include "zones.skel.h"
@@ -98,26 +99,14 @@ int mfd_zones_open(struct mfd_zones **out, const struct mfd_kinfo *k, char *why,
 		snprintf(why, why_len, "out of memory");
 		return -ENOMEM;
 	}
-	z->skel = zones_bpf__open();
-	if (!z->skel) {
-		err = -errno;
-		snprintf(why, why_len,
-			 "opening the zones BPF object failed: %s",
-			 strerror(-err));
+	z->skel = MFD_BPF_OPEN(zones, &err, why, why_len);
+	if (!z->skel)
 		goto cleanup;
-	}
 	z->skel->rodata->nr_node_ids = k->nr_node_ids ? k->nr_node_ids : 1;
 
-	err = zones_bpf__load(z->skel);
-	if (err) {
-		snprintf(
-			why, why_len,
-			"loading the zones BPF program failed: %s (the verifier "
-			"or a CO-RE relocation rejected it; run with "
-			"--log-level debug for libbpf's log)",
-			strerror(-err));
+	err = mfd_bpf_load(z->skel->skeleton, "zones", why, why_len);
+	if (err)
 		goto cleanup;
-	}
 	z->prog_fd = bpf_program__fd(z->skel->progs.mfd_zones_snapshot);
 
 	err = run_once(z);

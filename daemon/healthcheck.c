@@ -14,66 +14,42 @@
 #include <unistd.h>
 
 #include "healthcheck.h"
+#include "hostport.h"
 
-static int copy(char *dst, size_t cap, const char *s, size_t n)
+int mfd_http_url_parse(const char *url, struct mfd_http_url *out, char *why,
+		       size_t why_len)
 {
-	if (n >= cap)
-		return -EINVAL;
-	memcpy(dst, s, n);
-	dst[n] = '\0';
-	return 0;
-}
-
-int mfd_http_url_parse(const char *url, struct mfd_http_url *out)
-{
-	const char *p, *host, *hend, *port = NULL, *pend, *path;
+	struct mfd_hostport hp;
+	const char *p, *path, *pend;
 
 	memset(out, 0, sizeof(*out));
-	if (!url || strncmp(url, "http://", 7) != 0)
+	if (!url || strncmp(url, "http://", 7) != 0) {
+		snprintf(why, why_len, "it does not begin with http://");
 		return -EINVAL;
+	}
 	p = url + 7;
 	path = strchr(p, '/');
 	pend = path ? path : p + strlen(p);
-	if (*p == '[') {
-		host = p + 1;
-		hend = memchr(host, ']', (size_t)(pend - host));
-		if (!hend)
-			return -EINVAL;
-		if (hend + 1 < pend) {
-			if (hend[1] != ':')
-				return -EINVAL;
-			port = hend + 2;
-		}
-	} else {
-		host = p;
-		hend = memchr(p, ':', (size_t)(pend - p));
-		if (hend)
-			port = hend + 1;
-		else
-			hend = pend;
-	}
-	if (hend == host ||
-	    copy(out->host, sizeof(out->host), host, (size_t)(hend - host)))
+	if (mfd_hostport_parse(p, (size_t)(pend - p), 80, &hp, why, why_len))
 		return -EINVAL;
-	if (port) {
-		if (port == pend || pend - port > 5)
-			return -EINVAL;
-		for (const char *c = port; c < pend; c++)
-			if (*c < '0' || *c > '9')
-				return -EINVAL;
-		if (copy(out->port, sizeof(out->port), port,
-			 (size_t)(pend - port)) ||
-		    atoi(out->port) < 1 || atoi(out->port) > 65535)
-			return -EINVAL;
-	} else {
-		snprintf(out->port, sizeof(out->port), "80");
-	}
 	if (!path)
 		path = "/";
 	for (const char *c = path; *c; c++)
-		if ((unsigned char)*c <= ' ' || *c == 0x7f)
-			return -EINVAL; /* no header injection */
-	return copy(out->path, sizeof(out->path), path, strlen(path));
+		if ((unsigned char)*c <= ' ' || *c == 0x7f) {
+			/* no header injection */
+			snprintf(why, why_len,
+				 "the path has a space or a control character");
+			return -EINVAL;
+		}
+	if (strlen(path) >= sizeof(out->path)) {
+		snprintf(why, why_len, "the path is longer than %zu bytes",
+			 sizeof(out->path) - 1);
+		return -EINVAL;
+	}
+	memcpy(out->host, hp.host, sizeof(out->host));
+	snprintf(out->port, sizeof(out->port), "%u", (unsigned int)hp.port);
+	memcpy(out->path, path, strlen(path) + 1);
+	return 0;
 }
 
 static int64_t now_ms(void)
@@ -114,14 +90,15 @@ int mfd_healthcheck(const char *url, double timeout_s, char *why,
 	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *ai = NULL;
 	int64_t deadline = now_ms() + (int64_t)(timeout_s * 1000.0);
 	struct mfd_http_url u;
-	char req[1024], resp[64];
+	char req[1024], resp[64], reason[160];
 	size_t got = 0, sent = 0, len;
 	int fd = -1, rc, status;
 	socklen_t elen = sizeof(status);
 
-	if (mfd_http_url_parse(url, &u)) {
+	if (mfd_http_url_parse(url, &u, reason, sizeof(reason))) {
 		snprintf(why, why_len,
-			 "'%s' is not an http://host:port/path URL", url);
+			 "'%s' is not an http://host:port/path URL: %s", url,
+			 reason);
 		return -EINVAL;
 	}
 	rc = getaddrinfo(u.host, u.port, &hints, &ai);

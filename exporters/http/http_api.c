@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "hostport.h"
 #include "http_api.h"
 #include "kinfo.h"
 
@@ -255,64 +256,23 @@ bool mfd_http_wants_openmetrics(const char *accept)
 int mfd_http_parse_listen(const char *s, char *host, size_t host_len,
 			  uint16_t *port, char *why, size_t why_len)
 {
-	const char *colon, *h = s, *pp;
-	size_t hl;
-	long v = 0;
+	struct mfd_hostport hp;
+	char reason[160];
 
 	if (!s || !*s) {
 		snprintf(why, why_len, "empty address; use ADDR:PORT or off");
 		return -EINVAL;
 	}
-	if (s[0] == '[') { /* [v6]:port */
-		const char *rb = strchr(s, ']');
-
-		if (!rb || rb[1] != ':') {
-			snprintf(why, why_len,
-				 "'%s': an IPv6 address is written [ADDR]:PORT",
-				 s);
-			return -EINVAL;
-		}
-		h = s + 1;
-		hl = (size_t)(rb - h);
-		pp = rb + 2;
-	} else {
-		colon = strrchr(s, ':');
-		if (!colon || strchr(s, ':') != colon) {
-			snprintf(why, why_len,
-				 "'%s' is not ADDR:PORT (for example "
-				 "127.0.0.1:9464)",
-				 s);
-			return -EINVAL;
-		}
-		hl = (size_t)(colon - s);
-		pp = colon + 1;
-	}
-	if (hl == 0 || hl >= host_len) {
-		snprintf(why, why_len, "'%s': missing or too long address", s);
+	if (mfd_hostport_parse(s, strlen(s), 0, &hp, reason, sizeof(reason))) {
+		snprintf(why, why_len, "'%s': %s", s, reason);
 		return -EINVAL;
 	}
-	if (!*pp) {
-		snprintf(why, why_len, "'%s': missing port", s);
+	if (strlen(hp.host) >= host_len) {
+		snprintf(why, why_len, "'%s': the address is too long", s);
 		return -EINVAL;
 	}
-	for (const char *c = pp; *c; c++) {
-		if (*c < '0' || *c > '9' || v > 65535) {
-			snprintf(why, why_len,
-				 "'%s': the port must be a number from 1 to "
-				 "65535",
-				 s);
-			return -EINVAL;
-		}
-		v = v * 10 + (*c - '0');
-	}
-	if (v < 1 || v > 65535) {
-		snprintf(why, why_len,
-			 "'%s': the port must be a number from 1 to 65535", s);
-		return -EINVAL;
-	}
-	memcpy(host, h, hl);
-	host[hl] = '\0';
-	*port = (uint16_t)v;
+	memcpy(host, hp.host, strlen(hp.host) + 1);
+	*port = hp.port;
 	return 0;
 }
 

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hostport.h"
 #include "statsd_encode.h"
 
 static bool name_char(char c)
@@ -585,48 +586,12 @@ int statsd_encoder_point(const struct mfd_point *p, void *arg)
 
 int statsd_parse_addr(const char *s, char *host, size_t hostlen, uint16_t *port)
 {
-	const char *h, *colon;
-	size_t hl;
-	unsigned long v = 0;
+	struct mfd_hostport hp;
 
-	if (!s || !hostlen)
+	if (!s || mfd_hostport_parse(s, strlen(s), 0, &hp, NULL, 0) ||
+	    strlen(hp.host) >= hostlen)
 		return -EINVAL;
-	if (s[0] == '[') {
-		const char *close = strchr(s, ']');
-
-		if (!close || close[1] != ':')
-			return -EINVAL;
-		h = s + 1;
-		hl = (size_t)(close - h);
-		colon = close + 1;
-	} else {
-		colon = strrchr(s, ':');
-		if (!colon)
-			return -EINVAL;
-		h = s;
-		hl = (size_t)(colon - s);
-		if (memchr(h, ':', hl))
-			return -EINVAL; /* IPv6 needs brackets */
-	}
-	if (hl == 0 || hl > 255 || hl + 1 > hostlen)
-		return -EINVAL;
-	for (size_t i = 0; i < hl; i++) {
-		unsigned char c = (unsigned char)h[i];
-
-		if (c <= ' ' || c >= 0x7f || c == '[' || c == ']' || c == '/')
-			return -EINVAL;
-	}
-	if (!colon[1] || strlen(colon + 1) > 5)
-		return -EINVAL;
-	for (const char *q = colon + 1; *q; q++) {
-		if (*q < '0' || *q > '9')
-			return -EINVAL;
-		v = v * 10 + (unsigned long)(*q - '0');
-	}
-	if (v < 1 || v > 65535)
-		return -EINVAL;
-	memcpy(host, h, hl);
-	host[hl] = '\0';
-	*port = (uint16_t)v;
+	memcpy(host, hp.host, strlen(hp.host) + 1);
+	*port = hp.port;
 	return 0;
 }

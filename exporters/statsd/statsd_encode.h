@@ -116,9 +116,9 @@ const char *statsd_encoder_packet(const struct statsd_encoder *enc, size_t k,
 int statsd_sanitize(char *dst, size_t dstlen, const char *src, bool keep_dot);
 
 /*
- * Split "HOST:PORT" or "[IPV6]:PORT" into host and port. The host is
- * 1..255 characters without whitespace, '[' or ']' (an unbracketed host
- * has no ':'); the port is a decimal 1..65535. 0 or -EINVAL.
+ * Split "HOST:PORT" or "[IPV6]:PORT" into host and port, as
+ * mfd_hostport_parse() (core/hostport.h) reads them; host must also fit
+ * hostlen bytes with its NUL. 0 or -EINVAL.
  */
 int statsd_parse_addr(const char *s, char *host, size_t hostlen,
 		      uint16_t *port);

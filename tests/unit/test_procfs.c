@@ -770,69 +770,6 @@ static void test_pageblock_order_inline(void **state)
 
 /* --- file reading and the live source ------------------------------------ */
 
-static void test_read_file_proc(void **state)
-{
-	char *buf = NULL;
-	size_t len = 0;
-
-	(void)state;
-	assert_int_equal(mfd_procfs_read_file("/proc/buddyinfo", 1 << 20, &buf,
-					      &len),
-			 0);
-	assert_true(len > 0);
-	assert_int_equal(strlen(buf), len);
-	assert_memory_equal(buf, "Node ", 5);
-	assert_int_equal(buf[len - 1], '\n');
-	free(buf);
-
-	buf = (char *)1;
-	assert_int_equal(mfd_procfs_read_file(FIXTURES "/no-such-file", 4096,
-					      &buf, &len),
-			 -ENOENT);
-	assert_null(buf);
-}
-
-static void test_read_file_limits(void **state)
-{
-	char path[] = "/tmp/mfd-test-procfs-XXXXXX";
-	size_t big = 300000, len;
-	char *data = malloc(big), *buf;
-	int fd = mkstemp(path);
-
-	(void)state;
-	assert_true(fd >= 0);
-	for (size_t i = 0; i < big; i++)
-		data[i] = (char)('a' + i % 26);
-	assert_int_equal(write(fd, data, big), (ssize_t)big);
-	close(fd);
-
-	/* Bigger than the first buffer: the buffer grows. */
-	assert_int_equal(mfd_procfs_read_file(path, big, &buf, &len), 0);
-	assert_int_equal(len, big);
-	assert_memory_equal(buf, data, big);
-	assert_int_equal(buf[big], '\0');
-	free(buf);
-	assert_int_equal(mfd_procfs_read_file(path, big - 1, &buf, &len),
-			 -EFBIG);
-	assert_null(buf);
-	assert_int_equal(mfd_procfs_read_file(path, 100, &buf, &len), -EFBIG);
-	assert_int_equal(mfd_procfs_read_file(path, 0, &buf, &len), -EFBIG);
-
-	/* An empty file is fine, even with max_len 0. */
-	fd = open(path, O_WRONLY | O_TRUNC);
-	close(fd);
-	assert_int_equal(mfd_procfs_read_file(path, 0, &buf, &len), 0);
-	assert_int_equal(len, 0);
-	assert_int_equal(buf[0], '\0');
-	free(buf);
-
-	/* A directory cannot be read. */
-	assert_int_equal(mfd_procfs_read_file("/tmp", 4096, &buf, &len),
-			 -EISDIR);
-	unlink(path);
-	free(data);
-}
-
 /* A kept procfs descriptor reads the file afresh each time: /proc/self/comm
  * changes with prctl(PR_SET_NAME), and the kept fd must show the new name
  * (the independent reference is a fresh open of the same file). */
@@ -851,8 +788,8 @@ static void test_procfile_proc_kept(void **state)
 	assert_int_equal(prctl(PR_SET_NAME, "mfd-procfile", 0, 0, 0), 0);
 	assert_int_equal(
 		mfd_procfile_read(&f, "/proc/self/comm", 64, &text, &len), 0);
-	assert_int_equal(
-		mfd_procfs_read_file("/proc/self/comm", 64, &fresh, &flen), 0);
+	assert_int_equal(mfd_file_read("/proc/self/comm", 64, &fresh, &flen),
+			 0);
 	assert_int_equal(len, flen);
 	assert_memory_equal(text, fresh, len);
 	assert_string_equal(text, "mfd-procfile\n");
@@ -1030,8 +967,6 @@ int main(void)
 		cmocka_unit_test(test_zoneinfo_mutations),
 		cmocka_unit_test(test_pageblock_order_fixtures),
 		cmocka_unit_test(test_pageblock_order_inline),
-		cmocka_unit_test(test_read_file_proc),
-		cmocka_unit_test(test_read_file_limits),
 		cmocka_unit_test(test_procfile_proc_kept),
 		cmocka_unit_test(test_procfile_fixture_replaced),
 		cmocka_unit_test(test_snapshot_fixtures),

@@ -195,7 +195,7 @@ static char *slurp_file(const char *path, size_t *len)
 {
 	char *buf = NULL;
 
-	assert_int_equal(mfd_procfs_read_file(path, 1 << 20, &buf, len), 0);
+	assert_int_equal(mfd_file_read(path, 1 << 20, &buf, len), 0);
 	return buf;
 }
 
