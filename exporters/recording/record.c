@@ -12,6 +12,10 @@
  * behind, counted as dropped points (send_error), logged at most once a
  * minute, and the agent carries on; the next sample tries again.
  *
+ * PATH ending in ".mfdz" is written in the compact format (mfdz.h): the
+ * same lines, each compressed against the previous one of its kind, one
+ * record per write(2); everything above holds for records as for lines.
+ *
  * Rotation: when a line would take PATH past record.max_bytes, PATH.N-2 ..
  * PATH.1 move one up (the oldest, PATH.N-1, is overwritten), PATH becomes
  * PATH.1 and a fresh PATH is started, N being record.max_files. Only
@@ -29,6 +33,7 @@
 #define LOG_COMPONENT "record"
 #include "log.h"
 #include "metrics.h"
+#include "mfdz.h"
 #include "otlp_json.h"
 #include "record.h"
 #include "resource.h"
@@ -49,7 +54,16 @@ struct record {
 	size_t npending;
 	uint64_t last_error_ns; /* CLOCK_MONOTONIC of the last logged error */
 	uint64_t errors_unlogged; /* failed lines since that log line */
+	bool compact; /* PATH ends in .mfdz: mfdz records, not lines */
+	struct mfdz z; /* the compact format's previous lines */
 };
+
+static bool is_compact(const char *path)
+{
+	size_t n = strlen(path);
+
+	return n >= 5 && strcmp(path + n - 5, ".mfdz") == 0;
+}
 
 bool mfd_record_enabled(const struct mfd_record_settings *cfg)
 {
@@ -63,9 +77,34 @@ static void copy_limits(struct record *r, const struct mfd_record_settings *cfg)
 	r->max_events = (size_t)cfg->max_events;
 }
 
+/* A compact file starts with the magic: written into an empty one, checked
+ * in one that holds something (appending records to lines, or to
+ * another format, would make a file nothing reads). */
+static int start_compact(struct record *r)
+{
+	char head[MFDZ_MAGIC_LEN];
+
+	mfdz_reset(&r->z); /* each file decodes from its start */
+	if (r->regular && r->size > 0) {
+		int fd = open(r->path, O_RDONLY | O_CLOEXEC);
+		ssize_t n = fd >= 0 ? pread(fd, head, sizeof(head), 0) : -1;
+
+		if (fd >= 0)
+			close(fd);
+		if (n != MFDZ_MAGIC_LEN || memcmp(head, MFDZ_MAGIC, n))
+			return -EILSEQ;
+		return 0;
+	}
+	if (write(r->fd, MFDZ_MAGIC, MFDZ_MAGIC_LEN) != MFDZ_MAGIC_LEN)
+		return errno ? -errno : -EIO;
+	r->size += MFDZ_MAGIC_LEN;
+	return 0;
+}
+
 static int open_live(struct record *r)
 {
 	struct stat st;
+	int err;
 
 	r->fd = open(r->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
 	if (r->fd < 0)
@@ -76,6 +115,11 @@ static int open_live(struct record *r)
 	} else {
 		r->regular = false;
 		r->size = 0;
+	}
+	if (r->compact && (err = start_compact(r))) {
+		close(r->fd);
+		r->fd = -1;
+		return err;
 	}
 	return 0;
 }
@@ -150,23 +194,16 @@ static void write_failed(struct mfd_exporter *e, int err, uint64_t points)
 	r->errors_unlogged = 0;
 }
 
-/* Append line + '\n' as one write; points is what is lost if it fails. */
-static void write_line(struct mfd_exporter *e, char *line, uint64_t points)
+/* Append buf[0..len) with one write(2) (retried on a short one); a
+ * failure cuts the file back to where it was. 0 or -errno. */
+static int append(struct record *r, const char *buf, size_t len)
 {
-	struct record *r = e->priv;
-	size_t len = strlen(line), done = 0;
-	long long before;
+	long long before = r->size;
+	size_t done = 0;
 	int err = 0;
 
-	line[len++] = '\n'; /* the caller left room: see dump_line() */
-	if (r->fd < 0 && (err = open_live(r)))
-		goto fail;
-	if (r->regular && r->size > 0 &&
-	    r->size + (long long)len > r->max_bytes && (err = rotate(r)))
-		goto fail;
-	before = r->size;
 	while (done < len) {
-		ssize_t n = write(r->fd, line + done, len - done);
+		ssize_t n = write(r->fd, buf + done, len - done);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -184,9 +221,58 @@ static void write_line(struct mfd_exporter *e, char *line, uint64_t points)
 				  strerror(errno));
 		if (err != -ENOSPC && err != -EDQUOT && err != -EFBIG)
 			close_live(r); /* reopen next time */
-		goto fail;
+		return err;
 	}
 	r->size += (long long)len;
+	return 0;
+}
+
+/* The compact record of line, appended. A record's size is known once
+ * encoded, against the file it goes to: the file rotates first when it is
+ * full, so it may pass max_bytes by one record. */
+static int append_compact(struct record *r, const char *line, size_t len,
+			  unsigned int kind)
+{
+	uint8_t *rec = NULL;
+	size_t rec_len;
+	int err;
+
+	if (r->regular && r->size >= r->max_bytes && (err = rotate(r)))
+		return err;
+	err = mfdz_encode(&r->z, kind, line, len, &rec, &rec_len);
+	if (!err)
+		err = append(r, (const char *)rec, rec_len);
+	free(rec);
+	/* A record the file lost, or a line not kept as the next one's
+	 * dictionary: the next record is a key. */
+	if (err || mfdz_commit(&r->z, kind, line, len))
+		mfdz_reset(&r->z);
+	return err;
+}
+
+/* Append line + '\n' as one write, or its compact record; kind is mfdz's
+ * (0 metrics, 1 logs); points is what is lost if it fails. */
+static void write_line(struct mfd_exporter *e, char *line, unsigned int kind,
+		       uint64_t points)
+{
+	struct record *r = e->priv;
+	size_t len = strlen(line);
+	int err;
+
+	if (r->fd < 0 && (err = open_live(r)))
+		goto fail;
+	if (r->compact) {
+		err = append_compact(r, line, len, kind);
+	} else {
+		line[len] = '\n'; /* the caller left room: see dump_line() */
+		if (r->regular && r->size > 0 &&
+		    r->size + (long long)len + 1 > r->max_bytes &&
+		    (err = rotate(r)))
+			goto fail;
+		err = append(r, line, len + 1);
+	}
+	if (err)
+		goto fail;
 	e->stats.requests_sent++;
 	return;
 fail:
@@ -231,7 +317,7 @@ static void write_events(struct mfd_exporter *e, const struct mfd_state *st)
 		line = dump_line(req);
 	json_decref(req);
 	if (line)
-		write_line(e, line, r->npending);
+		write_line(e, line, 1, r->npending);
 	else
 		e->stats.dropped[MFD_DROP_ENCODE] += r->npending;
 	free(line);
@@ -254,7 +340,7 @@ static void record_on_sample(struct mfd_exporter *e, const struct mfd_state *st)
 	json_decref(req);
 	mfd_metrics_walk(st, count_point, &points);
 	if (line)
-		write_line(e, line, points);
+		write_line(e, line, 0, points);
 	else
 		e->stats.dropped[MFD_DROP_ENCODE] += points;
 	free(line);
@@ -299,6 +385,7 @@ static int record_reload(struct mfd_exporter *e,
 		close_live(r);
 		free(r->path);
 		r->path = path;
+		r->compact = is_compact(path);
 		log_info("recording to %s from now on", r->path);
 	}
 	/* Events already pending stay, up to the new cap. */
@@ -320,6 +407,7 @@ static void record_destroy(struct mfd_exporter *e)
 
 	if (r) {
 		close_live(r);
+		mfdz_free(&r->z);
 		otlp_resource_free(&r->res);
 		free(r->pending);
 		free(r->path);
@@ -354,6 +442,7 @@ int mfd_record_create(const struct mfd_export_ctx *ctx,
 	copy_limits(r, &ctx->cfg->record);
 	r->path = strdup(ctx->cfg->record.path);
 	r->pending = calloc(r->max_events + 1, sizeof(*r->pending));
+	mfdz_init(&r->z);
 	if (!r->path || !r->pending) {
 		err = -ENOMEM;
 		goto fail;
@@ -361,15 +450,26 @@ int mfd_record_create(const struct mfd_export_ctx *ctx,
 	err = mfd_resource_detect(&r->res);
 	if (err)
 		goto fail;
+	r->compact = is_compact(r->path);
 	err = open_live(r);
+	if (err == -EILSEQ) {
+		log_error("--record %s: the file holds something other than a "
+			  "compact recording, and a .mfdz path is written in "
+			  "that format; move the file away or record to "
+			  "another path",
+			  r->path);
+		goto fail;
+	}
 	if (err) {
 		log_error("--record %s: cannot open for appending: %s", r->path,
 			  strerror(-err));
 		goto fail;
 	}
-	log_info("recording every sample to %s (OTLP/JSON lines, rotated at "
-		 "%lld bytes, %d files kept)",
-		 r->path, r->max_bytes, r->max_files);
+	log_info("recording every sample to %s (%s, rotated at %lld bytes, "
+		 "%d files kept)",
+		 r->path,
+		 r->compact ? "compact OTLP/JSON records" : "OTLP/JSON lines",
+		 r->max_bytes, r->max_files);
 	*out = e;
 	return 0;
 fail:

@@ -17,6 +17,7 @@
 
 #define LOG_COMPONENT "replay"
 #include "log.h"
+#include "mfdz.h"
 #include "replay.h"
 #include "state.h"
 
@@ -56,6 +57,10 @@ struct mfd_replay {
 	char *line; /* the line being read, at most MAX_LINE bytes + NUL */
 	size_t line_cap; /* bytes allocated at line */
 	bool binary; /* a NUL byte was read: not a recording; stopped */
+	bool compact; /* the file is in the compact format (mfdz.h) */
+	struct mfdz z; /* its previous lines */
+	uint8_t *rec; /* one compact record */
+	size_t rec_cap;
 };
 
 /* What read_line() found besides the bytes. */
@@ -63,6 +68,7 @@ struct line_info {
 	bool newline; /* ended by '\n', not by the end of the file */
 	bool too_long; /* longer than MAX_LINE: the rest was discarded */
 	bool nul; /* a NUL byte: binary data, reading stopped there */
+	bool corrupt; /* a compact record that does not decode: skipped */
 };
 
 /*
@@ -116,6 +122,100 @@ static ssize_t read_line(struct mfd_replay *r, struct line_info *li)
 	return (ssize_t)len;
 }
 
+/*
+ * The compact format's next record, decoded into r->line as read_line()
+ * would read a line. A record's length is its first bytes; one past any
+ * line's is corruption that cannot be skipped (the next record's start is
+ * lost), so reading stops there, as at a NUL in a lines file; so it does
+ * at a record cut off at the end.
+ */
+static ssize_t read_record(struct mfd_replay *r, struct line_info *li)
+{
+	uint64_t n = 0;
+	size_t len;
+	char *line;
+	int c, shift = 0, err;
+
+	memset(li, 0, sizeof(*li));
+	for (;;) {
+		c = getc_unlocked(r->f);
+		if (c == EOF) {
+			if (shift)
+				log_warn("%s: the last record is incomplete "
+					 "(the recording was cut off)",
+					 r->path);
+			return -1;
+		}
+		n |= (uint64_t)(c & 0x7f) << shift;
+		if (!(c & 0x80))
+			break;
+		shift += 7;
+		if (shift > 35)
+			goto corrupt;
+	}
+	if (n > MAX_LINE + MAX_LINE / 8)
+		goto corrupt;
+	if (n > r->rec_cap) {
+		uint8_t *p = realloc(r->rec, n);
+
+		if (!p) {
+			li->too_long = true; /* skipped, as a line would be */
+			return 0;
+		}
+		r->rec = p;
+		r->rec_cap = n;
+	}
+	if (fread(r->rec, 1, n, r->f) != n) {
+		log_warn("%s: the last record is incomplete (the recording "
+			 "was cut off)",
+			 r->path);
+		return -1;
+	}
+	li->newline = true;
+	err = mfdz_decode(&r->z, r->rec, n, &line, &len);
+	if (err) {
+		li->corrupt = true;
+		return 0;
+	}
+	if (len + 1 > r->line_cap) {
+		char *p = realloc(r->line, len + 1);
+
+		if (!p) {
+			li->too_long = true;
+			return 0;
+		}
+		r->line = p;
+		r->line_cap = len + 1;
+	}
+	memcpy(r->line, line, len + 1);
+	return (ssize_t)len;
+corrupt:
+	li->nul = true; /* as binary data: nothing after it can be read */
+	return 0;
+}
+
+/* A compact recording starts with the magic; a JSON line cannot start
+ * with its first byte, so one byte of look-ahead tells them apart (a pipe
+ * cannot be rewound further). */
+static void detect_compact(struct mfd_replay *r)
+{
+	char head[MFDZ_MAGIC_LEN];
+	int c = getc_unlocked(r->f);
+
+	if (c == EOF)
+		return;
+	if (c != MFDZ_MAGIC[0]) {
+		ungetc(c, r->f);
+		return;
+	}
+	head[0] = (char)c;
+	if (fread(head + 1, 1, MFDZ_MAGIC_LEN - 1, r->f) ==
+		    MFDZ_MAGIC_LEN - 1 &&
+	    !memcmp(head, MFDZ_MAGIC, MFDZ_MAGIC_LEN))
+		r->compact = true;
+	/* else: the rest of that first line is read as one, and skipped */
+}
+
 static void skip_line(struct mfd_replay *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
@@ -150,7 +250,8 @@ static int read_sample(struct mfd_replay *r, struct slot *s, bool keep)
 	s->rec.events_cap = MAX_EVENTS;
 	if (r->binary)
 		return err;
-	while ((n = read_line(r, &li)) >= 0) {
+	while ((n = r->compact ? read_record(r, &li) : read_line(r, &li)) >=
+	       0) {
 		size_t len = (size_t)n;
 		const char *line = r->line;
 		bool newline = li.newline;
@@ -167,6 +268,11 @@ static int read_sample(struct mfd_replay *r, struct slot *s, bool keep)
 		}
 		if (li.too_long) {
 			skip_line(r, "longer than %u bytes", MAX_LINE);
+			continue;
+		}
+		if (li.corrupt) {
+			skip_line(r, "a compact record that does not decode "
+				     "(corrupt, or after one that did not)");
 			continue;
 		}
 		if (len == 0)
@@ -287,6 +393,7 @@ int mfd_replay_open(struct mfd_replay **out, const char *path,
 			 strerror(errno));
 		goto fail;
 	}
+	detect_compact(r);
 	/* slot[1] is "ahead": mfd_replay_next() moves it to cur. */
 	r->cur = 0;
 	for (;;) {
@@ -422,6 +529,8 @@ void mfd_replay_close(struct mfd_replay *r)
 		return;
 	if (r->f)
 		fclose(r->f);
+	mfdz_free(&r->z);
+	free(r->rec);
 	free(r->scratch);
 	free(r->line);
 	free(r->slot[0].events);
