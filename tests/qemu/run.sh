@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# run.sh [--arch amd64|arm64] [--stall] SERIES AGENT FRAGMENT
+# run.sh [--arch amd64|arm64] [--stall|--decline] SERIES AGENT FRAGMENT
 #
 # Boots Debian's stock SERIES ("6.1" or "6.12") cloud kernel under QEMU (TCG)
 # with two NUMA nodes, runs AGENT inside it (see guest-init.sh) and checks on
@@ -21,19 +21,24 @@
 # check_stall.py holds the agent's compaction and reclaim stall counts up
 # against the guest's /proc/vmstat.
 #
+# With --decline, the guest is as small, FRAGMENT uses up NUMA node 1's free
+# huge-page blocks step by step (guest-decline.sh), and check_decline.py
+# holds the agent's exhaustion forecast against the guest's /proc/buddyinfo.
+#
 # Environment:
 #   MFD_CACHE                  cache root (default /var/cache/mfd-test)
-#   MFD_QEMU_OUT               where logs go (default ./qemu-SERIES[-ARCH][-stall])
+#   MFD_QEMU_OUT               where logs go (default ./qemu-SERIES[-ARCH][-stall|-decline])
 #   MFD_QEMU_UPDATE_FIXTURES=1 also (re)write tests/fixtures/procfs/qemu-*-numa2/
 #   MFD_QEMU_TIMEOUT           seconds before a hung guest is killed (180)
 set -euo pipefail
 
-usage="usage: run.sh [--arch amd64|arm64] [--stall] 6.1|6.12 AGENT FRAGMENT"
-arch=amd64 stall=no
+usage="usage: run.sh [--arch amd64|arm64] [--stall|--decline] 6.1|6.12 AGENT FRAGMENT"
+arch=amd64 mode=numa2
 while [[ ${1:-} == --* ]]; do
 	case "$1" in
 	--arch) arch=${2:?$usage}; shift 2 ;;
-	--stall) stall=yes; shift ;;
+	--stall) mode=stall; shift ;;
+	--decline) mode=decline; shift ;;
 	*) echo "$usage" >&2; exit 2 ;;
 	esac
 done
@@ -51,11 +56,11 @@ for f in "$agent" "$fragment"; do
 done
 name=$series
 [[ $arch == amd64 ]] || name+=-$arch
-if [[ $stall == yes ]]; then
-	init=$here/guest-stall.sh mem=256M name+=-stall
-else
-	init=$here/guest-init.sh mem=1G
-fi
+case "$mode" in
+stall) init=$here/guest-stall.sh mem=256M name+=-stall ;;
+decline) init=$here/guest-decline.sh mem=256M name+=-decline ;;
+*) init=$here/guest-init.sh mem=1G ;;
+esac
 out=${MFD_QEMU_OUT:-$PWD/qemu-$name}
 mkdir -p "$out"
 t0=$SECONDS
@@ -104,7 +109,8 @@ fi
 # virtualisation), so TCG. quiet/loglevel keep kernel messages off the
 # console; oops=panic + panic=-1 + -no-reboot turn a kernel oops (e.g. one a
 # BPF program provoked) into a prompt exit instead of a hang.
-# The stall guest is a quarter of that: small enough to fragment quickly.
+# The stall and decline guests are a quarter of that: small enough to
+# fragment quickly.
 # shellcheck disable=SC2054 # the commas belong to qemu's option syntax
 qemu=("$qemu_bin" "${machine[@]}" -smp 2 -m $((2 * ${mem%[MG]}))${mem: -1}
 	-object memory-backend-ram,id=m0,size=$mem
@@ -149,8 +155,8 @@ if [[ $rc -eq 124 ]]; then
 	exit 1
 fi
 
-if [[ $stall == yes ]]; then
-	python3 "$here/check_stall.py" --log "$out/console.log" --package "$pkgver"
+if [[ $mode != numa2 ]]; then
+	python3 "$here/check_$mode.py" --log "$out/console.log" --package "$pkgver"
 	echo "total $((SECONDS - t0))s"
 	exit 0
 fi
