@@ -187,57 +187,74 @@ static int load_env(struct mfd_config *cfg, FILE *err)
 	return 0;
 }
 
-/* First pass over argv: check it and list what it sets, so the file named
- * by --config can be read before the flags are applied on top. */
-static int scan_args(int argc, char **argv, struct argv_item *items,
-		     size_t *nitems, FILE *err)
-{
+/* getopt_long()'s view of the option table. */
+struct getopt_tables {
 	struct option longopts[2 * MFD_OPT_MAX + 1];
 	char shortopts[3 * MFD_OPT_MAX + 2];
-	char(*file_names)[80] = NULL;
-	size_t nl = 0, ns = 0, nf = 0;
-	int c, rc = 0;
+	char file_names[MFD_OPT_MAX][80]; /* "<name>-file" of each secret */
+};
 
-	file_names = calloc(MFD_OPT_MAX, sizeof(*file_names));
-	if (!file_names)
-		return -ENOMEM;
-	shortopts[ns++] = ':'; /* report a missing argument as ':' */
+/* Every row as a long option (and its short letter), each secret also as
+ * --<name>-file; val is 256 + the row, or 256 + MFD_OPT_MAX + the row for
+ * the -file form. */
+static int getopt_tables_fill(struct getopt_tables *g, FILE *err)
+{
+	size_t nl = 0, ns = 0, nf = 0;
+
+	g->shortopts[ns++] = ':'; /* report a missing argument as ':' */
 	FOR_EACH_OPT(o)
 	{
 		int idx = (int)(o - mfd_config_table);
 
 		if (idx >= MFD_OPT_MAX) {
 			fprintf(err, "mfd-agent: option table too large\n");
-			rc = -E2BIG;
-			goto cleanup;
+			return -E2BIG;
 		}
-		longopts[nl++] = (struct option){
+		g->longopts[nl++] = (struct option){
 			.name = o->name,
 			.has_arg = mfd_config_takes_arg(o) ? required_argument :
 							     no_argument,
 			.val = 256 + idx,
 		};
 		if (o->secret) {
-			snprintf(file_names[nf], sizeof(file_names[nf]),
+			snprintf(g->file_names[nf], sizeof(g->file_names[nf]),
 				 "%s-file", o->name);
-			longopts[nl++] = (struct option){
-				.name = file_names[nf++],
+			g->longopts[nl++] = (struct option){
+				.name = g->file_names[nf++],
 				.has_arg = required_argument,
 				.val = 256 + MFD_OPT_MAX + idx,
 			};
 		}
 		if (o->short_name) {
-			shortopts[ns++] = (char)o->short_name;
+			g->shortopts[ns++] = (char)o->short_name;
 			if (mfd_config_takes_arg(o))
-				shortopts[ns++] = ':';
+				g->shortopts[ns++] = ':';
 		}
 	}
-	memset(&longopts[nl], 0, sizeof(longopts[nl]));
-	shortopts[ns] = '\0';
+	memset(&g->longopts[nl], 0, sizeof(g->longopts[nl]));
+	g->shortopts[ns] = '\0';
+	return 0;
+}
+
+/* First pass over argv: check it and list what it sets, so the file named
+ * by --config can be read before the flags are applied on top. */
+static int scan_args(int argc, char **argv, struct argv_item *items,
+		     size_t *nitems, FILE *err)
+{
+	struct getopt_tables *g;
+	int c, rc;
+
+	g = calloc(1, sizeof(*g));
+	if (!g)
+		return -ENOMEM;
+	rc = getopt_tables_fill(g, err);
+	if (rc)
+		goto cleanup;
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, g->shortopts, g->longopts, NULL)) !=
+	       -1) {
 		const struct mfd_option *o = NULL;
 		bool from_file = false;
 
@@ -294,8 +311,46 @@ static int scan_args(int argc, char **argv, struct argv_item *items,
 		rc = -EINVAL;
 	}
 cleanup:
-	free(file_names);
+	free(g);
 	return rc;
+}
+
+/* What no single row can check: options that exclude each other, and
+ * values that only make sense together. */
+static int check_across(const struct mfd_config *cfg, FILE *err)
+{
+	if (cfg->once && cfg->headless) {
+		fprintf(err, "mfd-agent: --once and --headless exclude each "
+			     "other\n");
+		return -EINVAL;
+	}
+	if (cfg->replay.path && !*cfg->replay.path) {
+		fprintf(err, "mfd-agent: --replay needs a file name\n");
+		return -EINVAL;
+	}
+	if (cfg->replay.at) {
+		uint64_t ns;
+
+		if (mfd_replay_parse_time(cfg->replay.at, &ns)) {
+			fprintf(err,
+				"mfd-agent: --replay-at: '%s' is neither unix "
+				"seconds nor a UTC time like "
+				"2026-11-27T04:23:51Z\n",
+				cfg->replay.at);
+			return -EINVAL;
+		}
+	}
+	if (cfg->record.path && !*cfg->record.path) {
+		fprintf(err, "mfd-agent: --record needs a file name\n");
+		return -EINVAL;
+	}
+	if (cfg->replay.path && cfg->record.path &&
+	    strcmp(cfg->replay.path, cfg->record.path) == 0) {
+		fprintf(err, "mfd-agent: --record and --replay name the same "
+			     "file\n");
+		return -EINVAL;
+	}
+	return 0;
 }
 
 int mfd_config_parse_args(struct mfd_config *cfg, int argc, char **argv,
@@ -349,42 +404,9 @@ int mfd_config_parse_args(struct mfd_config *cfg, int argc, char **argv,
 		}
 		mfd_config_set_origin(cfg, o, MFD_ORIGIN_FLAG);
 	}
-	if (cfg->once && cfg->headless) {
-		fprintf(err, "mfd-agent: --once and --headless exclude each "
-			     "other\n");
-		rc = -EINVAL;
+	rc = check_across(cfg, err);
+	if (rc)
 		goto cleanup;
-	}
-	if (cfg->replay.path && !*cfg->replay.path) {
-		fprintf(err, "mfd-agent: --replay needs a file name\n");
-		rc = -EINVAL;
-		goto cleanup;
-	}
-	if (cfg->replay.at) {
-		uint64_t ns;
-
-		if (mfd_replay_parse_time(cfg->replay.at, &ns)) {
-			fprintf(err,
-				"mfd-agent: --replay-at: '%s' is neither unix "
-				"seconds nor a UTC time like "
-				"2026-11-27T04:23:51Z\n",
-				cfg->replay.at);
-			rc = -EINVAL;
-			goto cleanup;
-		}
-	}
-	if (cfg->record.path && !*cfg->record.path) {
-		fprintf(err, "mfd-agent: --record needs a file name\n");
-		rc = -EINVAL;
-		goto cleanup;
-	}
-	if (cfg->replay.path && cfg->record.path &&
-	    strcmp(cfg->replay.path, cfg->record.path) == 0) {
-		fprintf(err, "mfd-agent: --record and --replay name the same "
-			     "file\n");
-		rc = -EINVAL;
-		goto cleanup;
-	}
 	cfg->argc = argc;
 	cfg->argv = argv;
 cleanup:
