@@ -354,10 +354,13 @@ function renderHugetlb(text) {
   for (const p of glob) row('all', p.labels.hugepage_size)[p.labels.state] = String(p.value);
   let tb = document.querySelector('#hugetlb tbody');
   tb.textContent = '';
+  // cells carry their state as a class (h-total, …) for tests
   for (const r of rows.values()) {
     const tr = el('tr', { 'data-node': r.node, 'data-size': r.size });
-    [r.node, hugeSize(r.size), r.total, r.free, r.surplus, r.reserved]
-      .forEach(v => tr.appendChild(el('td', {}, v)));
+    tr.appendChild(el('td', {}, r.node));
+    tr.appendChild(el('td', {}, hugeSize(r.size)));
+    for (const k of ['total', 'free', 'surplus', 'reserved'])
+      tr.appendChild(el('td', { class: 'h-' + k }, r[k]));
     tb.appendChild(tr);
   }
   // per zone: CMA area and the gigantic candidates (a count of free
@@ -365,18 +368,22 @@ function renderHugetlb(text) {
   const zones = new Map();
   const zrow = (l) => {
     const k = l.numa_node + '/' + l.zone;
-    if (!zones.has(k)) zones.set(k, { node: l.numa_node, zone: l.zone, total: '-', free: '-', giant: [] });
+    if (!zones.has(k)) zones.set(k, { node: l.numa_node, zone: l.zone, total: null, free: null, giant: [] });
     return zones.get(k);
   };
-  const mib = v => (v * PAGE_KIB / 1024).toFixed(0) + ' MiB';
-  for (const c of cma) zrow(c.labels)[c.labels.state] = mib(c.value);
+  const mib = v => v === null ? '-' : (v * PAGE_KIB / 1024).toFixed(0) + ' MiB';
+  for (const c of cma) zrow(c.labels)[c.labels.state] = c.value;
   for (const g of giant) zrow(g.labels).giant.push(g.value + ' \u00d7 ' + hugeSize(g.labels.hugepage_size));
   tb = document.querySelector('#cma tbody');
   tb.textContent = '';
   for (const z of zones.values()) {
     const tr = el('tr', { 'data-node': z.node, 'data-zone': z.zone });
-    [z.node, z.zone, z.total, z.free, z.giant.join(', ') || '-']
-      .forEach(v => tr.appendChild(el('td', {}, v)));
+    tr.appendChild(el('td', {}, z.node));
+    tr.appendChild(el('td', {}, z.zone));
+    // shown in MiB; data-pages keeps the page count for tests
+    for (const k of ['total', 'free'])
+      tr.appendChild(el('td', { class: 'cma-' + k, 'data-pages': z[k] === null ? '' : String(z[k]) }, mib(z[k])));
+    tr.appendChild(el('td', {}, z.giant.join(', ') || '-'));
     tb.appendChild(tr);
   }
 }
