@@ -5,11 +5,13 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "forecast.h"
 #include "hostport.h"
 #include "http_api.h"
 #include "kinfo.h"
@@ -93,6 +95,7 @@ void mfd_http_route(const char *method, const char *uri,
 		{ "/api/v1/snapshot", MFD_ROUTE_SNAPSHOT },
 		{ "/api/v1/history", MFD_ROUTE_HISTORY },
 		{ "/api/v1/events", MFD_ROUTE_EVENTS },
+		{ "/api/v1/forecast", MFD_ROUTE_FORECAST },
 	};
 	const char *q;
 	size_t plen, qlen = 0;
@@ -416,5 +419,109 @@ fail:
 	json_decref(procs);
 	json_decref(recent);
 	json_decref(root);
+	return NULL;
+}
+
+/* One row of the forecast: a zone, or a node (is_node; no "zone" key).
+ * What the fit cannot say yet is null, never 0: the trend while still
+ * learning, the headroom of a zone without watermarks, the time to
+ * exhaustion unless declining (0 once exhausted). */
+static json_t *forecast_row_json(const struct mfd_forecast *f,
+				 const struct mfd_forecast_zone *z)
+{
+	double slope, now;
+	bool trend = z->state != MFD_FORECAST_LEARNING &&
+		     mfd_ewls_fit(&z->blocks, f->window_s, &slope, &now);
+	bool head = z->headroom.points > 0;
+	bool head_trend = head &&
+			  mfd_ewls_fit(&z->headroom, f->window_s, &slope, &now);
+	bool eta = z->state == MFD_FORECAST_DECLINING ||
+		   z->state == MFD_FORECAST_EXHAUSTED;
+	json_t *j = json_object();
+	int err = 0;
+
+	if (!j)
+		return NULL;
+	err |= json_object_set_new(j, "node", json_integer(z->node));
+	if (!z->is_node)
+		err |= json_object_set_new(j, "zone", json_string(z->name));
+	err |= json_object_set_new(
+		j, "state", json_string(mfd_forecast_state_name(z->state)));
+	err |= json_object_set_new(
+		j, "blocks", json_integer((json_int_t)llround(z->blocks_now)));
+	err |= json_object_set_new(j, "blocks_per_second",
+				   trend ? json_real(z->blocks_per_s) :
+					   json_null());
+	err |= json_object_set_new(
+		j, "headroom_pages",
+		head ? json_integer((json_int_t)llround(z->headroom_now)) :
+		       json_null());
+	err |= json_object_set_new(j, "headroom_pages_per_second",
+				   head_trend ? json_real(z->headroom_per_s) :
+						json_null());
+	err |= json_object_set_new(
+		j, "eta_seconds",
+		eta ? json_integer((json_int_t)llround(z->eta_s)) :
+		      json_null());
+	err |= json_object_set_new(
+		j, "runs_out",
+		eta ? json_string(z->eta_by_headroom ? "headroom" : "blocks") :
+		      json_null());
+	if (err) {
+		json_decref(j);
+		return NULL;
+	}
+	return j;
+}
+
+json_t *mfd_http_forecast_json(const struct mfd_state *st)
+{
+	const struct mfd_forecast *f = st->forecast;
+	const struct mfd_snapshot *snap = st->snap;
+	json_t *root, *zones = json_array(), *nodes = json_array();
+	int err = 0;
+
+	if (!f || !st->have_snap || !snap || !snap->nr_orders || !zones ||
+	    !nodes)
+		goto fail;
+	/* The order the fit follows: the configured one, or the highest the
+	 * kernel has (model/forecast.c clamps it the same way). */
+	root = json_pack("{s:I,s:i,s:I,s:I,s:s}", "time_unix_nano",
+			 (json_int_t)snap->time_unix_nano, "order",
+			 (int)(f->order < snap->nr_orders ?
+				       f->order :
+				       snap->nr_orders - 1),
+			 "window_seconds", (json_int_t)llround(f->window_s),
+			 "horizon_seconds", (json_int_t)llround(f->horizon_s),
+			 "outcome", mfd_forecast_outcome_name(f->outcome));
+	if (!root)
+		goto fail;
+	for (uint32_t i = 0; i < snap->nr_zones; i++) {
+		const struct mfd_zone *sz = &snap->zones[i];
+		const struct mfd_forecast_zone *z =
+			mfd_forecast_zone(f, sz->node, sz->name);
+
+		if (z)
+			err |= json_array_append_new(zones,
+						     forecast_row_json(f, z));
+	}
+	for (uint32_t n = 0; n < snap->nr_nodes; n++) {
+		const struct mfd_forecast_zone *z =
+			mfd_forecast_node(f, snap->nodes[n].node);
+
+		if (z)
+			err |= json_array_append_new(nodes,
+						     forecast_row_json(f, z));
+	}
+	err |= json_object_set_new(root, "zones", zones);
+	err |= json_object_set_new(root, "nodes", nodes);
+	if (err) {
+		json_decref(root);
+		return NULL;
+	}
+	return root;
+fail:
+	json_decref(zones);
+	json_decref(nodes);
 	return NULL;
 }

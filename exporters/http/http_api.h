@@ -3,7 +3,7 @@
  * http_api.h - the pure parts of the HTTP server (exporters/http/http.c):
  * request routing and query validation, request framing, content
  * negotiation, the listen
- * address, the health verdict and the events document. No I/O here, so
+ * address, the health verdict, the events and forecast documents. No I/O here, so
  * unit tests and tests/fuzz/fuzz_http.c feed them directly.
  */
 #ifndef MFD_HTTP_API_H
@@ -27,6 +27,7 @@ enum mfd_route {
 	MFD_ROUTE_SNAPSHOT, /* /api/v1/snapshot */
 	MFD_ROUTE_HISTORY, /* /api/v1/history[?minutes=N|?since=T] */
 	MFD_ROUTE_EVENTS, /* /api/v1/events */
+	MFD_ROUTE_FORECAST, /* /api/v1/forecast */
 	MFD_ROUTE_ASSET, /* an embedded dashboard file */
 };
 
@@ -102,5 +103,11 @@ int mfd_http_health(const struct mfd_state *st, uint64_t now_mono_ns,
  * NULL on ENOMEM. */
 json_t *mfd_http_events_json(const struct mfd_state *st, size_t max_procs,
 			     size_t max_recent);
+
+/* The exhaustion forecast (st->forecast, model/forecast.h) per zone and
+ * node of the latest snapshot, as the /api/v1/forecast document
+ * (docs/http.md, "JSON API"). New reference, or NULL without a snapshot
+ * or forecast, or on ENOMEM. */
+json_t *mfd_http_forecast_json(const struct mfd_state *st);
 
 #endif /* MFD_HTTP_API_H */

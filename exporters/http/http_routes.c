@@ -3,7 +3,7 @@
  * http_routes.c - what the HTTP server answers: the router's verdict
  * (http_api.c) turned into replies, the documents rendered once per
  * sample and shared by every reply (/metrics, /api/v1/snapshot,
- * /api/v1/events), the history window by reference, the dashboard's
+ * /api/v1/events, /api/v1/forecast), the history window by reference, the dashboard's
  * files and the errors.
  */
 #include <errno.h>
@@ -102,6 +102,11 @@ static void render_doc(struct http *h, enum http_doc d)
 		buf = dump_json(mfd_http_events_json(h->st, HTTP_EVENTS_PROCS,
 						     h->st->recent.cap),
 				&len);
+		break;
+	case DOC_FORECAST:
+		if (!h->st->have_snap)
+			return; /* 503 "no snapshot yet" */
+		buf = dump_json(mfd_http_forecast_json(h->st), &len);
 		break;
 	case DOC_COUNT:
 		return;
@@ -401,6 +406,9 @@ void http_on_request(struct evhttp_request *req, void *arg)
 		return;
 	case MFD_ROUTE_EVENTS:
 		reply_cached(h, req, DOC_EVENTS, "application/json");
+		return;
+	case MFD_ROUTE_FORECAST:
+		reply_cached(h, req, DOC_FORECAST, "application/json");
 		return;
 	case MFD_ROUTE_ASSET: {
 		/* Static data: a reference costs nothing per client. */

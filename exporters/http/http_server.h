@@ -32,6 +32,7 @@ enum http_doc {
 	DOC_PROM_OM,
 	DOC_SNAPSHOT,
 	DOC_EVENTS,
+	DOC_FORECAST,
 	DOC_COUNT,
 };
 

@@ -6,7 +6,7 @@ The agent replays tests/fixtures/recordings/demo.jsonl as fast as it can
 and holds the last sample (--replay-speed 0 --replay-hold), so the data is
 fixed; the page shows times from the samples, never the wall clock. Once
 /healthz says the replay finished, Debian's headless chromium loads the
-page at a fixed size (1280x1600, device scale 1, no scrollbars), with a
+page at a fixed size (1280x1900, device scale 1, no scrollbars), with a
 private fontconfig that offers only DejaVu Sans (fonts-dejavu-core), a
 grayscale, unhinted rasteriser, reduced motion, TZ=UTC and one locale. In
 the same page load it dumps the DOM (which must say data-ready, replay
@@ -43,7 +43,7 @@ PORT = int(sys.argv[3]) if len(sys.argv) > 3 else 9465
 RECORDING = os.path.join(SRC, "tests", "fixtures", "recordings", "demo.jsonl")
 GOLDEN = os.path.join(SRC, "tests", "golden", "dashboard", "replay-demo.png")
 ART = os.path.join(BUILD, "test-artifacts", "dashboard-golden")
-WIDTH, HEIGHT = 1280, 1600
+WIDTH, HEIGHT = 1280, 1900  # the whole page: zones, forecast, events
 THRESHOLD = 24  # of 255, per channel: anti-aliasing noise stays far below
 MAX_PIXELS = 20  # a changed digit alone moves more pixels than this
 FONTS = ["/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",

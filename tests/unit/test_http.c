@@ -3,8 +3,8 @@
  * test_http.c - the pure parts of the HTTP server: the Prometheus and
  * OpenMetrics renderers (label escaping, cumulative histogram buckets,
  * counter naming), request routing and query validation, Accept
- * negotiation, the listen address, the health verdict and the history
- * ring. The integration tests (tests/http) check the same output with
+ * negotiation, the listen address, the health verdict, the history
+ * ring and the forecast document. The integration tests (tests/http) check the same output with
  * promtool, a Prometheus server and chromium.
  */
 #include <setjmp.h>
@@ -17,6 +17,7 @@
 
 #include <cmocka.h>
 
+#include "forecast.h"
 #include "kinfo.h"
 #include "history.h"
 #include "http_api.h"
@@ -584,6 +585,125 @@ static void test_events_json(void **unused)
 	mfd_state_free(&st);
 }
 
+/* The zone's or node's row of /api/v1/forecast (zone NULL: the node). */
+static json_t *fc_row(json_t *j, uint32_t node, const char *zone)
+{
+	json_t *a = json_object_get(j, zone ? "zones" : "nodes"), *r;
+	size_t i;
+
+	json_array_foreach(a, i, r)
+	{
+		const char *z = json_string_value(json_object_get(r, "zone"));
+
+		if (json_integer_value(json_object_get(r, "node")) == node &&
+		    (zone ? z && !strcmp(z, zone) : !z))
+			return r;
+	}
+	fail_msg("no forecast row for node %u zone %s", node,
+		 zone ? zone : "(node)");
+	return NULL;
+}
+
+/* Node 0 Normal's order-9 suitable blocks fall from 5,000 by 2 a second,
+ * sampled every 10 s for 600 s: the document must say 3,800 blocks left,
+ * -2 a second, 1,900 s to go, and for node 0 (its other zones steady)
+ * the sum of the zones' blocks over the same rate, all worked out here
+ * from the snapshot rather than taken from the model. */
+static void test_forecast_json(void **unused)
+{
+	struct mfd_state st;
+	struct mfd_kinfo k;
+	struct mfd_forecast *f = calloc(1, sizeof(*f));
+	struct mfd_zone *normal = NULL;
+	uint64_t others = 0, node_left;
+	json_t *j, *r;
+
+	(void)unused;
+	assert_non_null(f);
+	load_state(&st, &k);
+	st.forecast = f;
+	mfd_forecast_init(f, 9, 1800);
+	/* No forecast yet for a snapshot the model has not seen. */
+	j = mfd_http_forecast_json(&st);
+	assert_non_null(j);
+	assert_int_equal(json_array_size(json_object_get(j, "zones")), 0);
+	json_decref(j);
+	for (uint32_t i = 0; i < st.snap->nr_zones; i++) {
+		struct mfd_zone *z = &st.snap->zones[i];
+
+		if (z->node == 0 && !strcmp(z->name, "Normal"))
+			normal = z;
+		else if (z->node == 0)
+			others += z->order[9].free_blocks_suitable;
+	}
+	assert_non_null(normal);
+	for (int t = 0; t <= 600; t += 10) {
+		normal->order[9].free_blocks_suitable =
+			(uint64_t)(5000 - 2 * t);
+		mfd_forecast_update(f, st.snap,
+				    (uint64_t)(t + 1) * 1000000000ull, NULL);
+		if (t == 0) {
+			/* One point: learning, and no trend to show. */
+			j = mfd_http_forecast_json(&st);
+			r = fc_row(j, 0, "Normal");
+			assert_string_equal(
+				json_string_value(json_object_get(r, "state")),
+				"learning");
+			assert_true(json_is_null(
+				json_object_get(r, "blocks_per_second")));
+			assert_true(json_is_null(
+				json_object_get(r, "eta_seconds")));
+			json_decref(j);
+		}
+	}
+	j = mfd_http_forecast_json(&st);
+	assert_non_null(j);
+	assert_int_equal(json_integer_value(json_object_get(j, "order")), 9);
+	assert_int_equal(
+		json_integer_value(json_object_get(j, "window_seconds")), 1800);
+	assert_string_equal(json_string_value(json_object_get(j, "outcome")),
+			    "unknown");
+	assert_int_equal(json_array_size(json_object_get(j, "zones")),
+			 st.snap->nr_zones);
+	r = fc_row(j, 0, "Normal");
+	assert_string_equal(json_string_value(json_object_get(r, "state")),
+			    "declining");
+	assert_int_equal(json_integer_value(json_object_get(r, "blocks")),
+			 3800);
+	assert_float_equal(
+		json_real_value(json_object_get(r, "blocks_per_second")), -2.0,
+		1e-6);
+	assert_int_equal(json_integer_value(json_object_get(r, "eta_seconds")),
+			 1900);
+	assert_string_equal(json_string_value(json_object_get(r, "runs_out")),
+			    "blocks");
+	assert_true(json_is_integer(json_object_get(r, "headroom_pages")));
+	node_left = others + 3800;
+	r = fc_row(j, 0, NULL);
+	assert_string_equal(json_string_value(json_object_get(r, "state")),
+			    "declining");
+	assert_int_equal(json_integer_value(json_object_get(r, "blocks")),
+			 node_left);
+	/* half a second from a whole one: rounding may go either way */
+	assert_float_equal(
+		(double)json_integer_value(json_object_get(r, "eta_seconds")),
+		(double)node_left / 2.0, 0.51);
+	/* Node 0's other zones and node 1 hold still. */
+	r = fc_row(j, 0, "DMA32");
+	assert_string_equal(json_string_value(json_object_get(r, "state")),
+			    "steady");
+	assert_true(json_is_null(json_object_get(r, "eta_seconds")));
+	assert_true(json_is_null(json_object_get(r, "runs_out")));
+	r = fc_row(j, 1, NULL);
+	assert_string_equal(json_string_value(json_object_get(r, "state")),
+			    "steady");
+	json_decref(j);
+	st.forecast = NULL;
+	assert_null(mfd_http_forecast_json(&st));
+	free(f);
+	mfd_state_free(&st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -600,6 +720,7 @@ int main(void)
 		cmocka_unit_test(test_history_window),
 		cmocka_unit_test(test_framing),
 		cmocka_unit_test(test_events_json),
+		cmocka_unit_test(test_forecast_json),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

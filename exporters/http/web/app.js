@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The mfd dashboard: polls the agent's JSON API and draws, per node and
 // zone, a heatmap of the unusable index (time x order), the free blocks
-// per order, and the extfrag event rate with the per-process table.
+// per order, the exhaustion forecast, HugeTLB pools and CMA, and the
+// extfrag event rate with the per-process table.
 // No libraries and no external URLs: it is served from the agent binary.
 'use strict';
 
@@ -241,6 +242,78 @@ function renderEvents(ev, health) {
   }
 }
 
+// "3d 4h", "2h 8m", "5m 12s", "40s": views/view_forecast.c duration().
+function duration(secs) {
+  const t = Math.round(secs);
+  if (t >= 86400) return Math.floor(t / 86400) + 'd ' + Math.floor(t % 86400 / 3600) + 'h';
+  if (t >= 3600) return Math.floor(t / 3600) + 'h ' + Math.floor(t % 3600 / 60) + 'm';
+  if (t >= 60) return Math.floor(t / 60) + 'm ' + (t % 60) + 's';
+  return t + 's';
+}
+
+// The forecast's words, as the -m view says them (views/view_forecast.c).
+function forecastText(r) {
+  switch (r.state) {
+    case 'learning': return 'learning the trend';
+    case 'steady': return 'steady: none in sight';
+    case 'declining':
+      return 'in ' + duration(r.eta_seconds) + ' (' +
+        (r.runs_out === 'headroom' ? 'free memory to min watermark' : 'no suitable block') + ')';
+    case 'exhausted':
+      return 'exhausted now (' + (r.runs_out === 'headroom' ? 'at the min watermark' : 'no suitable block') + ')';
+  }
+  return r.state;
+}
+
+// Blocks per minute with one decimal, "0.0" rather than "-0.0", "-"
+// while the trend is being learnt.
+function trendText(r) {
+  if (r.blocks_per_second === null) return '-';
+  const m = r.blocks_per_second * 60;
+  return Math.abs(m) < 0.05 ? '0.0' : (m > 0 ? '+' : '') + m.toFixed(1);
+}
+
+// /api/v1/forecast: one row per zone, then its node as a whole (the
+// -m view's table). Rows carry data-state, data-eta (seconds, '' when
+// none) and data-blocks for tests.
+function renderForecast(fc) {
+  const outcome = fc.outcome === 'stalls' ? 'compaction stalls' :
+    fc.outcome === 'failures' ? 'failed allocations' : 'stalls or failures (no compaction seen)';
+  document.getElementById('forecast-summary').textContent =
+    'Time until no free block of order ' + fc.order + ' (' + size(fc.order) + ') or larger is left, ' +
+    'or free memory falls to the min watermark, at the trend of about the last ' +
+    Math.round(fc.window_seconds / 60) + ' min; exhaustion then brings ' + outcome + '.';
+  const tb = document.querySelector('#forecast tbody');
+  tb.textContent = '';
+  const row = (r, zone) => {
+    const tr = el('tr', { 'data-node': r.node, 'data-zone': zone, 'data-state': r.state,
+      'data-eta': r.eta_seconds === null ? '' : String(r.eta_seconds), 'data-blocks': String(r.blocks) });
+    if (zone === 'node') tr.className = 'node';
+    const cls = r.state === 'exhausted' || (r.state === 'declining' && r.eta_seconds < 3600) ? 'bad' :
+      r.state === 'declining' ? 'warn' : '';
+    tr.appendChild(el('td', {}, String(r.node)));
+    tr.appendChild(el('td', {}, zone === 'node' ? 'node (all zones)' : zone));
+    tr.appendChild(el('td', { class: 'fc-blocks' }, String(r.blocks)));
+    tr.appendChild(el('td', { class: 'fc-trend' }, trendText(r)));
+    tr.appendChild(el('td', { class: 'fc-verdict' + (cls ? ' ' + cls : '') }, forecastText(r)));
+    tb.appendChild(tr);
+  };
+  for (let i = 0; i < fc.zones.length; i++) {
+    const z = fc.zones[i];
+    row(z, z.zone);
+    // after a node's last zone: the node as a whole
+    if (i + 1 === fc.zones.length || fc.zones[i + 1].node !== z.node) {
+      const n = fc.nodes.find(n => n.node === z.node);
+      if (n) row(n, 'node');
+    }
+  }
+  if (!fc.zones.length) {
+    const tr = el('tr');
+    tr.appendChild(el('td', { colspan: 5 }, 'no zones yet'));
+    tb.appendChild(tr);
+  }
+}
+
 // HugeTLB pools and CMA areas. /api/v1/snapshot carries the buddy lists
 // only, so these come from /metrics (the same catalogue every exporter
 // publishes). A replay has none: the section stays hidden.
@@ -281,10 +354,13 @@ function renderHugetlb(text) {
   for (const p of glob) row('all', p.labels.hugepage_size)[p.labels.state] = String(p.value);
   let tb = document.querySelector('#hugetlb tbody');
   tb.textContent = '';
+  // cells carry their state as a class (h-total, …) for tests
   for (const r of rows.values()) {
     const tr = el('tr', { 'data-node': r.node, 'data-size': r.size });
-    [r.node, hugeSize(r.size), r.total, r.free, r.surplus, r.reserved]
-      .forEach(v => tr.appendChild(el('td', {}, v)));
+    tr.appendChild(el('td', {}, r.node));
+    tr.appendChild(el('td', {}, hugeSize(r.size)));
+    for (const k of ['total', 'free', 'surplus', 'reserved'])
+      tr.appendChild(el('td', { class: 'h-' + k }, r[k]));
     tb.appendChild(tr);
   }
   // per zone: CMA area and the gigantic candidates (a count of free
@@ -292,18 +368,22 @@ function renderHugetlb(text) {
   const zones = new Map();
   const zrow = (l) => {
     const k = l.numa_node + '/' + l.zone;
-    if (!zones.has(k)) zones.set(k, { node: l.numa_node, zone: l.zone, total: '-', free: '-', giant: [] });
+    if (!zones.has(k)) zones.set(k, { node: l.numa_node, zone: l.zone, total: null, free: null, giant: [] });
     return zones.get(k);
   };
-  const mib = v => (v * PAGE_KIB / 1024).toFixed(0) + ' MiB';
-  for (const c of cma) zrow(c.labels)[c.labels.state] = mib(c.value);
+  const mib = v => v === null ? '-' : (v * PAGE_KIB / 1024).toFixed(0) + ' MiB';
+  for (const c of cma) zrow(c.labels)[c.labels.state] = c.value;
   for (const g of giant) zrow(g.labels).giant.push(g.value + ' \u00d7 ' + hugeSize(g.labels.hugepage_size));
   tb = document.querySelector('#cma tbody');
   tb.textContent = '';
   for (const z of zones.values()) {
     const tr = el('tr', { 'data-node': z.node, 'data-zone': z.zone });
-    [z.node, z.zone, z.total, z.free, z.giant.join(', ') || '-']
-      .forEach(v => tr.appendChild(el('td', {}, v)));
+    tr.appendChild(el('td', {}, z.node));
+    tr.appendChild(el('td', {}, z.zone));
+    // shown in MiB; data-pages keeps the page count for tests
+    for (const k of ['total', 'free'])
+      tr.appendChild(el('td', { class: 'cma-' + k, 'data-pages': z[k] === null ? '' : String(z[k]) }, mib(z[k])));
+    tr.appendChild(el('td', {}, z.giant.join(', ') || '-'));
     tb.appendChild(tr);
   }
 }
@@ -351,13 +431,14 @@ async function tick() {
       h = await getJSON('/api/v1/history' + (state.lastT ? '?since=' + state.lastT : ''));
       mergeHistory(h);
     } while (h.more && h.samples.length);
-    const [snap, ev, health, prom] = await Promise.all([
-      getJSON('/api/v1/snapshot'), getJSON('/api/v1/events'),
+    const [snap, ev, fc, health, prom] = await Promise.all([
+      getJSON('/api/v1/snapshot'), getJSON('/api/v1/events'), getJSON('/api/v1/forecast'),
       fetch('/healthz', { cache: 'no-store' }).then(r => r.json()),
       fetch('/metrics', { cache: 'no-store' }).then(r => r.ok ? r.text() : '')
         .catch(() => '')]);
     renderSnapshot(snap);
     renderEvents(ev, health);
+    renderForecast(fc);
     renderHugetlb(prom);
     st.textContent = statusLine(snap, health);
     st.className = 'status' + (health.status === 'ok' ? '' : ' bad');
