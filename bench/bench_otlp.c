@@ -17,6 +17,7 @@
 
 #include "kinfo.h"
 #include "otlp_encode.h"
+#include "otlp_gzip.h"
 #include "procfs.h"
 
 static double now_s(void)

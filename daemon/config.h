@@ -21,6 +21,7 @@
 
 #include "options.h"
 #include "http_settings.h"
+#include "otlp_settings.h"
 #include "recording_settings.h"
 #include "statsd_settings.h"
 
@@ -29,13 +30,6 @@ enum mfd_format {
 	MFD_FORMAT_JSON,
 	MFD_FORMAT_CSV,
 };
-
-/* The OTLP export interval when neither otlp.export_interval nor
- * OTEL_METRIC_EXPORT_INTERVAL sets one: the OpenTelemetry SDK default
- * (60000 ms). One constant for the code and the --help text. */
-#define MFD_OTLP_EXPORT_INTERVAL_DEFAULT 60
-#define MFD_STR_(x) #x
-#define MFD_STR(x) MFD_STR_(x)
 
 struct mfd_config {
 	double interval; /* seconds between snapshots (-d) */
@@ -73,28 +67,7 @@ struct mfd_config {
 	struct mfd_record_settings record; /* exporters/recording/ */
 	struct mfd_replay_settings replay; /* exporters/recording/ */
 	char *cgroup_root; /* cgroup v2 mount for pod attribution ("": auto) */
-	/* OTLP/HTTP exporter (exporters/otlp/otlp.c). Unset strings are NULL and
-	 * unset numbers 0: the exporter then falls back to the OTEL_*
-	 * environment variables, then to its defaults. */
-	char *otlp_endpoint; /* base URL; /v1/metrics, /v1/logs appended */
-	char *otlp_metrics_endpoint; /* full URL for metrics, used as is */
-	char *otlp_logs_endpoint; /* full URL for logs, used as is */
-	char *otlp_headers; /* "k=v,k2=v2", percent-encoded values */
-	double otlp_timeout; /* seconds per request; 0: env or 10 */
-	int otlp_compression; /* 0 unset, 1 gzip, 2 none */
-	int otlp_protocol; /* 0 unset, 1 http/protobuf, 2 http/json, 3 grpc */
-	char *otlp_certificate; /* CA bundle (PEM) to verify the collector */
-	char *otlp_client_key; /* mTLS key (PEM) */
-	char *otlp_client_certificate; /* mTLS certificate (PEM) */
-	bool otlp_insecure; /* do not verify the collector's certificate */
-	double export_interval; /* seconds between exports; 0: env or 10 */
-	char *spool_dir; /* on-disk spool directory, or NULL */
-	int spool_max_mib; /* spool size cap */
-	int spool_fsync; /* 0 batch, 1 always, 2 never */
-	int otlp_queue_batches; /* in-memory batches kept without a spool */
-	int otlp_max_request_kib; /* requests above this are split */
-	int otlp_log_cap; /* event log records per export interval */
-	double otlp_max_backoff; /* seconds: cap of backoff and Retry-After */
+	struct mfd_otlp_settings otlp; /* exporters/otlp/ */
 	bool help; /* -h */
 	bool version; /* --version */
 	char *config_file; /* --config FILE or $MFD_CONFIG, or NULL */

@@ -50,8 +50,7 @@ static int statsd_check(const struct mfd_config *cfg, char *why, size_t why_len)
 
 /* Each exporter adds its row here. */
 const struct mfd_exporter_kind mfd_exporter_kinds[] = {
-	{ "otlp", otlp_exporter_enabled, otlp_exporter_check,
-	  otlp_exporter_create },
+	{ "otlp", mfd_otlp_enabled, mfd_otlp_check, mfd_otlp_create },
 	{ "statsd", statsd_enabled, statsd_check, mfd_statsd_create },
 	{ "http", http_enabled, http_check, mfd_http_create },
 	{ "record", record_enabled, NULL, mfd_record_create },

@@ -36,7 +36,7 @@ static const struct {
 	SYM(multi_setopt),	  SYM(multi_add_handle),
 	SYM(multi_remove_handle), SYM(multi_socket_action),
 	SYM(multi_assign),	  SYM(multi_info_read),
-	SYM(multi_cleanup),
+	SYM(multi_cleanup),	  SYM(version_info),
 };
 _Static_assert(sizeof(syms) / sizeof(syms[0]) ==
 		       sizeof(struct mfd_curl_api) / sizeof(void *),
@@ -44,6 +44,7 @@ _Static_assert(sizeof(syms) / sizeof(syms[0]) ==
 
 int mfd_curl_load(char *why, size_t why_len)
 {
+	const curl_version_info_data *v;
 	struct mfd_curl_api api;
 	const char *err;
 	void *lib, *p;
@@ -70,6 +71,14 @@ int mfd_curl_load(char *why, size_t why_len)
 			return -ELIBBAD;
 		}
 		memcpy((char *)&api + syms[i].off, &p, sizeof(p));
+	}
+	v = api.version_info(CURLVERSION_NOW);
+	if (!v || v->version_num < MFD_CURL_MIN_VERSION_NUM) {
+		snprintf(why, why_len,
+			 "%s is libcurl %s; mfd needs %s or later",
+			 MFD_CURL_SONAME, v && v->version ? v->version : "?",
+			 MFD_CURL_MIN_VERSION);
+		return -ELIBBAD;
 	}
 	mfd_curl = api;
 	loaded = true;

@@ -5,7 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "otlp_encode.h"
+#include "otlp_kv.h"
+#include "resource.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

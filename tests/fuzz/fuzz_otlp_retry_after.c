@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "otlp_encode.h"
+#include "otlp_retry_after.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -282,6 +282,26 @@ i = next(i for i, r in enumerate(R) if r["status"] == 503)
 sys.exit(0 if R[i + 1]["t"] - R[i]["t"] >= 1990 else 1)
 PY
 	expect "retries counted" metric mfd.agent.export.requests outcome=retried --min 3
+	# The HTTP-date form, 5 s ahead: the next request may not come before
+	# that date (the receiver stamps requests with the same clock).
+	start_agent agent --otlp-max-backoff 8
+	wait_for "first delivery" "$(ok_after 0) >= 1"
+	n=$(nreq)
+	date_s=$(python3 -c 'import time; print(int(time.time()) + 5)')
+	when=$(python3 -c 'import email.utils, sys, urllib.parse
+print(urllib.parse.quote(email.utils.formatdate(int(sys.argv[1]), usegmt=True)))' "$date_s")
+	ctl "/fault?mode=status&code=503&retry_after=$when&count=1" >/dev/null
+	# Deliveries after the 503 itself (not the ones before it): a stop
+	# sends what waits at once, so stopping early would prove nothing.
+	wait_for "503 with a date, then deliveries" "sum(1 for r in R[$n:][next((i for i, q in enumerate(R[$n:]) if q[\"status\"] == 503), len(R)):] if r[\"status\"] == 200) >= 2"
+	stop_agent
+	state
+	python3 - "$TMP/state.json" "$n" "$date_s" <<'PY' && pass "Retry-After: an HTTP-date honoured (no request before it)" || fail "retried before the Retry-After date"
+import json, sys
+R = json.load(open(sys.argv[1]))["requests"][int(sys.argv[2]):]
+i = next(i for i, r in enumerate(R) if r["status"] == 503)
+sys.exit(0 if R[i + 1]["t"] >= int(sys.argv[3]) * 1000 else 1)
+PY
 	;;
 permanent)
 	start_agent agent
@@ -499,6 +519,21 @@ sys.exit(0 if R and all(r["proxied"] for r in R) else 1)' "$TMP/state.json" &&
 		fail "incomplete libcurl: exit $rc, wanted 1..123"
 	expect_log agent2 "libcurl\.so\.4 cannot be used: libcurl\.so\.4 has no curl_global_cleanup.*install the libcurl4 package" \
 		"incomplete libcurl: names the missing function and the package"
+
+	# One with every function but older than CURLOPT_PROTOCOLS_STR: it
+	# would ignore that option, so it is refused, naming both versions.
+	OLD=$BUILD/tests/otlp/oldcurl
+	[ -e "$OLD/libcurl.so.4" ] || {
+		fail "$OLD/libcurl.so.4 not built (target fake_oldcurl)"
+		finish
+	}
+	rc=0
+	LD_LIBRARY_PATH=$OLD timeout 60 "$AGENT" "${AGENT_ARGS[@]}" --http off \
+		--duration 2 2>"$TMP/agent3.log" || rc=$?
+	[ "$rc" -ne 0 ] && [ "$rc" -lt 124 ] && pass "old libcurl: start refused (exit $rc)" ||
+		fail "old libcurl: exit $rc, wanted 1..123"
+	expect_log agent3 "libcurl\.so\.4 cannot be used: libcurl\.so\.4 is libcurl 7\.81\.0; mfd needs 7\.85\.0 or later; install the libcurl4 package, 7\.85\.0 or later" \
+		"old libcurl: names the version found, the one needed and the package"
 	;;
 tls)
 	# HTTPS to a collector whose certificate the agent is given: libcurl

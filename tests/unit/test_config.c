@@ -652,6 +652,7 @@ static void check_own_rows(const struct mfd_option *own, size_t base)
 static void test_exporter_rows(void **state)
 {
 	(void)state;
+	check_own_rows(mfd_otlp_options, offsetof(struct mfd_config, otlp));
 	check_own_rows(mfd_statsd_options, offsetof(struct mfd_config, statsd));
 	check_own_rows(mfd_http_options, offsetof(struct mfd_config, http));
 	check_own_rows(mfd_record_options, offsetof(struct mfd_config, record));

@@ -17,13 +17,18 @@
 #include <cmocka.h>
 #include <zlib.h>
 
+#include "config.h"
 #include "kinfo.h"
 #include "opentelemetry/proto/collector/logs/v1/logs_service.pb-c.h"
 #include "opentelemetry/proto/collector/metrics/v1/metrics_service.pb-c.h"
 
 #include "metrics.h"
 #include "otlp_encode.h"
-#include "otlp_settings.h"
+#include "otlp_gzip.h"
+#include "otlp_kv.h"
+#include "otlp_resolve.h"
+#include "otlp_retry_after.h"
+#include "resource.h"
 #include "otlp_spool.h"
 #include "procfs.h"
 
@@ -184,6 +189,23 @@ static const char *env_get(const char *name)
 	return NULL;
 }
 
+/* The exporter's question to the config (otlp.c asks the same). */
+static bool cfg_by_flag(const void *cfg, const char *key)
+{
+	return mfd_config_origin(cfg, key) == MFD_ORIGIN_FLAG;
+}
+
+static int resolve(const struct mfd_config *cfg, struct otlp_resolved *s,
+		   char *why, size_t why_len)
+{
+	const struct otlp_sources src = { .cfg = &cfg->otlp,
+					  .by_flag = cfg_by_flag,
+					  .by_flag_ctx = cfg,
+					  .env = env_get };
+
+	return otlp_resolve(&src, s, why, why_len);
+}
+
 /* Record that the option with this key was given on the command line. */
 static void mark_flag(struct mfd_config *cfg, const char *key)
 {
@@ -196,13 +218,13 @@ static void mark_flag(struct mfd_config *cfg, const char *key)
 static void test_settings(void **unused)
 {
 	struct mfd_config cfg;
-	struct otlp_settings s;
+	struct otlp_resolved s;
 	char why[256];
 
 	(void)unused;
 	assert_int_equal(mfd_config_defaults(&cfg), 0);
 	fake_env = NULL;
-	assert_false(otlp_settings_enabled(&cfg, env_get));
+	assert_false(otlp_resolve_enabled(&cfg.otlp, env_get));
 
 	fake_env = (const char *const[]){ "OTEL_EXPORTER_OTLP_ENDPOINT",
 					  "http://c:4318/",
@@ -219,9 +241,8 @@ static void test_settings(void **unused)
 					  "OTEL_EXPORTER_OTLP_LOGS_HEADERS",
 					  "b=3",
 					  NULL };
-	assert_true(otlp_settings_enabled(&cfg, env_get));
-	assert_int_equal(
-		otlp_settings_resolve(&cfg, env_get, &s, why, sizeof(why)), 0);
+	assert_true(otlp_resolve_enabled(&cfg.otlp, env_get));
+	assert_int_equal(resolve(&cfg, &s, why, sizeof(why)), 0);
 	assert_string_equal(s.url[OTLP_METRICS], "http://c:4318/v1/metrics");
 	assert_string_equal(s.url[OTLP_LOGS], "https://l/custom");
 	assert_int_equal(s.timeout_ms, 2500);
@@ -231,41 +252,39 @@ static void test_settings(void **unused)
 	assert_string_equal(s.headers[OTLP_METRICS][1].value, "2");
 	assert_int_equal(s.nheaders[OTLP_LOGS], 2);
 	assert_string_equal(s.headers[OTLP_LOGS][1].value, "3");
-	assert_int_equal(otlp_settings_add_headers(&s, "auth=tok\nb=4\n",
+	assert_int_equal(otlp_resolved_add_headers(&s, "auth=tok\nb=4\n",
 						   "file", why, sizeof(why)),
 			 0);
 	assert_int_equal(s.nheaders[OTLP_LOGS], 3);
 	assert_string_equal(s.headers[OTLP_LOGS][1].value, "4");
-	assert_int_equal(otlp_settings_add_headers(&s, "x=secret%zz", "file",
+	assert_int_equal(otlp_resolved_add_headers(&s, "x=secret%zz", "file",
 						   why, sizeof(why)),
 			 -EINVAL);
 	assert_null(strstr(why, "secret"));
-	otlp_settings_free(&s);
+	otlp_resolved_free(&s);
 
 	/* Flags beat the environment (a value from the file would not); the
 	 * base gets the path without a double slash. */
-	cfg.otlp_endpoint = strdup("http://flag:1");
-	cfg.otlp_timeout = 3;
+	cfg.otlp.endpoint = strdup("http://flag:1");
+	cfg.otlp.timeout = 3;
 	mark_flag(&cfg, "otlp.endpoint");
 	mark_flag(&cfg, "otlp.timeout");
-	assert_int_equal(
-		otlp_settings_resolve(&cfg, env_get, &s, why, sizeof(why)), 0);
+	assert_int_equal(resolve(&cfg, &s, why, sizeof(why)), 0);
 	assert_string_equal(s.url[OTLP_LOGS], "http://flag:1/v1/logs");
 	assert_int_equal(s.timeout_ms, 3000);
-	otlp_settings_free(&s);
+	otlp_resolved_free(&s);
 
 	/* The same values from the config file lose to the environment. */
 	cfg.origin[mfd_config_find_key("otlp.endpoint") - mfd_options] =
 		MFD_ORIGIN_FILE;
 	cfg.origin[mfd_config_find_key("otlp.timeout") - mfd_options] =
 		MFD_ORIGIN_FILE;
-	assert_int_equal(
-		otlp_settings_resolve(&cfg, env_get, &s, why, sizeof(why)), 0);
+	assert_int_equal(resolve(&cfg, &s, why, sizeof(why)), 0);
 	assert_string_equal(s.url[OTLP_LOGS], "https://l/custom");
 	assert_int_equal(s.timeout_ms, 2500);
-	otlp_settings_free(&s);
+	otlp_resolved_free(&s);
 
-	cfg.otlp_timeout = 0; /* else the config hides a bad env timeout */
+	cfg.otlp.timeout = 0; /* else the config hides a bad env timeout */
 	for (const char *const *bad =
 		     (const char *const[]){
 			     "OTEL_EXPORTER_OTLP_PROTOCOL", "grpc",
@@ -277,17 +296,13 @@ static void test_settings(void **unused)
 			     "OTEL_EXPORTER_OTLP_CLIENT_KEY", "/k.pem", NULL };
 	     *bad; bad += 2) {
 		fake_env = (const char *const[]){ bad[0], bad[1], NULL };
-		assert_int_equal(otlp_settings_resolve(&cfg, env_get, &s, why,
-						       sizeof(why)),
-				 -EINVAL);
+		assert_int_equal(resolve(&cfg, &s, why, sizeof(why)), -EINVAL);
 		assert_true(why[0]);
 	}
-	free(cfg.otlp_endpoint);
-	cfg.otlp_endpoint = strdup("ftp://x");
+	free(cfg.otlp.endpoint);
+	cfg.otlp.endpoint = strdup("ftp://x");
 	fake_env = NULL;
-	assert_int_equal(otlp_settings_resolve(&cfg, env_get, &s, why,
-					       sizeof(why)),
-			 -EINVAL);
+	assert_int_equal(resolve(&cfg, &s, why, sizeof(why)), -EINVAL);
 	mfd_config_free(&cfg);
 }
 

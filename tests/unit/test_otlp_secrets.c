@@ -19,7 +19,7 @@
 #include <cmocka.h>
 
 #include "config.h"
-#include "otlp_settings.h"
+#include "otlp_resolve.h"
 
 static const char *const *fake_env;
 
@@ -29,6 +29,14 @@ static const char *env_get(const char *name)
 		if (!strcmp(e[0], name))
 			return e[1];
 	return NULL;
+}
+
+static int resolve(const struct mfd_config *cfg, struct otlp_resolved *s,
+		   char *why, size_t why_len)
+{
+	const struct otlp_sources src = { .cfg = &cfg->otlp, .env = env_get };
+
+	return otlp_resolve(&src, s, why, why_len);
 }
 
 static void test_redact_url(void **unused)
@@ -56,7 +64,7 @@ static void test_redact_url(void **unused)
 static void test_scrub(void **unused)
 {
 	struct mfd_config cfg;
-	struct otlp_settings s;
+	struct otlp_resolved s;
 	char why[256];
 	char text[1024];
 
@@ -68,9 +76,8 @@ static void test_scrub(void **unused)
 		"OTEL_EXPORTER_OTLP_HEADERS",
 		"Authorization=Bearer%20tok-123456,x-api-key=k3y-abcdef", NULL
 	};
-	assert_int_equal(
-		otlp_settings_resolve(&cfg, env_get, &s, why, sizeof(why)), 0);
-	assert_int_equal(otlp_settings_add_headers(&s, "x-file=from-file-999",
+	assert_int_equal(resolve(&cfg, &s, why, sizeof(why)), 0);
+	assert_int_equal(otlp_resolved_add_headers(&s, "x-file=from-file-999",
 						   "file", why, sizeof(why)),
 			 0);
 	/* What a collector that echoes the request might answer. */
@@ -94,7 +101,7 @@ static void test_scrub(void **unused)
 	assert_string_equal(s.url_log[OTLP_METRICS],
 			    "http://Aladdin:***@127.0.0.1:4318/v1/metrics");
 	assert_non_null(strstr(s.url[OTLP_METRICS], "open%20sesame"));
-	otlp_settings_free(&s);
+	otlp_resolved_free(&s);
 	mfd_config_free(&cfg);
 }
 
@@ -102,16 +109,14 @@ static void test_scrub(void **unused)
 static void test_refused_url_redacted(void **unused)
 {
 	struct mfd_config cfg;
-	struct otlp_settings s;
+	struct otlp_resolved s;
 	char why[256];
 
 	(void)unused;
 	assert_int_equal(mfd_config_defaults(&cfg), 0);
 	fake_env = (const char *const[]){ "OTEL_EXPORTER_OTLP_ENDPOINT",
 					  "ftp://me:hunter2@h/", NULL };
-	assert_int_equal(otlp_settings_resolve(&cfg, env_get, &s, why,
-					       sizeof(why)),
-			 -EINVAL);
+	assert_int_equal(resolve(&cfg, &s, why, sizeof(why)), -EINVAL);
 	assert_null(strstr(why, "hunter2"));
 	assert_non_null(strstr(why, "ftp://me:***@h/"));
 	mfd_config_free(&cfg);
@@ -125,17 +130,16 @@ static void test_export_interval_default(void **unused)
 	const struct mfd_option *o =
 		mfd_config_find_key("otlp.export_interval");
 	struct mfd_config cfg;
-	struct otlp_settings s;
+	struct otlp_resolved s;
 	char why[256];
 
 	(void)unused;
 	assert_int_equal(mfd_config_defaults(&cfg), 0);
 	fake_env = (const char *const[]){ "OTEL_EXPORTER_OTLP_ENDPOINT",
 					  "http://h:4318", NULL };
-	assert_int_equal(
-		otlp_settings_resolve(&cfg, env_get, &s, why, sizeof(why)), 0);
+	assert_int_equal(resolve(&cfg, &s, why, sizeof(why)), 0);
 	assert_true(s.export_interval * 1000 == 60000);
-	otlp_settings_free(&s);
+	otlp_resolved_free(&s);
 	assert_non_null(o);
 	assert_non_null(strstr(o->help, "OTEL_METRIC_EXPORT_INTERVAL or 60 s"));
 	mfd_config_free(&cfg);
