@@ -16,6 +16,7 @@
 #include <strings.h>
 
 #include "config.h"
+#include "exporter.h"
 #include "config_internal.h"
 #include "view.h"
 
@@ -656,4 +657,22 @@ bool mfd_config_value_equal(const struct mfd_option *o,
 	}
 	}
 	return false;
+}
+
+static bool from_flag(const void *cfg, const char *key)
+{
+	return mfd_config_origin(cfg, key) == MFD_ORIGIN_FLAG;
+}
+
+void mfd_config_export_settings(const struct mfd_config *cfg,
+				struct mfd_export_settings *out)
+{
+	*out = (struct mfd_export_settings){
+		.otlp = &cfg->otlp,
+		.http = &cfg->http,
+		.statsd = &cfg->statsd,
+		.record = &cfg->record,
+		.from_flag = from_flag,
+		.origin_ctx = cfg,
+	};
 }

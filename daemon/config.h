@@ -136,6 +136,12 @@ void mfd_config_dump(FILE *out);
 void mfd_config_print(FILE *out, const struct mfd_config *cfg);
 
 /* Where the value of the option with this key came from. */
+struct mfd_export_settings;
+/* What the exporters may read of cfg: their own settings and the origin
+ * lookup (exporters/exporter.h). Valid while cfg is. */
+void mfd_config_export_settings(const struct mfd_config *cfg,
+				struct mfd_export_settings *out);
+
 enum mfd_origin mfd_config_origin(const struct mfd_config *cfg,
 				  const char *key);
 

@@ -390,10 +390,12 @@ static void reload(struct agent *a)
 		return;
 	}
 	{
+		struct mfd_export_settings set;
 		const struct mfd_export_ctx ctx = { .base = a->base,
-						    .cfg = &next,
+						    .set = &set,
 						    .state = &a->st };
 
+		mfd_config_export_settings(&next, &set);
 		mfd_exporters_reload(&a->exporters, &ctx);
 		mfd_exporters_publish(a->exporters, &a->st);
 	}
@@ -780,6 +782,7 @@ int mfd_loop_run(struct mfd_config *cfg, const struct mfd_kinfo *k,
 		 struct mfd_collector *col, const struct mfd_snapshot *first)
 {
 	struct agent a = { .cfg = cfg, .kinfo = k, .col = col, .exit_code = 1 };
+	struct mfd_export_settings set;
 	struct mfd_export_ctx ctx;
 	struct timeval tv;
 
@@ -797,8 +800,9 @@ int mfd_loop_run(struct mfd_config *cfg, const struct mfd_kinfo *k,
 	mfd_pressure_sample(a.sig, a.cp, cfg->proc_dir, a.st.snap);
 	forecast(&a, col->active == MFD_SOURCE_REPLAY);
 
+	mfd_config_export_settings(cfg, &set);
 	ctx = (struct mfd_export_ctx){ .base = a.base,
-				       .cfg = cfg,
+				       .set = &set,
 				       .state = &a.st };
 	if (mfd_exporters_start(&ctx, &a.exporters))
 		goto cleanup;

@@ -238,6 +238,7 @@ static int run_probe(const struct mfd_kinfo *k)
  * --check-config refuse the same settings with exit 2. */
 static int run_command(const struct mfd_config *cfg, const char *argv0)
 {
+	struct mfd_export_settings set;
 	char why[600];
 	int st;
 
@@ -256,8 +257,9 @@ static int run_command(const struct mfd_config *cfg, const char *argv0)
 			mfd_config_dump(stdout);
 		return fflush(stdout) ? 1 : 0;
 	}
+	mfd_config_export_settings(cfg, &set);
 	if ((cfg->check_config || !cfg->once) && !cfg->healthcheck &&
-	    !cfg->probe && mfd_exporters_check(cfg, why, sizeof(why))) {
+	    !cfg->probe && mfd_exporters_check(&set, why, sizeof(why))) {
 		/* An endpoint that is not http, a port out of range, a bad
 		 * header list. */
 		fprintf(stderr, "mfd-agent: %s\n", why);

@@ -17,35 +17,37 @@
 #include "statsd.h"
 
 /* The HTTP server and the recording read only their own settings. */
-static bool http_enabled(const struct mfd_config *cfg)
+static bool http_enabled(const struct mfd_export_settings *set)
 {
-	return mfd_http_enabled(&cfg->http);
+	return mfd_http_enabled(set->http);
 }
 
 /* The listen address, as mfd_http_create parses it. */
-static int http_check(const struct mfd_config *cfg, char *why, size_t why_len)
+static int http_check(const struct mfd_export_settings *set, char *why,
+		      size_t why_len)
 {
 	char host[256];
 	uint16_t port;
 
-	return mfd_http_parse_listen(cfg->http.listen, host, sizeof(host),
+	return mfd_http_parse_listen(set->http->listen, host, sizeof(host),
 				     &port, why, why_len);
 }
 
-static bool record_enabled(const struct mfd_config *cfg)
+static bool record_enabled(const struct mfd_export_settings *set)
 {
-	return mfd_record_enabled(&cfg->record);
+	return mfd_record_enabled(set->record);
 }
 
 /* StatsD reads only its own settings. */
-static bool statsd_enabled(const struct mfd_config *cfg)
+static bool statsd_enabled(const struct mfd_export_settings *set)
 {
-	return mfd_statsd_enabled(&cfg->statsd);
+	return mfd_statsd_enabled(set->statsd);
 }
 
-static int statsd_check(const struct mfd_config *cfg, char *why, size_t why_len)
+static int statsd_check(const struct mfd_export_settings *set, char *why,
+			size_t why_len)
 {
-	return mfd_statsd_check(&cfg->statsd, why, why_len);
+	return mfd_statsd_check(set->statsd, why, why_len);
 }
 
 /* Each exporter adds its row here. */
@@ -57,17 +59,18 @@ const struct mfd_exporter_kind mfd_exporter_kinds[] = {
 	{ 0 },
 };
 
-int mfd_exporters_check(const struct mfd_config *cfg, char *why, size_t why_len)
+int mfd_exporters_check(const struct mfd_export_settings *set, char *why,
+			size_t why_len)
 {
 	for (const struct mfd_exporter_kind *k = mfd_exporter_kinds; k->name;
 	     k++) {
 		char what[512];
 		int err;
 
-		if (!k->check || !k->enabled(cfg))
+		if (!k->check || !k->enabled(set))
 			continue;
 		what[0] = '\0';
-		err = k->check(cfg, what, sizeof(what));
+		err = k->check(set, what, sizeof(what));
 		if (err) {
 			snprintf(why, why_len, "%s exporter: %s", k->name,
 				 what[0] ? what : strerror(-err));
@@ -88,7 +91,7 @@ int mfd_exporters_start(const struct mfd_export_ctx *ctx,
 		struct mfd_exporter *e = NULL;
 		int err;
 
-		if (!k->enabled(ctx->cfg))
+		if (!k->enabled(ctx->set))
 			continue;
 		err = k->create(ctx, &e);
 		if (err) {
@@ -130,14 +133,14 @@ int mfd_exporters_reload(struct mfd_exporter **list,
 
 	for (const struct mfd_exporter_kind *k = mfd_exporter_kinds; k->name;
 	     k++) {
-		bool want = k->enabled(ctx->cfg);
+		bool want = k->enabled(ctx->set);
 		struct mfd_exporter **pp = list, *e;
 
 		while (*pp && strcmp((*pp)->ops->name, k->name))
 			pp = &(*pp)->next;
 		e = *pp;
 		if (e && want) {
-			if (e->ops->reload && e->ops->reload(e, ctx->cfg)) {
+			if (e->ops->reload && e->ops->reload(e, ctx->set)) {
 				log_warn("%s exporter kept its old settings",
 					 k->name);
 				refused++;

@@ -21,17 +21,39 @@
 
 #include <event2/event.h>
 
-#include "config.h"
 #include "state.h"
 
 struct mfd_exporter;
+struct mfd_otlp_settings;
+struct mfd_http_settings;
+struct mfd_statsd_settings;
+struct mfd_record_settings;
+
+/*
+ * What the exporters read of the configuration: each its own settings
+ * (declared in its folder, filled from its option rows), and where an
+ * option's value came from. The daemon fills it from its struct
+ * mfd_config (mfd_config_export_settings()), so no exporter sees the
+ * daemon's configuration.
+ */
+struct mfd_export_settings {
+	const struct mfd_otlp_settings *otlp;
+	const struct mfd_http_settings *http;
+	const struct mfd_statsd_settings *statsd;
+	const struct mfd_record_settings *record;
+	/* Whether the option with this key (e.g. "otlp.endpoint") was given
+	 * as a command-line flag, which outranks the environment. */
+	bool (*from_flag)(const void *origin_ctx, const char *key);
+	const void *origin_ctx;
+};
 
 struct mfd_exporter_ops {
 	const char *name; /* "otlp", "prometheus", "statsd", "record" */
 	void (*on_sample)(struct mfd_exporter *e, const struct mfd_state *st);
 	void (*on_event)(struct mfd_exporter *e, const struct mfd_state *st,
 			 const struct mfd_extfrag_event *ev);
-	int (*reload)(struct mfd_exporter *e, const struct mfd_config *cfg);
+	int (*reload)(struct mfd_exporter *e,
+		      const struct mfd_export_settings *set);
 	void (*flush)(struct mfd_exporter *e, const struct mfd_state *st);
 	bool (*busy)(struct mfd_exporter *e);
 	void (*destroy)(struct mfd_exporter *e);
@@ -47,25 +69,26 @@ struct mfd_exporter {
 /* What an exporter gets when it is created. */
 struct mfd_export_ctx {
 	struct event_base *base;
-	const struct mfd_config *cfg;
+	const struct mfd_export_settings *set;
 	struct mfd_state *state;
 };
 
 /*
- * One row per exporter kind: enabled() says whether cfg asks for it;
+ * One row per exporter kind: enabled() says whether set asks for it;
  * create() builds it (0, or -errno after logging why). A create failure
  * is fatal at start-up: a user who asked for an exporter must know. An
  * exporter that is on only by default may decline instead: it logs why,
  * sets *out to NULL and returns 0. destroy() frees the exporter itself.
- * Exporters copy what they need from cfg: SIGHUP replaces it.
+ * Exporters copy what they need from set: SIGHUP replaces it.
  */
 struct mfd_exporter_kind {
 	const char *name;
-	bool (*enabled)(const struct mfd_config *cfg);
-	/* Validate cfg (and the environment it reads) as create would,
+	bool (*enabled)(const struct mfd_export_settings *set);
+	/* Validate set (and the environment it reads) as create would,
 	 * with no side effect: 0, or -EINVAL with why[] saying what is
 	 * wrong. NULL: nothing to check before create. */
-	int (*check)(const struct mfd_config *cfg, char *why, size_t why_len);
+	int (*check)(const struct mfd_export_settings *set, char *why,
+		     size_t why_len);
 	int (*create)(const struct mfd_export_ctx *ctx,
 		      struct mfd_exporter **out);
 };
@@ -75,7 +98,7 @@ extern const struct mfd_exporter_kind mfd_exporter_kinds[];
 /* Run the check of every enabled exporter: --check-config and a start
  * share it, so both refuse the same settings with exit 2. 0, or -EINVAL
  * (-ENOMEM) with why[] naming the exporter and the problem. */
-int mfd_exporters_check(const struct mfd_config *cfg, char *why,
+int mfd_exporters_check(const struct mfd_export_settings *set, char *why,
 			size_t why_len);
 
 /* Create every enabled exporter, linked in order into *list. 0 or -errno
@@ -87,7 +110,7 @@ void mfd_exporters_on_sample(struct mfd_exporter *list,
 void mfd_exporters_on_event(struct mfd_exporter *list,
 			    const struct mfd_state *st,
 			    const struct mfd_extfrag_event *ev);
-/* SIGHUP with ctx->cfg the new configuration: running exporters reload;
+/* SIGHUP with ctx->set the new configuration: running exporters reload;
  * one the new configuration turns on is created and appended to *list
  * (a failure is logged, and the agent runs on without it); one it turns
  * off keeps running until the next start, with a warning. Returns how

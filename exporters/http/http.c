@@ -43,9 +43,10 @@ static void http_on_sample(struct mfd_exporter *e, const struct mfd_state *st)
 	http_mark_stale(h);
 }
 
-static int http_reload(struct mfd_exporter *e, const struct mfd_config *config)
+static int http_reload(struct mfd_exporter *e,
+		       const struct mfd_export_settings *set)
 {
-	const struct mfd_http_settings *cfg = &config->http;
+	const struct mfd_http_settings *cfg = set->http;
 	struct http *h = e->priv;
 	const char *want = cfg->listen ? cfg->listen : "off";
 
@@ -121,7 +122,7 @@ int mfd_http_create(const struct mfd_export_ctx *ctx, struct mfd_exporter **out)
 {
 	struct mfd_exporter *e = calloc(1, sizeof(*e));
 	struct http *h = calloc(1, sizeof(*h));
-	const struct mfd_http_settings *cfg = &ctx->cfg->http;
+	const struct mfd_http_settings *cfg = ctx->set->http;
 	struct evhttp_bound_socket *sock;
 	char host[128], why[256];
 	uint16_t port;

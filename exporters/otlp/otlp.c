@@ -195,22 +195,16 @@ load:
 	return 0;
 }
 
-/* The one place the exporter asks the daemon's config something beyond
- * its own settings: which of its options came from the command line. */
-static bool cfg_by_flag(const void *cfg, const char *key)
-{
-	return mfd_config_origin(cfg, key) == MFD_ORIGIN_FLAG;
-}
-
-/* Resolve cfg's OTLP settings against the environment into s: 0, or
- * -EINVAL / -ENOMEM with why[] saying what is wrong. */
-static int resolve(const struct mfd_config *cfg, struct otlp_resolved *s,
-		   char *why, size_t why_len)
+/* Resolve set's OTLP settings against the environment into s: 0, or
+ * -EINVAL / -ENOMEM with why[] saying what is wrong. Which options came
+ * from the command line is the one thing it asks beyond its settings. */
+static int resolve(const struct mfd_export_settings *set,
+		   struct otlp_resolved *s, char *why, size_t why_len)
 {
 	const struct otlp_sources src = {
-		.cfg = &cfg->otlp,
-		.by_flag = cfg_by_flag,
-		.by_flag_ctx = cfg,
+		.cfg = set->otlp,
+		.by_flag = set->from_flag,
+		.by_flag_ctx = set->origin_ctx,
 		.env = env_lookup,
 	};
 
@@ -218,12 +212,13 @@ static int resolve(const struct mfd_config *cfg, struct otlp_resolved *s,
 }
 
 /* Resolve settings: 0 or -errno (logged). */
-static int load_settings(const struct mfd_config *cfg, struct otlp_resolved *s)
+static int load_settings(const struct mfd_export_settings *set,
+			 struct otlp_resolved *s)
 {
 	char why[256];
 	int err;
 
-	err = resolve(cfg, s, why, sizeof(why));
+	err = resolve(set, s, why, sizeof(why));
 	if (err) {
 		log_error("OTLP exporter: %s", why);
 		return err;
@@ -252,14 +247,15 @@ static void arm_tick(struct otlp *o)
 	event_add(o->tick, &tv);
 }
 
-static int otlp_reload(struct mfd_exporter *e, const struct mfd_config *cfg)
+static int otlp_reload(struct mfd_exporter *e,
+		       const struct mfd_export_settings *set)
 {
 	struct otlp *o = e->priv;
 	struct otlp_resolved s;
 	struct otlp_log_event *logs;
 	bool same_spool;
 
-	if (load_settings(cfg, &s))
+	if (load_settings(set, &s))
 		return -EINVAL;
 	same_spool = (!s.spool_dir && !o->s.spool_dir) ||
 		     (s.spool_dir && o->s.spool_dir &&
@@ -369,20 +365,21 @@ static const struct mfd_exporter_ops otlp_ops = {
 	.destroy = otlp_destroy,
 };
 
-int mfd_otlp_check(const struct mfd_config *cfg, char *why, size_t why_len)
+int mfd_otlp_check(const struct mfd_export_settings *set, char *why,
+		   size_t why_len)
 {
 	struct otlp_resolved s;
 	int err;
 
-	err = resolve(cfg, &s, why, why_len);
+	err = resolve(set, &s, why, why_len);
 	if (!err)
 		otlp_resolved_free(&s);
 	return err;
 }
 
-bool mfd_otlp_enabled(const struct mfd_config *cfg)
+bool mfd_otlp_enabled(const struct mfd_export_settings *set)
 {
-	return otlp_resolve_enabled(&cfg->otlp, env_lookup);
+	return otlp_resolve_enabled(set->otlp, env_lookup);
 }
 
 int mfd_otlp_create(const struct mfd_export_ctx *ctx, struct mfd_exporter **out)
@@ -405,7 +402,7 @@ int mfd_otlp_create(const struct mfd_export_ctx *ctx, struct mfd_exporter **out)
 	if (!o->rng)
 		o->rng = 1;
 
-	err = load_settings(ctx->cfg, &o->s);
+	err = load_settings(ctx->set, &o->s);
 	if (err) {
 		free(o);
 		return err;

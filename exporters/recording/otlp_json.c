@@ -15,6 +15,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "kinfo.h"
 #include "metrics.h"
 #include "otlp_json.h"
 

@@ -23,7 +23,7 @@
 
 #include <jansson.h>
 
-#include "otlp_encode.h"
+#include "resource.h"
 #include "state.h"
 
 /* The OpenTelemetry scope every point and log record is published under. */

@@ -360,9 +360,9 @@ static void record_on_event(struct mfd_exporter *e, const struct mfd_state *st,
 }
 
 static int record_reload(struct mfd_exporter *e,
-			 const struct mfd_config *config)
+			 const struct mfd_export_settings *set)
 {
-	const struct mfd_record_settings *cfg = &config->record;
+	const struct mfd_record_settings *cfg = set->record;
 	struct record *r = e->priv;
 	struct mfd_extfrag_event *pending;
 	char *path;
@@ -439,8 +439,8 @@ int mfd_record_create(const struct mfd_export_ctx *ctx,
 	e->ops = &record_ops;
 	e->priv = r;
 	r->fd = -1;
-	copy_limits(r, &ctx->cfg->record);
-	r->path = strdup(ctx->cfg->record.path);
+	copy_limits(r, ctx->set->record);
+	r->path = strdup(ctx->set->record->path);
 	r->pending = calloc(r->max_events + 1, sizeof(*r->pending));
 	mfdz_init(&r->z);
 	if (!r->path || !r->pending) {

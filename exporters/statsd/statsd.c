@@ -524,9 +524,9 @@ static int apply_config(struct statsd *s, const struct mfd_statsd_settings *cfg,
 }
 
 static int statsd_reload(struct mfd_exporter *e,
-			 const struct mfd_config *config)
+			 const struct mfd_export_settings *set)
 {
-	const struct mfd_statsd_settings *cfg = &config->statsd;
+	const struct mfd_statsd_settings *cfg = set->statsd;
 	struct statsd *s = e->priv;
 	struct statsd_encoder saved = s->enc;
 	char host[256];
@@ -628,7 +628,7 @@ int mfd_statsd_create(const struct mfd_export_ctx *ctx,
 	err = statsd_encoder_init(&s->enc, STATSD_TAGS_NONE, "", 1432);
 	if (err)
 		goto cleanup;
-	err = apply_config(s, &ctx->cfg->statsd, &changed);
+	err = apply_config(s, ctx->set->statsd, &changed);
 	if (err)
 		goto cleanup;
 	s->timer = evtimer_new(s->base, on_timer, s);

@@ -31,6 +31,7 @@ struct fixture {
 	struct mfd_kinfo k;
 	struct mfd_state st;
 	struct mfd_config cfg;
+	struct mfd_export_settings set; /* points into cfg */
 	struct mfd_exporter *e;
 };
 
@@ -51,7 +52,8 @@ static struct fixture *make(const char *path, int max_events)
 	assert_int_equal(mfd_config_defaults(&f->cfg), 0);
 	f->cfg.record.path = strdup(path);
 	f->cfg.record.max_events = max_events;
-	ctx = (struct mfd_export_ctx){ .cfg = &f->cfg, .state = &f->st };
+	mfd_config_export_settings(&f->cfg, &f->set);
+	ctx = (struct mfd_export_ctx){ .set = &f->set, .state = &f->st };
 	assert_true(mfd_record_enabled(&f->cfg.record));
 	assert_int_equal(mfd_record_create(&ctx, &f->e), 0);
 	mfd_exporters_publish(f->e, &f->st);
