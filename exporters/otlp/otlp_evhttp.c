@@ -9,6 +9,7 @@
  * agent, so it is loaded only for what this client cannot do.
  */
 #include <errno.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,8 +19,12 @@
 #include <event2/bufferevent.h>
 #include <event2/dns.h>
 #include <event2/http.h>
+#include <event2/http_struct.h>
 #include <event2/keyvalq_struct.h>
+#include <event2/util.h>
 
+#define LOG_COMPONENT "otlp"
+#include "log.h"
 #include "otlp_evhttp.h"
 
 #define BODY_CAP 4096 /* response bytes kept: partial_success or an error */
@@ -31,7 +36,19 @@ struct otlp_evhttp {
 	struct evhttp_connection *conn;
 	char conn_host[256]; /* what conn is connected to */
 	int conn_port;
+	unsigned conn_served; /* responses conn has carried */
+	bool conn_close; /* the peer ends conn after this response */
 	struct evhttp_request *req; /* in flight, or NULL */
+	/* The request, kept for the one retry on a new connection. */
+	const char *url;
+	const char *const *headers;
+	const uint8_t *req_body;
+	size_t req_len;
+	bool reused; /* sent on a connection that had served before */
+	bool retried;
+	bool retry_ok; /* failed with nothing back: worth a new connection */
+	struct timeval t_end; /* the whole request's deadline */
+	bool dns_warned;
 	struct event *deadline; /* the request's whole-time limit */
 	struct event *done_ev; /* delivers results outside evhttp callbacks */
 	otlp_http_done_fn done;
@@ -102,6 +119,8 @@ static void on_error(enum evhttp_request_error e, void *arg)
 	int dns_err = bev ? bufferevent_socket_get_dns_error(bev) : 0;
 
 	h->failed = true;
+	h->retry_ok = !dns_err &&
+		      (e == EVREQ_HTTP_EOF || e == EVREQ_HTTP_BUFFER_ERROR);
 	if (h->error[0])
 		return;
 	if (dns_err)
@@ -113,6 +132,24 @@ static void on_error(enum evhttp_request_error e, void *arg)
 			 evutil_socket_error_to_string(sock_err));
 	else
 		snprintf(h->error, sizeof(h->error), "%s", req_error_text(e));
+}
+
+/* Whether the collector closes the connection after this response:
+ * "Connection: close", or HTTP/1.0 without "Connection: keep-alive".
+ * libevent 2.1 keeps an HTTP/1.0 connection open and would send the next
+ * request into the closing socket; http_struct.h is its only way to the
+ * response's version. */
+static bool peer_closes(const struct evhttp_request *req)
+{
+	const char *c = evhttp_find_header(
+		evhttp_request_get_input_headers((struct evhttp_request *)req),
+		"Connection");
+
+	if (c)
+		return !strcasecmp(c, "close") ||
+		       (req->major == 1 && req->minor == 0 &&
+			strcasecmp(c, "keep-alive"));
+	return req->major == 1 && req->minor == 0;
 }
 
 static void on_response(struct evhttp_request *req, void *arg)
@@ -129,6 +166,8 @@ static void on_response(struct evhttp_request *req, void *arg)
 		return;
 	}
 	h->status = evhttp_request_get_response_code(req);
+	h->conn_served++;
+	h->conn_close = peer_closes(req);
 	keep_body(h, evhttp_request_get_input_buffer(req));
 	ra = evhttp_find_header(evhttp_request_get_input_headers(req),
 				"Retry-After");
@@ -156,21 +195,51 @@ static void on_deadline(evutil_socket_t fd, short what, void *arg)
 	finish(h);
 }
 
+static int attempt(struct otlp_evhttp *h, long timeout_ms);
+
+/* The request ended. The connection goes when the collector closes it or
+ * when it failed. A request that got nothing back on a connection that had
+ * already carried a response is sent once more on a new one: the collector
+ * may have closed the idle connection as the request went out (what curl
+ * and browsers do too). */
 static void on_done_ev(evutil_socket_t fd, short what, void *arg)
 {
 	struct otlp_evhttp *h = arg;
-	struct otlp_http_result r = {
-		.failed = h->failed,
-		.status = h->failed ? 0 : h->status,
-		.body = h->body,
-		.body_len = h->body_len,
-		.retry_after = h->have_retry_after ? h->retry_after : NULL,
-		.error = h->failed ? h->error : NULL,
-	};
+	struct otlp_http_result r = { 0 };
 	otlp_http_done_fn done = h->done;
+	struct timeval now;
+	long left;
 
 	(void)fd;
 	(void)what;
+	if (h->conn && (h->conn_close || h->failed)) {
+		evhttp_connection_free(h->conn);
+		h->conn = NULL;
+	}
+	if (h->failed && h->retry_ok && h->reused && !h->retried) {
+		evutil_gettimeofday(&now, NULL);
+		left = (h->t_end.tv_sec - now.tv_sec) * 1000 +
+		       (h->t_end.tv_usec - now.tv_usec) / 1000;
+		h->retried = true;
+		if (left > 0) {
+			int err = attempt(h, left);
+
+			if (!err)
+				return;
+			h->failed = true;
+			snprintf(h->error, sizeof(h->error),
+				 "connection closed; a new one could not "
+				 "start: %s",
+				 strerror(-err));
+		}
+	}
+	r.failed = h->failed;
+	r.status = h->failed ? 0 : h->status;
+	r.body = h->body;
+	r.body_len = h->body_len;
+	r.retry_after = h->have_retry_after ? h->retry_after : NULL;
+	r.error = h->failed ? h->error : NULL;
+	r.resent = h->retried;
 	h->done = NULL;
 	if (done)
 		done(h->done_arg, &r);
@@ -194,12 +263,27 @@ struct otlp_evhttp *otlp_evhttp_new(struct event_base *base)
 }
 
 /* The resolver is made on first use: /etc/resolv.conf is read then, and a
- * configuration that names an IP address never needs it. */
-static struct evdns_base *dns_base(struct otlp_evhttp *h)
+ * configuration that names an IP address never needs it. Without a usable
+ * resolv.conf (a bare chroot) libevent makes none; names then go to the C
+ * library's resolver, which blocks the loop while it works, said once. */
+static struct evdns_base *dns_base(struct otlp_evhttp *h, const char *host)
 {
+	struct in6_addr a6;
+	struct in_addr a4;
+
+	if (evutil_inet_pton(AF_INET, host, &a4) == 1 ||
+	    evutil_inet_pton(AF_INET6, host, &a6) == 1)
+		return NULL;
 	if (!h->dns)
 		h->dns = evdns_base_new(h->base,
 					EVDNS_BASE_INITIALIZE_NAMESERVERS);
+	if (!h->dns && !h->dns_warned) {
+		log_warn(
+			"no DNS resolver from /etc/resolv.conf: %s is resolved "
+			"by the C library, blocking the loop meanwhile",
+			host);
+		h->dns_warned = true;
+	}
 	return h->dns;
 }
 
@@ -212,14 +296,15 @@ static struct evhttp_connection *connection(struct otlp_evhttp *h,
 	if (h->conn)
 		evhttp_connection_free(h->conn);
 	h->conn = NULL;
-	if (strlen(host) >= sizeof(h->conn_host) || !dns_base(h))
+	if (strlen(host) >= sizeof(h->conn_host))
 		return NULL;
-	h->conn = evhttp_connection_base_new(h->base, h->dns, host,
+	h->conn = evhttp_connection_base_new(h->base, dns_base(h, host), host,
 					     (unsigned short)port);
 	if (!h->conn)
 		return NULL;
 	snprintf(h->conn_host, sizeof(h->conn_host), "%s", host);
 	h->conn_port = port;
+	h->conn_served = 0;
 	evhttp_connection_set_retries(h->conn, 0);
 	evhttp_connection_set_max_headers_size(h->conn, MAX_HEADERS_SIZE);
 	return h->conn;
@@ -327,7 +412,7 @@ static void request_target(char *out, size_t len, const struct evhttp_uri *u)
 }
 
 static int start(struct otlp_evhttp *h, const struct evhttp_uri *u,
-		 const char *const *headers, const uint8_t *body, size_t len)
+		 long timeout_ms)
 {
 	const char *host = evhttp_uri_get_host(u);
 	int port = evhttp_uri_get_port(u) < 0 ? 80 : evhttp_uri_get_port(u);
@@ -335,14 +420,15 @@ static int start(struct otlp_evhttp *h, const struct evhttp_uri *u,
 	struct evhttp_request *req;
 	struct evkeyvalq *out;
 	char target[2048], hosthdr[300], name[256];
-	struct timeval tv = { .tv_sec = h->timeout_ms / 1000,
-			      .tv_usec = (h->timeout_ms % 1000) * 1000 };
+	struct timeval tv = { .tv_sec = timeout_ms / 1000,
+			      .tv_usec = (timeout_ms % 1000) * 1000 };
 
 	if (!host || bare_host(name, sizeof(name), host))
 		return -EINVAL;
 	conn = connection(h, name, port);
 	if (!conn)
 		return -ENOMEM;
+	h->reused = h->conn_served > 0;
 	evhttp_connection_set_timeout_tv(conn, &tv);
 	req = evhttp_request_new(on_response, h);
 	if (!req)
@@ -353,8 +439,9 @@ static int start(struct otlp_evhttp *h, const struct evhttp_uri *u,
 	snprintf(hosthdr, sizeof(hosthdr), "%s:%d", host, port);
 	if (evhttp_add_header(out, "Host", hosthdr) ||
 	    evhttp_add_header(out, "User-Agent", "mfd-agent/" MFD_VERSION) ||
-	    add_headers(out, headers) || add_basic_auth(out, u) ||
-	    evbuffer_add(evhttp_request_get_output_buffer(req), body, len)) {
+	    add_headers(out, h->headers) || add_basic_auth(out, u) ||
+	    evbuffer_add(evhttp_request_get_output_buffer(req), h->req_body,
+			 h->req_len)) {
 		evhttp_request_free(req);
 		return -EINVAL;
 	}
@@ -369,17 +456,13 @@ static int start(struct otlp_evhttp *h, const struct evhttp_uri *u,
 	return 0;
 }
 
-int otlp_evhttp_post(struct otlp_evhttp *h, const char *url,
-		     const char *const *headers, const uint8_t *body,
-		     size_t len, long timeout_ms, otlp_http_done_fn done,
-		     void *arg)
+/* One attempt at the request h holds, within timeout_ms. */
+static int attempt(struct otlp_evhttp *h, long timeout_ms)
 {
 	struct evhttp_uri *u;
 	int err;
 
-	if (h->req || h->done)
-		return -EBUSY;
-	u = evhttp_uri_parse_with_flags(url, 0);
+	u = evhttp_uri_parse_with_flags(h->url, 0);
 	if (!u)
 		return -EINVAL;
 	if (!evhttp_uri_get_scheme(u) ||
@@ -391,12 +474,39 @@ int otlp_evhttp_post(struct otlp_evhttp *h, const char *url,
 	h->have_retry_after = false;
 	h->error[0] = '\0';
 	h->failed = false;
+	h->retry_ok = false;
+	h->conn_close = false;
 	h->status = 0;
+	err = start(h, u, timeout_ms);
+	evhttp_uri_free(u);
+	return err;
+}
+
+int otlp_evhttp_post(struct otlp_evhttp *h, const char *url,
+		     const char *const *headers, const uint8_t *body,
+		     size_t len, long timeout_ms, otlp_http_done_fn done,
+		     void *arg)
+{
+	int err;
+
+	if (h->req || h->done)
+		return -EBUSY;
+	h->url = url;
+	h->headers = headers;
+	h->req_body = body;
+	h->req_len = len;
+	h->retried = false;
 	h->timeout_ms = timeout_ms > 0 ? timeout_ms : 1;
+	evutil_gettimeofday(&h->t_end, NULL);
+	h->t_end.tv_sec += h->timeout_ms / 1000;
+	h->t_end.tv_usec += (h->timeout_ms % 1000) * 1000;
+	if (h->t_end.tv_usec >= 1000000) {
+		h->t_end.tv_sec++;
+		h->t_end.tv_usec -= 1000000;
+	}
 	h->done = done;
 	h->done_arg = arg;
-	err = start(h, u, headers, body, len);
-	evhttp_uri_free(u);
+	err = attempt(h, h->timeout_ms);
 	if (err)
 		h->done = NULL;
 	return err;

@@ -15,8 +15,11 @@ struct otlp_evhttp;
 
 struct otlp_evhttp *otlp_evhttp_new(struct event_base *base);
 /* Start one POST to url (http:// only); headers are "Name: value" strings,
- * NULL-terminated, copied. done is called from the loop when the request
- * ends, never from inside this call; timeout_ms bounds the whole request.
+ * NULL-terminated. url, headers and body stay the caller's and must live
+ * until done is called: a request that got nothing back on a connection
+ * that had carried a response before is sent once more on a new one. done
+ * is called from the loop when the request ends, never from inside this
+ * call; timeout_ms bounds the whole request, a retry included.
  * 0, or -EBUSY (one in flight), -EINVAL, -EPROTONOSUPPORT, -ENOMEM, -EIO. */
 int otlp_evhttp_post(struct otlp_evhttp *h, const char *url,
 		     const char *const *headers, const uint8_t *body,

@@ -227,6 +227,8 @@ static void on_http_done(void *arg, const struct otlp_http_result *r)
 	char msg[256], err_text[256];
 
 	o->inflight = false;
+	/* A resend on a new connection was a retry: counted as one. */
+	o->e.stats.requests_retried += r->resent;
 	free(o->req_body);
 	o->req_body = NULL;
 	if (!b)

@@ -18,6 +18,8 @@ struct otlp_http_result {
 	size_t body_len;
 	const char *retry_after; /* Retry-After header value, or NULL */
 	const char *error; /* why, when failed */
+	unsigned resent; /* sent again at once on a new connection after
+			  * the kept one closed under it */
 };
 
 typedef void (*otlp_http_done_fn)(void *arg, const struct otlp_http_result *r);

@@ -73,11 +73,14 @@ if [ -z "$emu" ]; then
 fi
 expect_exit 1 "--healthcheck with nothing listening" inroot --healthcheck http://127.0.0.1:9482/healthz
 
-# OTLP export from inside: the agent dlopen()s libcurl.so.4 then, which
-# ldd of the binary does not list, so only this proves mkrootfs.sh put it
-# and its own libraries in the tree. The sink (an ephemeral port, outside
-# the chroot, same network) records each POST; the agent must exit 0 and
-# have delivered gzip'd protobuf to /v1/metrics.
+# OTLP export from inside. An http:// collector goes through libevent's
+# client; https:// and proxies dlopen() libcurl.so.4, which ldd of the
+# binary does not list, so the tree must carry it (tests/otlp/tls runs that
+# path). The tree has no /etc/resolv.conf, as a bare chroot: an IP address
+# must need no resolver, and a name from /etc/hosts must still resolve
+# (the C library's resolver, with a warning). The sink (an ephemeral port,
+# outside the chroot, same network) records each POST; the agent must exit
+# 0 and have delivered gzip'd protobuf to /v1/metrics.
 ls "$R"/usr/lib/*/libcurl.so.4 >/dev/null 2>&1 && pass "libcurl.so.4 is in the tree" || fail "no libcurl.so.4 in the tree"
 python3 - "$TMP/sink" <<'PY' &
 import gzip, http.server, sys
@@ -109,6 +112,16 @@ if [ -s "$TMP/sink.port" ]; then
 	grep -qs '^/v1/metrics application/x-protobuf [1-9]' "$TMP/sink.log" &&
 		pass "metrics delivered from inside ($(wc -l <"$TMP/sink.log") POSTs)" ||
 		fail "no metrics POST arrived from inside: $(head -c 300 "$TMP/err")"
+	[ ! -e "$R/etc/resolv.conf" ] || fail "the tree has an /etc/resolv.conf"
+	before=$(wc -l <"$TMP/sink.log" 2>/dev/null || echo 0)
+	expect_exit 0 "OTLP export to localhost from the rootfs" inroot --headless --source procfs -d 0.2 \
+		--duration 2 --export-interval 0.5 --http off \
+		--otlp-endpoint "http://localhost:$(cat "$TMP/sink.port")"
+	[ "$(wc -l <"$TMP/sink.log")" -gt "$before" ] &&
+		pass "a name from /etc/hosts resolves without resolv.conf" ||
+		fail "nothing delivered to localhost: $(head -c 400 "$TMP/err")"
+	grep -q "no DNS resolver from /etc/resolv.conf" "$TMP/err" &&
+		pass "the missing resolver is said" || fail "no warning about the resolver: $(head -c 400 "$TMP/err")"
 else
 	fail "the OTLP sink did not start"
 fi
