@@ -24,6 +24,7 @@
 
 static const char *const format_choices[] = { "table", "json", "csv", NULL };
 static const char *const source_choices[] = { "auto", "bpf", "procfs", NULL };
+static const char *const procs_by_choices[] = { "pid", "executable", NULL };
 static const char *const level_choices[] = { "error", "warn", "info", "debug",
 					     NULL };
 /* Same order as enum mfd_log_format. */
@@ -226,6 +227,20 @@ const struct mfd_option mfd_options[] = {
 	  .arg = "SECONDS",
 	  .help = "drop a process from the event table after this long "
 		  "without events (0: never)" },
+	{
+		.name = "procs-by",
+		.key = "collection.procs_by",
+		.type = MFD_OPT_ENUM,
+		.offset = OFF(procs_by),
+		.def = "pid",
+		.choices = procs_by_choices,
+		.arg = "KEY",
+		.help = "what a row of the per-process event table is: pid, or "
+			"executable (one program's processes in one cgroup "
+			"added up, no process.pid attribute: no series churn "
+			"from short-lived processes)",
+		.restart = true,
+	},
 	{ .name = "duration",
 	  .type = MFD_OPT_DOUBLE,
 	  .offset = OFF(duration),

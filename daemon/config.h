@@ -31,6 +31,12 @@ enum mfd_format {
 	MFD_FORMAT_CSV,
 };
 
+/* --procs-by: the order of procs_by_choices in config.c. */
+enum mfd_procs_by {
+	MFD_PROCS_BY_PID = 0,
+	MFD_PROCS_BY_EXECUTABLE,
+};
+
 struct mfd_config {
 	double interval; /* seconds between snapshots (-d) */
 	int view; /* enum mfd_view (-n -z -s -v) */
@@ -54,6 +60,7 @@ struct mfd_config {
 	double forecast_window; /* seconds of history the forecast fits */
 	double vmstat_interval; /* seconds between /proc/vmstat reads */
 	double procs_ttl; /* seconds idle before a process leaves the table */
+	int procs_by; /* enum mfd_procs_by: what a per-process row is */
 	char *proc_dir; /* where buddyinfo/zoneinfo live (tests) */
 	bool no_events; /* do not attach any tracepoint program */
 	double stall_threshold_ms; /* stall records at least this long */

@@ -613,6 +613,7 @@ static int agent_setup(struct agent *a)
 	}
 	a->st.interval = cfg->interval;
 	a->st.export_min_order = (unsigned int)cfg->min_order;
+	a->st.procs.by_executable = cfg->procs_by == MFD_PROCS_BY_EXECUTABLE;
 	mfd_screen_init(&a->screen, 80);
 	/* Signals first: once a program is attached, a SIGTERM must take
 	 * the clean way out (links destroyed, final flush), never the

@@ -115,6 +115,7 @@ static int run_once(const struct mfd_config *cfg, const struct mfd_kinfo *k,
 			fprintf(stderr, "mfd-agent: out of memory\n");
 			return 1;
 		}
+		procs.by_executable = cfg->procs_by == MFD_PROCS_BY_EXECUTABLE;
 		mfd_replay_take_events(col->replay, once_add_event, &procs);
 		t = mfd_replay_totals(col->replay);
 		if (t) {

@@ -54,19 +54,53 @@ void mfd_extfrag_table_free(struct mfd_extfrag_table *t)
 	memset(t, 0, sizeof(*t));
 }
 
-static size_t hash_tgid(uint32_t tgid, size_t cap)
+/* What an entry is keyed by: the process, or its executable name within
+ * its cgroup. */
+struct xt_key {
+	uint32_t tgid;
+	const char *comm;
+	uint64_t cgroup_id;
+};
+
+static size_t hash_key(const struct mfd_extfrag_table *t,
+		       const struct xt_key *k)
 {
-	/* Knuth's multiplicative hash; cap is a power of two. */
-	return (size_t)((tgid * 2654435761u) & (cap - 1));
+	uint64_t h;
+
+	if (!t->by_executable)
+		/* Knuth's multiplicative hash; cap is a power of two. */
+		return (size_t)((k->tgid * 2654435761u) & (t->cap - 1));
+	/* FNV-1a over the name, then the cgroup id mixed in. */
+	h = 14695981039346656037ull;
+	for (size_t i = 0; i < MFD_TASK_COMM_LEN && k->comm[i]; i++)
+		h = (h ^ (unsigned char)k->comm[i]) * 1099511628211ull;
+	h ^= k->cgroup_id * 0x9e3779b97f4a7c15ull;
+	h ^= h >> 29;
+	return (size_t)(h & (t->cap - 1));
 }
 
-/* The hash slot holding tgid, or the empty slot where it would go. The
- * load factor is at most 3/4, so an empty slot always exists. */
-static size_t find_slot(const struct mfd_extfrag_table *t, uint32_t tgid)
+static struct xt_key slot_key(const struct mfd_proc_stat *p)
 {
-	size_t i = hash_tgid(tgid, t->cap);
+	return (struct xt_key){ p->tgid, p->comm, p->cgroup_id };
+}
 
-	while (t->index[i] && t->slots[t->index[i] - 1].tgid != tgid)
+static bool key_is(const struct mfd_extfrag_table *t,
+		   const struct mfd_proc_stat *p, const struct xt_key *k)
+{
+	if (!t->by_executable)
+		return p->tgid == k->tgid;
+	return p->cgroup_id == k->cgroup_id &&
+	       !strncmp(p->comm, k->comm, MFD_TASK_COMM_LEN);
+}
+
+/* The hash slot holding key k, or the empty slot where it would go. The
+ * load factor is at most 3/4, so an empty slot always exists. */
+static size_t find_slot(const struct mfd_extfrag_table *t,
+			const struct xt_key *k)
+{
+	size_t i = hash_key(t, k);
+
+	while (t->index[i] && !key_is(t, &t->slots[t->index[i] - 1], k))
 		i = (i + 1) & (t->cap - 1);
 	return i;
 }
@@ -79,12 +113,14 @@ static void index_remove_at(struct mfd_extfrag_table *t, size_t i)
 
 	t->index[i] = 0;
 	for (;;) {
+		struct xt_key key;
 		size_t k;
 
 		j = (j + 1) & (t->cap - 1);
 		if (!t->index[j])
 			return;
-		k = hash_tgid(t->slots[t->index[j] - 1].tgid, t->cap);
+		key = slot_key(&t->slots[t->index[j] - 1]);
+		k = hash_key(t, &key);
 		/* Move j back to i if its home k is not in (i, j]. */
 		if ((i <= j) ? (i < k && k <= j) : (i < k || k <= j))
 			continue;
@@ -196,7 +232,9 @@ static void lru_push_tail(struct mfd_extfrag_table *t, uint32_t i)
 /* Drop entry i from all three structures and free it. */
 static void remove_entry(struct mfd_extfrag_table *t, uint32_t i)
 {
-	index_remove_at(t, find_slot(t, t->slots[i].tgid));
+	struct xt_key key = slot_key(&t->slots[i]);
+
+	index_remove_at(t, find_slot(t, &key));
 	bucket_unlink_entry(t, i);
 	lru_unlink(t, i);
 	t->slots[i].in_use = 0;
@@ -208,6 +246,8 @@ static void remove_entry(struct mfd_extfrag_table *t, uint32_t i)
 void mfd_extfrag_table_add(struct mfd_extfrag_table *t,
 			   const struct mfd_extfrag_event *e)
 {
+	char comm[MFD_TASK_COMM_LEN];
+	struct xt_key key = { e->tgid, comm, e->cgroup_id };
 	struct mfd_proc_stat *p;
 	uint32_t i, b, up;
 	size_t h;
@@ -215,7 +255,9 @@ void mfd_extfrag_table_add(struct mfd_extfrag_table *t,
 	if (!t->index)
 		return;
 	t->events++;
-	h = find_slot(t, e->tgid);
+	memcpy(comm, e->comm, sizeof(comm));
+	comm[sizeof(comm) - 1] = '\0';
+	h = find_slot(t, &key);
 	if (t->index[h]) {
 		i = t->index[h] - 1;
 		p = &t->slots[i];
@@ -240,7 +282,7 @@ void mfd_extfrag_table_add(struct mfd_extfrag_table *t,
 		if (t->used >= t->max) {
 			remove_entry(t, t->buckets[t->bottom].last);
 			t->evicted++;
-			h = find_slot(t, e->tgid);
+			h = find_slot(t, &key);
 		}
 		i = t->free_entry;
 		if (i != NIL)
@@ -262,9 +304,9 @@ void mfd_extfrag_table_add(struct mfd_extfrag_table *t,
 	p->count++;
 	p->fragmenting += e->fragmenting ? 1 : 0;
 	p->change_ownership += e->change_ownership ? 1 : 0;
+	p->tgid = e->tgid;
 	p->last_pid = e->pid;
-	memcpy(p->comm, e->comm, sizeof(p->comm));
-	p->comm[sizeof(p->comm) - 1] = '\0';
+	memcpy(p->comm, comm, sizeof(p->comm));
 	p->cgroup_id = e->cgroup_id;
 	p->last_pfn = e->pfn;
 	p->last_alloc_order = e->alloc_order;

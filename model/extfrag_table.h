@@ -3,7 +3,8 @@
  * extfrag_table.h - per-process aggregation of extfrag events (the -s view).
  *
  * Pure and bounded: a fixed-capacity open-addressing index keyed by tgid
- * over a fixed array of entries. When it is full, the process with the
+ * (or, with by_executable, by executable name and cgroup) over a fixed
+ * array of entries. When it is full, the process with the
  * fewest events (of those, the one idle longest) is evicted and the
  * eviction is counted, so memory never grows with an event storm. An entry
  * untouched for ttl_ns is dropped by mfd_extfrag_table_expire().
@@ -17,6 +18,7 @@
 #ifndef MFD_EXTFRAG_TABLE_H
 #define MFD_EXTFRAG_TABLE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -25,11 +27,14 @@
 #include "extfrag.h" /* bpf/extfrag.h: struct mfd_extfrag_event */
 
 struct mfd_proc_stat {
-	uint32_t tgid; /* process id (0: interrupt context of the idle task) */
+	/* Process id (0: interrupt context of the idle task); by executable,
+	 * the process of the latest event. */
+	uint32_t tgid;
 	uint32_t in_use; /* slot holds a process */
 	uint32_t last_pid; /* thread that caused the latest event */
-	char comm[MFD_TASK_COMM_LEN]; /* comm of the latest event */
-	uint64_t cgroup_id; /* cgroup id of the latest event */
+	/* comm and cgroup id of the latest event; by executable, the key. */
+	char comm[MFD_TASK_COMM_LEN];
+	uint64_t cgroup_id;
 	uint64_t count; /* events since start (or since the entry was made) */
 	uint64_t fragmenting; /* of which fallback_order < pageblock_order */
 	uint64_t change_ownership; /* of which took over the pageblock */
@@ -65,6 +70,11 @@ struct mfd_extfrag_table {
 	uint32_t top, bottom; /* highest and lowest count bucket */
 	uint32_t lru_head, lru_tail; /* oldest and newest entry */
 	uint64_t ttl_ns; /* drop entries idle this long (0: never) */
+	/* Key entries by (comm, cgroup) instead of tgid (--procs-by
+	 * executable): the processes of one program in one cgroup add up in
+	 * one entry, so short-lived ones (a build's compilers) make no churn.
+	 * Set before the first event. */
+	bool by_executable;
 	uint64_t events; /* events added */
 	uint64_t evicted; /* processes evicted to make room */
 	uint64_t expired; /* processes dropped after ttl_ns idle */

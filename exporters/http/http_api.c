@@ -376,7 +376,7 @@ json_t *mfd_http_events_json(const struct mfd_state *st, size_t max_procs,
 	size_t n;
 	int err = 0;
 
-	root = json_pack("{s:b,s:s?,s:I,s:{s:I,s:I,s:I,s:I},s:I,s:I}",
+	root = json_pack("{s:b,s:s?,s:I,s:{s:I,s:I,s:I,s:I},s:I,s:I,s:s}",
 			 "have_events", (int)st->have_events, "why",
 			 st->have_events ? NULL : st->events_why,
 			 "time_unix_nano", (json_int_t)mfd_now_unix_ns(),
@@ -385,7 +385,11 @@ json_t *mfd_http_events_json(const struct mfd_state *st, size_t max_procs,
 			 "ringbuf_drops", (json_int_t)st->totals.drops,
 			 "undecodable", (json_int_t)st->totals.lost_decode,
 			 "processes_tracked", (json_int_t)st->procs.used,
-			 "processes_evicted", (json_int_t)st->procs.evicted);
+			 "processes_evicted", (json_int_t)st->procs.evicted,
+			 /* A row is one process, or one program in one cgroup
+			  * (--procs-by executable; tgid is then the latest). */
+			 "processes_by",
+			 st->procs.by_executable ? "executable" : "pid");
 	if (!root || !procs || !recent)
 		goto fail;
 	if (max_procs && st->procs.slots) {

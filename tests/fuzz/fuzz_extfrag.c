@@ -7,7 +7,9 @@
  * that many bytes, so the fuzzer can reach the valid sizes (batches of
  * one to three events fit a length byte) as well as every wrong one. The
  * table is small (16 slots) so eviction and re-seating of probe clusters
- * run constantly; afterwards its invariants are checked: no more entries
+ * run constantly; an odd input length keys it by executable and cgroup
+ * (--procs-by executable) instead of tgid. Afterwards its invariants are
+ * checked: no more entries
  * than slots, every event counted once, and the sorted listing complete
  * and in order.
  */
@@ -27,6 +29,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (mfd_extfrag_table_init(&t, 16))
 		return 0;
+	t.by_executable = size & 1;
 	while (pos < size) {
 		size_t len = data[pos++];
 

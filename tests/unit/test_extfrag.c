@@ -262,6 +262,8 @@ static void test_table_holds_max_procs(void **state)
 /* The brute-force model of the table: every rule spelled out as a scan. */
 struct ref_proc {
 	uint32_t tgid;
+	char comm[MFD_TASK_COMM_LEN];
+	uint64_t cgroup_id;
 	uint64_t count, frag, seq, ts;
 };
 
@@ -269,13 +271,22 @@ struct ref_table {
 	struct ref_proc *p;
 	size_t n, max;
 	uint64_t seq, evicted;
+	bool by_executable; /* keyed by (comm, cgroup) */
 };
+
+static bool ref_is(const struct ref_table *r, const struct ref_proc *p,
+		   const struct mfd_extfrag_event *e)
+{
+	if (!r->by_executable)
+		return p->tgid == e->tgid;
+	return p->cgroup_id == e->cgroup_id && !strcmp(p->comm, e->comm);
+}
 
 static void ref_add(struct ref_table *r, const struct mfd_extfrag_event *e)
 {
 	size_t i, v = 0;
 
-	for (i = 0; i < r->n && r->p[i].tgid != e->tgid; i++)
+	for (i = 0; i < r->n && !ref_is(r, &r->p[i], e); i++)
 		;
 	if (i == r->n && r->n == r->max) {
 		/* Evict the fewest events; of those, the longest idle. */
@@ -288,8 +299,11 @@ static void ref_add(struct ref_table *r, const struct mfd_extfrag_event *e)
 		r->evicted++;
 		i = r->n;
 	}
-	if (i == r->n)
-		r->p[r->n++] = (struct ref_proc){ .tgid = e->tgid };
+	if (i == r->n) {
+		r->p[r->n] = (struct ref_proc){ .cgroup_id = e->cgroup_id };
+		snprintf(r->p[r->n++].comm, MFD_TASK_COMM_LEN, "%s", e->comm);
+	}
+	r->p[i].tgid = e->tgid; /* by executable: the latest process */
 	r->p[i].count++;
 	r->p[i].frag += e->fragmenting;
 	r->p[i].seq = ++r->seq;
@@ -367,6 +381,46 @@ static void test_table_topk_matches_bruteforce(void **state)
 	}
 }
 
+/* By executable: processes with one name in one cgroup share an entry,
+ * the same name in another cgroup does not; the same brute-force model
+ * keyed by (comm, cgroup) checks counts, order, eviction and the latest
+ * process of each entry. */
+static void test_table_by_executable_matches_bruteforce(void **state)
+{
+	unsigned int seed = 33;
+
+	(void)state;
+	for (size_t cap = 16; cap <= 64; cap *= 4) {
+		struct mfd_extfrag_table t;
+		struct ref_table r = { .by_executable = true };
+
+		assert_int_equal(mfd_extfrag_table_init(&t, cap), 0);
+		t.by_executable = true;
+		r.max = t.max;
+		r.p = calloc(r.max, sizeof(*r.p));
+		assert_non_null(r.p);
+		for (uint32_t i = 0; i < 20000; i++) {
+			/* Many short-lived pids, few programs. */
+			uint32_t tgid = 1000 + i;
+			uint32_t prog = (uint32_t)rand_r(&seed) %
+					(uint32_t)(cap + cap / 2);
+			struct mfd_extfrag_event e = make_event(tgid, i);
+
+			snprintf(e.comm, sizeof(e.comm), "prog%u", prog / 3);
+			e.cgroup_id = 100 + prog % 3;
+			mfd_extfrag_table_add(&t, &e);
+			ref_add(&r, &e);
+			if (i % 997 == 0)
+				check_against_ref(&t, &r, t.max);
+		}
+		check_against_ref(&t, &r, t.max);
+		/* More programs than entries: eviction ran too. */
+		assert_true(t.evicted > 0);
+		free(r.p);
+		mfd_extfrag_table_free(&t);
+	}
+}
+
 static void test_table_entries_age_out(void **state)
 {
 	struct mfd_extfrag_table t;
@@ -435,6 +489,7 @@ int main(void)
 		cmocka_unit_test(test_table_is_bounded),
 		cmocka_unit_test(test_table_holds_max_procs),
 		cmocka_unit_test(test_table_topk_matches_bruteforce),
+		cmocka_unit_test(test_table_by_executable_matches_bruteforce),
 		cmocka_unit_test(test_table_entries_age_out),
 	};
 
