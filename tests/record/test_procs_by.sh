@@ -11,13 +11,16 @@
 # counted by process.pid and by (process.executable.name, cgroup.id). The
 # demo recording has two mfd-fragment processes in one cgroup. The agent
 # replays it as fast as it can, holds the last sample, and is asked over
-# HTTP (/api/v1/events and /metrics). Needs no root; ports picked free.
+# HTTP (/api/v1/events and /metrics) and through the dashboard in
+# headless chromium (--dump-dom): its process table must show the same
+# rows, its first column headed "pid" or "latest pid". Needs no root;
+# ports picked free.
 set -euo pipefail
 AGENT=$1
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 REC=$SRC/tests/fixtures/recordings/demo.jsonl
 python3 - "$AGENT" "$REC" <<'PY'
-import collections, json, re, socket, subprocess, sys, time, urllib.request
+import collections, html.parser, json, re, shutil, socket, subprocess, sys, tempfile, time, urllib.request
 agent, rec = sys.argv[1], sys.argv[2]
 fails = []
 def ok(cond, what):
@@ -42,12 +45,52 @@ def free_port():
 def get(port, path):
     return urllib.request.urlopen("http://127.0.0.1:%d%s" % (port, path), timeout=5).read().decode()
 
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+class Table(html.parser.HTMLParser):
+    """The #procs table of the dashboard: its header cells and rows."""
+    def __init__(self):
+        super().__init__()
+        self.head, self.rows, self.where, self.cell = [], [], None, None
+    def handle_starttag(self, tag, attrs):
+        if tag == "table" and dict(attrs).get("id") == "procs":
+            self.where = "table"
+        elif self.where and tag in ("thead", "tbody"):
+            self.where = tag
+        elif self.where == "tbody" and tag == "tr":
+            self.rows.append([])
+        elif self.where in ("thead", "tbody") and tag in ("th", "td"):
+            self.cell = ""
+    def handle_endtag(self, tag):
+        if tag == "table":
+            self.where = None
+        elif self.cell is not None and tag in ("th", "td"):
+            (self.head if self.where == "thead" else self.rows[-1]).append(self.cell.strip())
+            self.cell = None
+    def handle_data(self, d):
+        if self.cell is not None:
+            self.cell += d
+
+def dashboard(port):
+    prof = tempfile.mkdtemp(prefix="mfd-chromium.")
+    try:
+        r = subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
+                            "--disable-background-networking", "--disable-extensions",
+                            "--no-first-run", "--disable-sync", "--user-data-dir=" + prof,
+                            "--virtual-time-budget=5000", "--dump-dom",
+                            "http://127.0.0.1:%d/" % port], capture_output=True, timeout=120)
+    finally:
+        shutil.rmtree(prof, ignore_errors=True)
+    t = Table()
+    t.feed(r.stdout.decode(errors="replace"))
+    return t
+
 def run(by):
     port = free_port()
     p = subprocess.Popen([agent, "--replay", rec, "--replay-speed", "0", "--replay-hold",
                           "--headless", "--http", "127.0.0.1:%d" % port, "--procs-by", by],
                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    ev, metrics = None, ""
+    ev, metrics, page = None, "", None
     try:
         # Until every recorded event is in the table (or 10 s).
         for _ in range(100):
@@ -59,13 +102,25 @@ def run(by):
             if sum(x["events"] for x in ev["processes"]) >= sum(by_pid.values()):
                 break
         metrics = get(port, "/metrics")
+        if CHROMIUM:
+            page = dashboard(port)
     finally:
         p.terminate()
         err = p.communicate(timeout=10)[1]
     ok(p.returncode == 0, "--procs-by %s: exit 0 (%s)" % (by, err.strip().splitlines()[-1:]))
-    return ev, metrics
+    return ev, metrics, page
 
-ev, metrics = run("pid")
+def check_page(by, page, ev, first):
+    if page is None:
+        print("skip - chromium is not installed: the dashboard part")
+        return
+    want = [[str(x["tgid"]), x["comm"], str(x["events"])] for x in ev["processes"]]
+    got = [r[:3] for r in page.rows]
+    ok(page.head[:1] == [first], "%s: the dashboard's first column is '%s' (%s)" % (by, first, page.head[:1]))
+    ok(got == want, "%s: the dashboard's rows are the API's: %s vs %s" % (by, got, want))
+
+ev, metrics, page = run("pid")
+check_page("pid", page, ev, "pid")
 rows = {x["tgid"]: x["events"] for x in ev["processes"]}
 ok(ev["processes_by"] == "pid", "pid: processes_by says pid")
 ok(rows == dict(by_pid), "pid: one row per process, counts as recorded: %s vs %s" % (rows, dict(by_pid)))
@@ -74,7 +129,8 @@ pids = sorted(int(re.search(r'process_pid="(\d+)"', s).group(1)) for s in series
 ok(len(series) == len(by_pid) and pids == sorted(by_pid),
    "pid: a series per process, labelled with its pid: %s" % series)
 
-ev, metrics = run("executable")
+ev, metrics, page = run("executable")
+check_page("executable", page, ev, "latest pid")
 rows = {(x["comm"], x["cgroup_id"]): x["events"] for x in ev["processes"]}
 ok(ev["processes_by"] == "executable", "executable: processes_by says executable")
 ok(rows == dict(by_exe), "executable: one row per program and cgroup, counts added up: %s vs %s" % (rows, dict(by_exe)))

@@ -226,6 +226,9 @@ function renderEvents(ev, health) {
       ' events/s over the last minute; ' + ev.totals.events + ' since start (' + ev.totals.fragmenting +
       ' fragmenting, ' + ev.totals.ringbuf_drops + ' records dropped)'));
   }
+  // --procs-by executable: a row is a program in a cgroup, its pid the latest.
+  document.getElementById('procs-pid').textContent =
+    ev.processes_by === 'executable' ? 'latest pid' : 'pid';
   const tb = document.querySelector('#procs tbody');
   tb.textContent = '';
   for (const p of ev.processes.slice(0, 20)) {
