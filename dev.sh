@@ -10,7 +10,7 @@
 #                                      run the whole suite: plain (with
 #                                      the valgrind and soak tests), then
 #                                      under ASan+UBSan, then each libFuzzer
-#                                      harness for MFD_FUZZ_SECONDS (20;
+#                                      harness for MFD_FUZZ_SECONDS (10;
 #                                      0 skips); fails at cmake if a test
 #                                      package (cmocka) is missing
 #   ./dev.sh cross arm64               build build-arm64/mfd-agent (and
@@ -26,7 +26,7 @@ cd "$(dirname "$(readlink -f "$0")")"
 BUILD_DIR=${MFD_BUILD_DIR:-build}
 ASAN_DIR=${MFD_ASAN_DIR:-build-asan}
 FUZZ_DIR=${MFD_FUZZ_DIR:-build-fuzz}
-FUZZ_SECONDS=${MFD_FUZZ_SECONDS:-20}
+FUZZ_SECONDS=${MFD_FUZZ_SECONDS:-10}
 
 # Debian/Ubuntu packages needed to build the agent.
 BUILD_PKGS=(build-essential cmake pkg-config clang llvm libbpf-dev libelf-dev
