@@ -39,9 +39,10 @@ struct otlp_evhttp {
 	unsigned conn_served; /* responses conn has carried */
 	bool conn_close; /* the peer ends conn after this response */
 	struct evhttp_request *req; /* in flight, or NULL */
-	/* The request, kept for the one retry on a new connection. */
-	const char *url;
-	const char *const *headers;
+	/* The request, kept for the one retry on a new connection: url and
+	 * headers copied (a reload frees the caller's), the body not. */
+	char *url;
+	char **headers;
 	const uint8_t *req_body;
 	size_t req_len;
 	bool reused; /* sent on a connection that had served before */
@@ -439,7 +440,8 @@ static int start(struct otlp_evhttp *h, const struct evhttp_uri *u,
 	snprintf(hosthdr, sizeof(hosthdr), "%s:%d", host, port);
 	if (evhttp_add_header(out, "Host", hosthdr) ||
 	    evhttp_add_header(out, "User-Agent", "mfd-agent/" MFD_VERSION) ||
-	    add_headers(out, h->headers) || add_basic_auth(out, u) ||
+	    add_headers(out, (const char *const *)h->headers) ||
+	    add_basic_auth(out, u) ||
 	    evbuffer_add(evhttp_request_get_output_buffer(req), h->req_body,
 			 h->req_len)) {
 		evhttp_request_free(req);
@@ -482,6 +484,34 @@ static int attempt(struct otlp_evhttp *h, long timeout_ms)
 	return err;
 }
 
+static void free_request(struct otlp_evhttp *h)
+{
+	for (size_t i = 0; h->headers && h->headers[i]; i++)
+		free(h->headers[i]);
+	free(h->headers);
+	free(h->url);
+	h->headers = NULL;
+	h->url = NULL;
+}
+
+static int copy_request(struct otlp_evhttp *h, const char *url,
+			const char *const *headers)
+{
+	size_t n = 0;
+
+	free_request(h);
+	while (headers && headers[n])
+		n++;
+	h->url = strdup(url);
+	h->headers = calloc(n + 1, sizeof(*h->headers));
+	if (!h->url || !h->headers)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		if (!(h->headers[i] = strdup(headers[i])))
+			return -ENOMEM;
+	return 0;
+}
+
 int otlp_evhttp_post(struct otlp_evhttp *h, const char *url,
 		     const char *const *headers, const uint8_t *body,
 		     size_t len, long timeout_ms, otlp_http_done_fn done,
@@ -491,8 +521,8 @@ int otlp_evhttp_post(struct otlp_evhttp *h, const char *url,
 
 	if (h->req || h->done)
 		return -EBUSY;
-	h->url = url;
-	h->headers = headers;
+	if (copy_request(h, url, headers))
+		return -ENOMEM;
 	h->req_body = body;
 	h->req_len = len;
 	h->retried = false;
@@ -531,5 +561,6 @@ void otlp_evhttp_free(struct otlp_evhttp *h)
 		event_free(h->deadline);
 	if (h->done_ev)
 		event_free(h->done_ev);
+	free_request(h);
 	free(h);
 }

@@ -15,7 +15,7 @@ struct otlp_evhttp;
 
 struct otlp_evhttp *otlp_evhttp_new(struct event_base *base);
 /* Start one POST to url (http:// only); headers are "Name: value" strings,
- * NULL-terminated. url, headers and body stay the caller's and must live
+ * NULL-terminated; both are copied. body stays the caller's and must live
  * until done is called: a request that got nothing back on a connection
  * that had carried a response before is sent once more on a new one. done
  * is called from the loop when the request ends, never from inside this

@@ -36,8 +36,9 @@ void otlp_http_unload_curl(void);
 
 struct otlp_http *otlp_http_new(struct event_base *base);
 /* Start one POST to url; done is called from the loop when it ends (never
- * from inside this call). headers ("Name: value", NULL-terminated) and tls
- * are copied or used only during the call. A URL that needs libcurl
+ * from inside this call). url, headers ("Name: value", NULL-terminated) and
+ * tls are copied or used only during the call; body must stay valid until
+ * done is called. A URL that needs libcurl
  * fails with -ELIBACC unless otlp_http_load_curl() succeeded. 0 or
  * -errno. */
 int otlp_http_post(struct otlp_http *h, const char *url,
