@@ -116,10 +116,11 @@ const struct mfd_metric_desc mfd_metric_catalog[] = {
 	{ "mfd.process.extfrag.fragmenting_events", MFD_METRIC_SUM, false,
 	  "{event}",
 	  "process.pid, process.executable.name, k8s.pod.uid, container.id, "
-	  "k8s.pod.qos",
+	  "k8s.pod.qos, cgroup.id",
 	  "Fragmenting fallbacks caused by each of the top 20 processes "
 	  "(k8s.* and container.id only for tasks in a pod; with --procs-by "
-	  "executable, by program and cgroup, without process.pid)",
+	  "executable, by program and cgroup: cgroup.id instead of "
+	  "process.pid)",
 	  mfd_emit_proc_events, NULL },
 	{ "mfd.compaction.stall.duration", MFD_METRIC_HISTOGRAM, true, "s",
 	  "order",

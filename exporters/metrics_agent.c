@@ -109,9 +109,14 @@ int mfd_emit_proc_events(const struct mfd_metric_desc *d,
 	n = mfd_extfrag_table_sorted(&st->procs, top, MFD_METRICS_TOP_PROCS);
 	for (size_t i = 0; i < n; i++) {
 		mfd_point_init(&p, d, st, 0);
-		/* By executable a row is many processes: no pid, no churn. */
+		/* By executable a row is many processes: no pid, no churn;
+		 * the cgroup is part of the row's key and keeps two rows of
+		 * one program (two services, neither in a pod) apart. */
 		if (!st->procs.by_executable)
 			mfd_attr_int(&p, "process.pid", top[i]->tgid);
+		else
+			mfd_attr_int(&p, "cgroup.id",
+				     (int64_t)top[i]->cgroup_id);
 		mfd_attr_str(&p, "process.executable.name", top[i]->comm);
 		mfd_metrics_k8s_attrs(&p, st, top[i]->cgroup_id, top[i]->tgid);
 		p.i = (int64_t)top[i]->fragmenting;

@@ -4,7 +4,8 @@
 # test_procs_by.sh AGENT BUILD - --procs-by (issue 20's series budget):
 # with pid a row of the per-process table is one process; with executable
 # it is one program in one cgroup, all its processes added up, and the
-# per-process metric loses its process_pid label.
+# per-process metric carries that cgroup's id instead of a process_pid
+# label.
 #
 # Reference: the recording itself, read here with Python's json: its
 # ExportLogsServiceRequest lines hold one LogRecord per extfrag event,
@@ -20,7 +21,7 @@ AGENT=$1
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 REC=$SRC/tests/fixtures/recordings/demo.jsonl
 python3 - "$AGENT" "$REC" <<'PY'
-import collections, html.parser, json, re, shutil, socket, subprocess, sys, tempfile, time, urllib.request
+import collections, html.parser, json, os, re, shutil, socket, subprocess, sys, tempfile, time, urllib.request
 agent, rec = sys.argv[1], sys.argv[2]
 fails = []
 def ok(cond, what):
@@ -85,7 +86,7 @@ def dashboard(port):
     t.feed(r.stdout.decode(errors="replace"))
     return t
 
-def run(by):
+def run(by, rec=rec):
     port = free_port()
     p = subprocess.Popen([agent, "--replay", rec, "--replay-speed", "0", "--replay-hold",
                           "--headless", "--http", "127.0.0.1:%d" % port, "--procs-by", by],
@@ -136,8 +137,35 @@ ok(ev["processes_by"] == "executable", "executable: processes_by says executable
 ok(rows == dict(by_exe), "executable: one row per program and cgroup, counts added up: %s vs %s" % (rows, dict(by_exe)))
 ok(all(x["tgid"] in by_pid for x in ev["processes"]), "executable: tgid is one of the program's processes")
 series = re.findall(r'^mfd_process_extfrag_fragmenting_events_total\{([^}]*)\}', metrics, re.M)
-names = sorted(re.search(r'process_executable_name="([^"]*)"', s).group(1) for s in series)
-ok(names == sorted(n for n, _ in by_exe), "executable: a series per program: %s" % series)
+keys = sorted((re.search(r'process_executable_name="([^"]*)"', s).group(1),
+               int(re.search(r'cgroup_id="(\d+)"', s).group(1)) if "cgroup_id=" in s else None)
+              for s in series)
+ok(keys == sorted(by_exe), "executable: a series per program and cgroup, labelled with both: %s" % series)
 ok(not any("process_pid" in s for s in series), "executable: no process_pid label")
+
+# One program in two cgroups (two services, neither in a pod): the same
+# recording with the second process's events moved to another cgroup must
+# give two rows and two series whose label sets differ (a duplicate would
+# fail the whole scrape in Prometheus).
+moved = tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False)
+second = sorted(by_pid)[-1]
+name, cg = next(iter(by_exe))
+for line in open(rec):
+    d = json.loads(line)
+    for rl in d.get("resourceLogs", []):
+        for sl in rl["scopeLogs"]:
+            for r in sl["logRecords"]:
+                a = {x["key"]: x["value"] for x in r["attributes"]}
+                if int(a["process.pid"]["intValue"]) == second:
+                    a["cgroup.id"]["intValue"] = str(cg + 1)
+    moved.write(json.dumps(d) + "\n")
+moved.close()
+ev, metrics, page = run("executable", moved.name)
+os.unlink(moved.name)
+rows = sorted((x["comm"], x["cgroup_id"], x["events"]) for x in ev["processes"])
+want = sorted((name, cg + 1 if p == second else cg, c) for p, c in by_pid.items())
+ok(rows == want, "two cgroups: one row each: %s vs %s" % (rows, want))
+series = re.findall(r'^mfd_process_extfrag_fragmenting_events_total\{([^}]*)\}', metrics, re.M)
+ok(len(series) == 2 and len(set(series)) == 2, "two cgroups: two distinct series: %s" % series)
 sys.exit(1 if fails else 0)
 PY
