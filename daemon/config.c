@@ -237,8 +237,8 @@ const struct mfd_option mfd_options[] = {
 		.arg = "KEY",
 		.help = "what a row of the per-process event table is: pid, or "
 			"executable (one program's processes in one cgroup "
-			"added up, no process.pid attribute: no series churn "
-			"from short-lived processes)",
+			"added up, cgroup.id instead of process.pid: no series "
+			"churn from short-lived processes)",
 		.restart = true,
 	},
 	{ .name = "duration",
