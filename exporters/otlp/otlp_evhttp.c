@@ -208,7 +208,7 @@ static void on_done_ev(evutil_socket_t fd, short what, void *arg)
 	struct otlp_evhttp *h = arg;
 	struct otlp_http_result r = { 0 };
 	otlp_http_done_fn done = h->done;
-	struct timeval now;
+	struct timeval now, rest;
 	long left;
 
 	(void)fd;
@@ -219,8 +219,8 @@ static void on_done_ev(evutil_socket_t fd, short what, void *arg)
 	}
 	if (h->failed && h->retry_ok && h->reused && !h->retried) {
 		evutil_gettimeofday(&now, NULL);
-		left = (h->t_end.tv_sec - now.tv_sec) * 1000 +
-		       (h->t_end.tv_usec - now.tv_usec) / 1000;
+		evutil_timersub(&h->t_end, &now, &rest);
+		left = rest.tv_sec * 1000 + rest.tv_usec / 1000;
 		h->retried = true;
 		if (left > 0) {
 			int err = attempt(h, left);
@@ -517,6 +517,7 @@ int otlp_evhttp_post(struct otlp_evhttp *h, const char *url,
 		     size_t len, long timeout_ms, otlp_http_done_fn done,
 		     void *arg)
 {
+	struct timeval now, tv;
 	int err;
 
 	if (h->req || h->done)
@@ -527,13 +528,10 @@ int otlp_evhttp_post(struct otlp_evhttp *h, const char *url,
 	h->req_len = len;
 	h->retried = false;
 	h->timeout_ms = timeout_ms > 0 ? timeout_ms : 1;
-	evutil_gettimeofday(&h->t_end, NULL);
-	h->t_end.tv_sec += h->timeout_ms / 1000;
-	h->t_end.tv_usec += (h->timeout_ms % 1000) * 1000;
-	if (h->t_end.tv_usec >= 1000000) {
-		h->t_end.tv_sec++;
-		h->t_end.tv_usec -= 1000000;
-	}
+	tv.tv_sec = h->timeout_ms / 1000;
+	tv.tv_usec = (h->timeout_ms % 1000) * 1000;
+	evutil_gettimeofday(&now, NULL);
+	evutil_timeradd(&now, &tv, &h->t_end);
 	h->done = done;
 	h->done_arg = arg;
 	err = attempt(h, h->timeout_ms);
