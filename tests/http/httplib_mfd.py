@@ -133,6 +133,36 @@ class Agent:
         return self.p.returncode
 
 
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def need_chromium():
+    if not CHROMIUM:
+        skip("Debian's chromium is not installed (./dev.sh deps test)")
+
+
+def chromium(url, *args, env=None, profile_dir=None):
+    """Headless chromium on url with a fresh profile and no network of its
+    own beyond the page; args add to the flags every test uses. The
+    CompletedProcess."""
+    prof = tempfile.mkdtemp(prefix="mfd-chromium.", dir=profile_dir)
+    try:
+        return subprocess.run(
+            [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
+             "--disable-background-networking", "--disable-extensions",
+             "--no-first-run", "--disable-sync", "--user-data-dir=" + prof,
+             *args, url],
+            capture_output=True, timeout=120, env=env)
+    finally:
+        shutil.rmtree(prof, ignore_errors=True)
+
+
+def dump_dom(url, *args):
+    """(exit code, the DOM after the page's scripts ran)."""
+    r = chromium(url, "--virtual-time-budget=5000", "--dump-dom", *args)
+    return r.returncode, r.stdout.decode(errors="replace")
+
+
 def wait_until(fn, timeout, step=0.1):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

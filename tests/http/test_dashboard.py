@@ -14,37 +14,23 @@ checked. The layout itself is checked against a golden screenshot of a
 replayed recording by test_dashboard_golden.py.
 Usage: test_dashboard.py MFD_AGENT BUILD_DIR PORT
 """
-import json
 import os
 import shutil
-import subprocess
 import sys
-import tempfile
 from html.parser import HTMLParser
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import pngimg  # noqa: E402
-from httplib_mfd import Agent, finish, fixture_copy, ok, skip  # noqa: E402
+from httplib_mfd import Agent, chromium, finish, fixture_copy, need_chromium, ok  # noqa: E402
 
 AGENT, BUILD = sys.argv[1], sys.argv[2]
 PORT = int(sys.argv[3]) if len(sys.argv) > 3 else 9478
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-if not CHROMIUM:
-    skip("Debian's chromium is not installed (./dev.sh deps test)")
+need_chromium()
 
 
-def chromium(url, *args):
-    prof = tempfile.mkdtemp(prefix="mfd-chromium.")
-    try:
-        return subprocess.run(
-            [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
-             "--disable-background-networking", "--disable-extensions",
-             "--no-first-run", "--disable-sync", "--hide-scrollbars",
-             "--user-data-dir=" + prof, "--window-size=1366,1000",
-             "--virtual-time-budget=6000", *args, url],
-            capture_output=True, timeout=120)
-    finally:
-        shutil.rmtree(prof, ignore_errors=True)
+def browse(url, *args):
+    return chromium(url, "--hide-scrollbars", "--window-size=1366,1000",
+                    "--virtual-time-budget=6000", *args)
 
 
 class Cells(HTMLParser):
@@ -82,7 +68,7 @@ tmp, proc = fixture_copy()
 a = Agent(AGENT, ["--source", "procfs", "--proc-dir", proc, "--no-events", "-d", "0.5"], PORT)
 try:
     url = a.base + "/"
-    r = chromium(url, "--dump-dom")
+    r = browse(url, "--dump-dom")
     dom = r.stdout.decode(errors="replace")
     ok(r.returncode == 0 and "<article" in dom, f"chromium rendered the page (exit {r.returncode})")
     p = Cells()
@@ -111,7 +97,7 @@ try:
     shot = os.path.join(art, "dashboard.png")
     if os.path.exists(shot):
         os.remove(shot)
-    r = chromium(url, "--screenshot=" + shot)
+    r = browse(url, "--screenshot=" + shot)
     ok(r.returncode == 0 and os.path.exists(shot), f"screenshot saved to {shot}")
     if os.path.exists(shot):
         img = pngimg.read(shot)

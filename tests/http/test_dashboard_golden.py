@@ -29,14 +29,13 @@ Usage: test_dashboard_golden.py MFD_AGENT BUILD_DIR PORT (uses PORT+1 too)
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 from html.parser import HTMLParser
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import pngimg  # noqa: E402
-from httplib_mfd import SRC, Agent, finish, get, ok, skip, wait_until  # noqa: E402
+from httplib_mfd import SRC, Agent, chromium, finish, get, need_chromium, ok, skip, wait_until  # noqa: E402
 
 AGENT, BUILD = sys.argv[1], sys.argv[2]
 PORT = int(sys.argv[3]) if len(sys.argv) > 3 else 9465
@@ -50,9 +49,7 @@ FONTS = ["/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
          "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"]
 UPDATE = os.environ.get("MFD_UPDATE_GOLDEN") == "1"
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-if not CHROMIUM:
-    skip("Debian's chromium is not installed (./dev.sh deps test)")
+need_chromium()
 missing = [f for f in FONTS if not os.path.exists(f)]
 if missing:
     skip(f"{missing[0]} missing: install fonts-dejavu-core (./dev.sh deps test)")
@@ -71,21 +68,15 @@ FONTS_CONF = """<?xml version="1.0"?>
 """
 
 
-def chromium(url, shot, tmp):
+def load(url, shot, tmp):
     """Load url once: (exit code, DOM after the scripts ran)."""
-    prof = tempfile.mkdtemp(prefix="profile.", dir=tmp)
     env = dict(os.environ, FONTCONFIG_FILE=os.path.join(tmp, "fonts.conf"),
                TZ="UTC", LANG="C.UTF-8", LC_ALL="C.UTF-8")
-    r = subprocess.run(
-        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
-         "--disable-background-networking", "--disable-extensions",
-         "--no-first-run", "--disable-sync", "--hide-scrollbars",
-         "--user-data-dir=" + prof, f"--window-size={WIDTH},{HEIGHT}",
-         "--force-device-scale-factor=1", "--force-prefers-reduced-motion",
-         "--disable-lcd-text", "--font-render-hinting=none", "--lang=en-US",
-         "--virtual-time-budget=5000", "--dump-dom", "--screenshot=" + shot, url],
-        capture_output=True, timeout=120, env=env)
-    shutil.rmtree(prof, ignore_errors=True)
+    r = chromium(url, "--hide-scrollbars", f"--window-size={WIDTH},{HEIGHT}",
+                 "--force-device-scale-factor=1", "--force-prefers-reduced-motion",
+                 "--disable-lcd-text", "--font-render-hinting=none", "--lang=en-US",
+                 "--virtual-time-budget=5000", "--dump-dom", "--screenshot=" + shot,
+                 env=env, profile_dir=tmp)
     return r.returncode, r.stdout.decode(errors="replace")
 
 
@@ -120,7 +111,7 @@ def replayed_page(port, extra, shot, tmp):
                           == "finished", 30)
         ok(done, f"replay on :{port} finished and held (/healthz)")
         n = a.json("/api/v1/history")["count"]
-        rc, dom = chromium(a.base + "/", shot, tmp)
+        rc, dom = load(a.base + "/", shot, tmp)
         p = Page()
         p.feed(dom)
         ok(a.alive(), "agent alive after the browser's visit")

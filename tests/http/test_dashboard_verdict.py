@@ -23,33 +23,19 @@ Usage: test_dashboard_verdict.py MFD_AGENT BUILD_DIR
 """
 import os
 import shutil
-import subprocess
 import sys
-import tempfile
 from html.parser import HTMLParser
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from httplib_mfd import SRC, Agent, finish, fixture_copy, free_port, get, ok, skip, wait_until  # noqa: E402
+from httplib_mfd import Agent, SRC, dump_dom, finish, fixture_copy, free_port, get, need_chromium, ok, wait_until  # noqa: E402
 
 AGENT = sys.argv[1]
 RECORDING = os.path.join(SRC, "tests", "fixtures", "recordings", "demo.jsonl")
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-if not CHROMIUM:
-    skip("Debian's chromium is not installed (./dev.sh deps test)")
+need_chromium()
 
 
 def dom_of(url):
-    prof = tempfile.mkdtemp(prefix="mfd-chromium.")
-    try:
-        r = subprocess.run(
-            [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
-             "--disable-background-networking", "--disable-extensions",
-             "--no-first-run", "--disable-sync", "--user-data-dir=" + prof,
-             "--window-size=1280,1600", "--virtual-time-budget=5000", "--dump-dom", url],
-            capture_output=True, timeout=120)
-    finally:
-        shutil.rmtree(prof, ignore_errors=True)
-    return r.returncode, r.stdout.decode(errors="replace")
+    return dump_dom(url, "--window-size=1280,1600")
 
 
 class Page(HTMLParser):
