@@ -505,35 +505,29 @@ sys.exit(0 if R and all(r["proxied"] for r in R) else 1)' "$TMP/state.json" &&
 	# listens there with TLS; the start is refused before any request).
 	AGENT_ARGS+=(--otlp-endpoint "https://127.0.0.1:$DATA_PORT")
 
+	# refused_with DIR TARGET LOG WHAT REGEX: the agent started with the
+	# libcurl.so.4 built in DIR (by TARGET) is refused, exit 1..123 (not a
+	# crash, not a hang), and its log LOG matches REGEX.
+	refused_with() {
+		[ -e "$1/libcurl.so.4" ] || {
+			fail "$1/libcurl.so.4 not built (target $2)"
+			finish
+		}
+		rc=0
+		LD_LIBRARY_PATH=$1 timeout 60 "$AGENT" "${AGENT_ARGS[@]}" --http off \
+			--duration 2 2>"$TMP/$3.log" || rc=$?
+		[ "$rc" -ne 0 ] && [ "$rc" -lt 124 ] && pass "$4: start refused (exit $rc)" ||
+			fail "$4: exit $rc, wanted 1..123"
+		expect_log "$3" "$5" "$4: says why, naming the package"
+	}
 	# A libcurl.so.4 that lacks the functions mfd calls: a clear error
 	# naming the first missing one, and a non-zero exit, not a crash.
-	FAKE=$BUILD/tests/otlp/fakecurl
-	[ -e "$FAKE/libcurl.so.4" ] || {
-		fail "$FAKE/libcurl.so.4 not built (target fake_libcurl)"
-		finish
-	}
-	rc=0
-	LD_LIBRARY_PATH=$FAKE timeout 60 "$AGENT" "${AGENT_ARGS[@]}" --http off \
-		--duration 2 2>"$TMP/agent2.log" || rc=$?
-	[ "$rc" -ne 0 ] && [ "$rc" -lt 124 ] && pass "incomplete libcurl: start refused (exit $rc)" ||
-		fail "incomplete libcurl: exit $rc, wanted 1..123"
-	expect_log agent2 "libcurl\.so\.4 cannot be used: libcurl\.so\.4 has no curl_global_cleanup.*install the libcurl4 package" \
-		"incomplete libcurl: names the missing function and the package"
-
+	refused_with "$BUILD/tests/otlp/fakecurl" fake_libcurl agent2 "incomplete libcurl" \
+		"libcurl\.so\.4 cannot be used: libcurl\.so\.4 has no curl_global_cleanup.*install the libcurl4 package"
 	# One with every function but older than CURLOPT_PROTOCOLS_STR: it
 	# would ignore that option, so it is refused, naming both versions.
-	OLD=$BUILD/tests/otlp/oldcurl
-	[ -e "$OLD/libcurl.so.4" ] || {
-		fail "$OLD/libcurl.so.4 not built (target fake_oldcurl)"
-		finish
-	}
-	rc=0
-	LD_LIBRARY_PATH=$OLD timeout 60 "$AGENT" "${AGENT_ARGS[@]}" --http off \
-		--duration 2 2>"$TMP/agent3.log" || rc=$?
-	[ "$rc" -ne 0 ] && [ "$rc" -lt 124 ] && pass "old libcurl: start refused (exit $rc)" ||
-		fail "old libcurl: exit $rc, wanted 1..123"
-	expect_log agent3 "libcurl\.so\.4 cannot be used: libcurl\.so\.4 is libcurl 7\.81\.0; mfd needs 7\.85\.0 or later; install the libcurl4 package, 7\.85\.0 or later" \
-		"old libcurl: names the version found, the one needed and the package"
+	refused_with "$BUILD/tests/otlp/oldcurl" fake_oldcurl agent3 "old libcurl" \
+		"libcurl\.so\.4 cannot be used: libcurl\.so\.4 is libcurl 7\.81\.0; mfd needs 7\.85\.0 or later; install the libcurl4 package, 7\.85\.0 or later"
 	;;
 tls)
 	# HTTPS to a collector whose certificate the agent is given: libcurl
