@@ -32,7 +32,9 @@ import tempfile
 from html.parser import HTMLParser
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "record"))
 from httplib_mfd import Agent, SRC, dump_dom, finish, fixture_copy, free_port, get, need_chromium, ok, wait_until  # noqa: E402
+from make_decline import other_zones_suitable  # noqa: E402
 
 AGENT = sys.argv[1]
 TEMPLATE = os.path.join(SRC, "tests", "fixtures", "recordings", "demo.jsonl")
@@ -88,25 +90,6 @@ def cell(row, cls):
 
 # ---- Part 1: the forecast on replayed declines with known answers ----
 
-def template_other_blocks(order=9):
-    """Order-9 suitable blocks of node 0's zones other than Normal in the
-    template's first sample, counted as fill_contig_page_info() does."""
-    doc = json.loads(open(TEMPLATE).readline())
-    other = {}
-    for rm in doc["resourceMetrics"]:
-        for sm in rm["scopeMetrics"]:
-            for m in sm["metrics"]:
-                if m["name"] != "mfd.zone.order.free_blocks":
-                    continue
-                for p in m["gauge"]["dataPoints"]:
-                    at = {a["key"]: a["value"] for a in p["attributes"]}
-                    o = int(at["order"]["intValue"])
-                    z = at["zone"]["stringValue"]
-                    if o >= order:
-                        other[z] = other.get(z, 0) + (int(p["asInt"]) << (o - order))
-    other.pop("Normal", None)
-    return other
-
 
 def human(secs):
     """views/view_forecast.c duration(), written again."""
@@ -139,7 +122,7 @@ def view_rows(path):
 
 
 tmp = tempfile.mkdtemp(prefix="mfd-forecast.")
-other = template_other_blocks()
+other = other_zones_suitable(TEMPLATE, "Normal")
 # name: (samples, interval, start, rate)
 CASES = {
     "decline": (300, 10, 3000, 0.3),

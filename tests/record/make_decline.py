@@ -24,6 +24,30 @@ def attrs(point):
     return out
 
 
+def other_zones_suitable(template, zone, order=9):
+    """What the tests add to a declining zone to get its node's answer:
+    the blocks of order >= ORDER in node 0's other zones, in TEMPLATE's
+    first sample, counted in ORDER-sized blocks as fill_contig_page_info()
+    does. {zone: blocks}."""
+    with open(template) as f:
+        first = next(json.loads(line) for line in f
+                     if line.startswith('{"resourceMetrics"'))
+    other = {}
+    for rm in first["resourceMetrics"]:
+        for sm in rm["scopeMetrics"]:
+            for m in sm["metrics"]:
+                if m["name"] != "mfd.zone.order.free_blocks":
+                    continue
+                for p in m["gauge"]["dataPoints"]:
+                    at = attrs(p)
+                    o = int(at["order"])
+                    if at["zone"] != zone and str(at.get("numa.node")) == "0" \
+                            and o >= order:
+                        other[at["zone"]] = other.get(at["zone"], 0) + \
+                            (int(p["asInt"]) << (o - order))
+    return other
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("template")

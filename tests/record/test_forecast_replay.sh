@@ -51,20 +51,11 @@ fi
 # The node: its other zones' suitable blocks (from the template, counted
 # as fill_contig_page_info() does) added to Normal's, at the same rate.
 row=$(last_row "$tmp/decline.out" node)
-want=$(python3 - "$here/../fixtures/recordings/demo.jsonl" <<'PY'
-import json, sys
-doc = json.loads(open(sys.argv[1]).readline())
-other = 0
-for rm in doc["resourceMetrics"]:
-    for sm in rm["scopeMetrics"]:
-        for m in sm["metrics"]:
-            if m["name"] != "mfd.zone.order.free_blocks":
-                continue
-            for p in m["gauge"]["dataPoints"]:
-                at = {a["key"]: a["value"] for a in p["attributes"]}
-                o = int(at["order"]["intValue"])
-                if at["zone"]["stringValue"] != "Normal" and o >= 9:
-                    other += int(p["asInt"]) << (o - 9)
+want=$(python3 - "$here" "$here/../fixtures/recordings/demo.jsonl" <<'PY'
+import sys
+sys.path.insert(0, sys.argv[1])
+from make_decline import other_zones_suitable
+other = sum(other_zones_suitable(sys.argv[2], "Normal").values())
 left = round(3000 - 0.3 * 299 * 10) + other
 eta = round(left / 0.3)
 print("%d in %dh %dm" % (left, eta // 3600, eta % 3600 // 60))
