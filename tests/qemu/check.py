@@ -25,6 +25,36 @@ BEGIN = re.compile(r"==MFD-BEGIN (\S+)==\s*$")
 END = re.compile(r"^==MFD-END (\S+)==\s*$")
 
 
+FAILS = []
+
+
+def check(ok, what, detail=""):
+    """One TAP-like line; a failure is remembered in FAILS (the stall and
+    decline checks share this list)."""
+    print(("ok   - " if ok else "FAIL - ") + what + (f": {detail}" if detail and not ok else ""))
+    if not ok:
+        FAILS.append(what)
+
+
+def guest_agent_ran():
+    """For the scenario checks (check_stall.py, check_decline.py): read
+    --log and --package, print the kernel line, and check what every guest
+    run of the agent must show: /healthz answered, /metrics scraped, exit 0
+    on SIGTERM. The log's sections."""
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--log", required=True)
+    ap.add_argument("--package", default="?")
+    a = ap.parse_args()
+    with open(a.log, errors="replace") as f:
+        sec = parse_sections(f.read())
+    print(f"# kernel {sec.get('uname', '?').strip()} ({a.package})")
+    check("agent.up" in sec and "up=yes" in sec["agent.up"], "the agent answered /healthz in the guest")
+    check(sec.get("metrics.rc", "").strip() == "0", "/metrics was scraped in the guest")
+    check(sec.get("agent.rc", "").strip() == "0", "the agent exited 0 on SIGTERM",
+          sec.get("agent.rc", "missing"))
+    return sec
+
+
 def parse_sections(text):
     """Return {name: text} for every complete BEGIN/END pair in the log."""
     sections, name, buf = {}, None, []

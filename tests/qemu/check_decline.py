@@ -44,13 +44,12 @@ formula (tests/unit/test_forecast does that).
 Exit status 0 when every check passed, 1 otherwise.
 """
 
-import argparse
 import re
 import sys
 
-from check import parse_sections  # the same marker parser as the CO-RE test
+from check import FAILS, check, guest_agent_ran  # shared with the CO-RE test
 
-FAILS = []
+
 ORDER = 9  # the huge-page order with 4 KiB pages: the agent's default
 WINDOW = 10.0  # --forecast-window in guest-decline.sh
 HORIZON = 10 * WINDOW  # model/forecast.h: MFD_FORECAST_HORIZON_WINDOWS
@@ -63,12 +62,6 @@ METRIC = "mfd_node_exhaustion_forecast_seconds"
 # would test the horizon, not the forecast; (d) holds it to coming early
 # and not far too early, (e) and (f) hold the forecast that follows to
 # the real moment.
-
-
-def check(ok, what, detail=""):
-    print(("ok   - " if ok else "FAIL - ") + what + (f": {detail}" if detail and not ok else ""))
-    if not ok:
-        FAILS.append(what)
 
 
 def suitable(buddy_line):
@@ -98,18 +91,7 @@ def parse_samples(text):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--log", required=True)
-    ap.add_argument("--package", default="?")
-    a = ap.parse_args()
-    with open(a.log, errors="replace") as f:
-        sec = parse_sections(f.read())
-
-    print(f"# kernel {sec.get('uname', '?').strip()} ({a.package})")
-    check("agent.up" in sec and "up=yes" in sec["agent.up"], "the agent answered /healthz in the guest")
-    check(sec.get("metrics.rc", "").strip() == "0", "/metrics was scraped in the guest")
-    check(sec.get("agent.rc", "").strip() == "0", "the agent exited 0 on SIGTERM",
-          sec.get("agent.rc", "missing"))
+    sec = guest_agent_ran()
     check(re.fullmatch(r"\d+\.\d+\s*", sec.get("workload.start", "")) is not None,
           "the guest recorded when the workload started")
     rows = parse_samples(sec.get("samples", ""))

@@ -24,19 +24,10 @@ compact_result must add up to the histogram's count.
 Exit status 0 when every check passed, 1 otherwise.
 """
 
-import argparse
 import re
 import sys
 
-from check import parse_sections  # the same marker parser as the CO-RE test
-
-FAILS = []
-
-
-def check(ok, what, detail=""):
-    print(("ok   - " if ok else "FAIL - ") + what + (f": {detail}" if detail and not ok else ""))
-    if not ok:
-        FAILS.append(what)
+from check import FAILS, check, guest_agent_ran  # shared with the CO-RE test
 
 
 def parse_vmstat(text):
@@ -76,18 +67,7 @@ def total(samples, name):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--log", required=True)
-    ap.add_argument("--package", default="?")
-    a = ap.parse_args()
-    with open(a.log, errors="replace") as f:
-        sec = parse_sections(f.read())
-
-    print(f"# kernel {sec.get('uname', '?').strip()} ({a.package})")
-    check("agent.up" in sec and "up=yes" in sec["agent.up"], "the agent answered /healthz in the guest")
-    check(sec.get("metrics.rc", "").strip() == "0", "/metrics was scraped in the guest")
-    check(sec.get("agent.rc", "").strip() == "0", "the agent exited 0 on SIGTERM",
-          sec.get("agent.rc", "missing"))
+    sec = guest_agent_ran()
     check(sec.get("thp.rc", "").strip() == "0", "the THP workload ran", sec.get("thp.err", "")[-300:])
     if FAILS:
         print(sec.get("agent.err", "")[-2000:])
