@@ -99,8 +99,10 @@ static int mt_names_from_btf(struct mfd_kinfo *k)
 			nr = (unsigned int)e->val;
 			continue;
 		}
-		/* MIGRATE_PCPTYPES aliases MIGRATE_HIGHATOMIC. */
-		if (strcmp(name, "MIGRATE_PCPTYPES") == 0 || e->val < 0 ||
+		/* MIGRATE_PCPTYPES, and since 6.16 __MIGRATE_TYPE_END, alias
+		 * MIGRATE_HIGHATOMIC. */
+		if (strcmp(name, "MIGRATE_PCPTYPES") == 0 ||
+		    strncmp(name, "__", 2) == 0 || e->val < 0 ||
 		    e->val >= MFD_KINFO_MAX_MT)
 			continue;
 		pretty_mt(name, k->mt_name[e->val], sizeof(k->mt_name[0]));

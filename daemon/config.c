@@ -292,6 +292,17 @@ const struct mfd_option mfd_options[] = {
 	  .arg = "SECONDS",
 	  .help = "read /proc/pagetypeinfo (takes zone locks) this often; "
 		  "0: never" },
+	{ .name = "pageblock-interval",
+	  .key = "signals.pageblock_interval",
+	  .type = MFD_OPT_DOUBLE,
+	  .offset = OFF(pageblock_interval),
+	  .def = "0",
+	  .min = 0,
+	  .max = 86400,
+	  .arg = "SECONDS",
+	  .restart = true,
+	  .help = "scan the migratetype of every pageblock (BPF; for now "
+		  "with --once --format json only: one scan); 0: never" },
 	{ .name = "vmstat-interval",
 	  .key = "signals.vmstat_interval",
 	  .type = MFD_OPT_DOUBLE,

@@ -67,6 +67,8 @@ struct mfd_config {
 	bool alloc_fail_counter; /* attach the kmem:mm_page_alloc counter */
 	double pagetypeinfo_interval; /* seconds between pagetypeinfo reads;
 				       * 0: never */
+	double pageblock_interval; /* seconds between pageblock map scans;
+				    * 0: never */
 	double duration; /* stop after this many seconds (0: run forever) */
 	double shutdown_timeout; /* seconds the final flush may take */
 	struct mfd_statsd_settings statsd; /* exporters/statsd/ */

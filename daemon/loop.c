@@ -644,6 +644,11 @@ static void open_kernel_sources(struct agent *a)
 			  mfd_pressure_hpage_order(NULL, k->pageblock_order));
 	if (mfd_pressure_set_pagetypeinfo(a->sig, cfg->pagetypeinfo_interval))
 		log_warn("out of memory: migratetype detail off");
+	if (cfg->pageblock_interval > 0)
+		log_warn(
+			"--pageblock-interval: the pageblock map is scanned by "
+			"--once --format json only; the running agent does "
+			"not scan it yet");
 	mfd_pressure_set_vmstat_interval(a->sig, cfg->vmstat_interval);
 	a->st.pressure = a->sig;
 	forecast_init(a, cfg);

@@ -21,6 +21,7 @@
 #include "kinfo.h"
 #include "log.h"
 #include "loop.h"
+#include "pageblocks_probe.h"
 #include "pressure.h"
 #include "replay.h"
 #include "tui.h"
@@ -79,10 +80,37 @@ static void once_add_event(const struct mfd_extfrag_event *e, void *arg)
 	mfd_extfrag_table_add(arg, e);
 }
 
+/* --once with --pageblock-interval: one scan of the live kernel's
+ * pageblocks into map. 0, or -errno after saying why on stderr. */
+static int once_pageblocks(const struct mfd_kinfo *k,
+			   const struct mfd_collector *col,
+			   const struct mfd_snapshot *snap,
+			   struct mfd_pageblock_map *map)
+{
+	struct mfd_pageblocks *pb = NULL;
+	char why[384];
+	int err;
+
+	if (col->active == MFD_SOURCE_REPLAY) {
+		fprintf(stderr, "mfd-agent: --pageblock-interval reads the "
+				"live kernel; a recording holds no pageblock "
+				"map\n");
+		return -EINVAL;
+	}
+	err = mfd_pageblocks_open(&pb, k, snap, why, sizeof(why));
+	if (!err)
+		err = mfd_pageblocks_scan(pb, snap, map, why, sizeof(why));
+	if (err)
+		fprintf(stderr, "mfd-agent: pageblock map: %s\n", why);
+	mfd_pageblocks_close(pb);
+	return err;
+}
+
 static int run_once(const struct mfd_config *cfg, const struct mfd_kinfo *k,
 		    const struct mfd_collector *col,
 		    const struct mfd_snapshot *snap)
 {
+	struct mfd_pageblock_map *pbmap = NULL;
 	struct mfd_view_opts vo = {
 		.view = (enum mfd_view)cfg->view,
 		.index = (enum mfd_index_sel)cfg->index,
@@ -149,6 +177,16 @@ static int run_once(const struct mfd_config *cfg, const struct mfd_kinfo *k,
 		if (cfg->view == MFD_VIEW_COMPACTION)
 			fo.pressure = sig;
 	}
+	if (cfg->pageblock_interval > 0) {
+		pbmap = calloc(1, sizeof(*pbmap));
+		if (!pbmap || once_pageblocks(k, col, snap, pbmap)) {
+			if (!pbmap)
+				fprintf(stderr, "mfd-agent: out of memory\n");
+			err = 1;
+			goto out;
+		}
+		fo.pageblocks = pbmap;
+	}
 	switch (cfg->format) {
 	case MFD_FORMAT_JSON:
 		err = mfd_format_json(snap, &fo, stdout);
@@ -164,15 +202,19 @@ static int run_once(const struct mfd_config *cfg, const struct mfd_kinfo *k,
 		mfd_screen_free(&s);
 		break;
 	}
-	if (sig)
-		mfd_pressure_close(sig);
-	free(sig);
-	mfd_extfrag_table_free(&procs);
 	if (!err && fflush(stdout))
 		err = -errno;
 	if (err)
 		fprintf(stderr, "mfd-agent: writing the snapshot failed: %s\n",
 			strerror(-err));
+out:
+	if (sig)
+		mfd_pressure_close(sig);
+	free(sig);
+	if (pbmap)
+		mfd_pb_map_free(pbmap);
+	free(pbmap);
+	mfd_extfrag_table_free(&procs);
 	return err ? 1 : 0;
 }
 

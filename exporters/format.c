@@ -162,6 +162,99 @@ static bool zone_wanted(const struct mfd_format_opts *o,
 	return !o || !o->zone || !*o->zone || !strcasecmp(o->zone, z->name);
 }
 
+static bool pb_zone_wanted(const struct mfd_format_opts *o,
+			   const struct mfd_pb_zone *z)
+{
+	if (!node_wanted(o, z->node))
+		return false;
+	return !o || !o->zone || !*o->zone || !strcasecmp(o->zone, z->name);
+}
+
+/* A run's type in JSON: the migratetype, -1 offline, -2 other zone's. */
+static int run_type(uint8_t t)
+{
+	if (t == MFD_PB_OFFLINE)
+		return -1;
+	return t == MFD_PB_OTHER ? -2 : (int)t;
+}
+
+static json_t *pb_zone_to_json(const struct mfd_pageblock_map *m,
+			       const struct mfd_pb_zone *z)
+{
+	json_t *zj = json_pack("{s:i,s:s,s:I,s:I,s:I,s:I}", "node",
+			       (int)z->node, "zone", z->name, "start_pfn",
+			       (json_int_t)z->start_pfn, "blocks",
+			       (json_int_t)z->nr_blocks, "offline",
+			       (json_int_t)z->offline, "other",
+			       (json_int_t)z->other);
+	json_t *count = json_object(), *runs = json_array();
+	struct mfd_pb_run r[256];
+	uint64_t pos = 0;
+	size_t n;
+	int err = !zj || !count || !runs;
+
+	for (unsigned int t = 0; !err && t < m->nr_types; t++)
+		err |= json_object_set_new(
+			count, m->type_name[t],
+			json_integer((json_int_t)z->count[t]));
+	while (!err && (n = mfd_pb_zone_runs(z, &pos, r, 256)) > 0)
+		for (size_t i = 0; i < n && !err; i++)
+			err |= json_array_append_new(
+				runs, json_pack("[i,I]", run_type(r[i].type),
+						(json_int_t)r[i].len));
+	if (!err) {
+		err |= json_object_set_new(zj, "count", count);
+		count = NULL;
+		err |= json_object_set_new(zj, "runs", runs);
+		runs = NULL;
+	}
+	json_decref(count);
+	json_decref(runs);
+	if (err) {
+		json_decref(zj);
+		return NULL;
+	}
+	return zj;
+}
+
+json_t *mfd_pageblock_map_to_json(const struct mfd_pageblock_map *m,
+				  const struct mfd_format_opts *opts)
+{
+	json_t *root = json_pack("{s:i,s:I,s:I,s:f,s:I}", "pageblock_order",
+				 m->pageblock_order, "scans",
+				 (json_int_t)m->scans, "failures",
+				 (json_int_t)m->failures, "scan_seconds",
+				 (double)m->scan_ns / 1e9, "reads",
+				 (json_int_t)m->reads);
+	json_t *types = json_array(), *zones = json_array();
+	int err = !root || !types || !zones;
+
+	for (unsigned int t = 0; !err && t < m->nr_types; t++)
+		err |= json_array_append_new(types,
+					     json_string(m->type_name[t]));
+	for (uint32_t i = 0; !err && i < m->nr_zones; i++) {
+		json_t *zj;
+
+		if (!pb_zone_wanted(opts, &m->zones[i]))
+			continue;
+		zj = pb_zone_to_json(m, &m->zones[i]);
+		err |= zj ? json_array_append_new(zones, zj) : -1;
+	}
+	if (!err) {
+		err |= json_object_set_new(root, "types", types);
+		types = NULL;
+		err |= json_object_set_new(root, "zones", zones);
+		zones = NULL;
+	}
+	json_decref(types);
+	json_decref(zones);
+	if (err) {
+		json_decref(root);
+		return NULL;
+	}
+	return root;
+}
+
 /* -m: HugeTLB pools and CMA areas (collect/hugetlb.c). A figure the
  * kernel does not print is absent, never 0. */
 static int pool_to_json(json_t *j, const struct mfd_htlb_pool *p)
@@ -461,6 +554,11 @@ json_t *mfd_snapshot_to_json_opts(const struct mfd_snapshot *snap,
 		json_t *c = signals_to_json(snap, opts);
 
 		err |= c ? json_object_set_new(root, "compaction", c) : -1;
+	}
+	if (opts && opts->pageblocks) {
+		json_t *pb = mfd_pageblock_map_to_json(opts->pageblocks, opts);
+
+		err |= pb ? json_object_set_new(root, "pageblocks", pb) : -1;
 	}
 	if (err)
 		goto fail;

@@ -12,6 +12,7 @@
 
 #include <jansson.h>
 
+#include "pageblock_map.h"
 #include "pressure.h"
 #include "snapshot.h"
 #include "state.h"
@@ -27,6 +28,8 @@ struct mfd_format_opts {
 			   * or "" every zone */
 	const struct mfd_pressure *pressure; /* -m: add "compaction"; NULL
 					    * leaves it out */
+	/* --pageblock-interval: add "pageblocks"; NULL leaves it out */
+	const struct mfd_pageblock_map *pageblocks;
 };
 
 /* New reference to the snapshot as a JSON object, or NULL on ENOMEM.
@@ -34,6 +37,21 @@ struct mfd_format_opts {
  * document). */
 json_t *mfd_snapshot_to_json(const struct mfd_snapshot *snap);
 json_t *mfd_snapshot_to_json_opts(const struct mfd_snapshot *snap,
+				  const struct mfd_format_opts *opts);
+
+/*
+ * The pageblock map as JSON (the /api/v1/pageblocks document, and
+ * "pageblocks" of --once --format json), filtered by opts (may be NULL):
+ *   {"pageblock_order":9,"types":["Unmovable",...],"scans":1,
+ *    "scan_seconds":0.0004,"reads":201,"zones":[{"node":0,
+ *    "zone":"Normal","start_pfn":1048576,"blocks":4096,
+ *    "count":{"Unmovable":12,...},"offline":0,"other":0,
+ *    "runs":[[1,300],[0,2],...]}]}
+ * A run is [type, blocks], type indexing "types", -1 for blocks whose
+ * memory section is offline, -2 for blocks whose first page belongs to
+ * another zone or is not initialised yet. New reference, or NULL on ENOMEM.
+ */
+json_t *mfd_pageblock_map_to_json(const struct mfd_pageblock_map *m,
 				  const struct mfd_format_opts *opts);
 
 /*
