@@ -141,7 +141,8 @@ struct mfd_elfsyms *mfd_elfsyms_open(const char *path)
 	if (err < 0)
 		goto cleanup;
 	err = 0;
-	qsort(e->syms, e->n, sizeof(*e->syms), cmp_sym);
+	if (e->n)
+		qsort(e->syms, e->n, sizeof(*e->syms), cmp_sym);
 cleanup:
 	if (elf)
 		elf_end(elf);

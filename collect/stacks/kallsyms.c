@@ -125,7 +125,8 @@ int mfd_ksyms_parse(struct mfd_ksyms *ks, const char *text, size_t len)
 	}
 	if (ks->zeroed) /* nothing to look up */
 		ks->n = 0;
-	qsort(ks->syms, ks->n, sizeof(*ks->syms), cmp_addr);
+	if (ks->n)
+		qsort(ks->syms, ks->n, sizeof(*ks->syms), cmp_addr);
 	return 0;
 }
 
