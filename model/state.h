@@ -156,7 +156,8 @@ struct mfd_state {
 	 * Not const through a const state: lookups fill its cache. */
 	struct mfd_cgroup_attr *cgattr;
 	/* Stacks of extfrag fallbacks and compaction stalls (--callsites);
-	 * NULL when off. Not const: the OTLP exporter marks what it sent. */
+	 * NULL when off. Not const: an exporter may mark what it sent
+	 * (struct mfd_callsite's exported; none sends call sites yet). */
 	struct mfd_callsites *callsites;
 };
 

@@ -25,7 +25,9 @@
 struct mfd_callsite {
 	struct mfd_callsite_key key; /* as the kernel keys it */
 	uint64_t count; /* events so far (the kernel's count) */
-	uint64_t exported; /* count when the OTLP exporter last sent it */
+	uint64_t exported; /* count when an exporter last sent it (for
+			    * "changed since the last export"; no exporter
+			    * sends call sites yet) */
 	char comm[16]; /* the process's, when first seen ("?": gone) */
 	char **frames; /* innermost first: nkernel kernel frames, then
 			* nuser user frames */
