@@ -20,7 +20,8 @@
  *
  * Variants: floor (empty, always attached first), empty (the same in the
  * rotation: what running first costs), mfd (bpf/extfrag.bpf.c as the agent
- * loads it) and the programs of bench/xfcost.bpf.c.
+ * loads it), mfd_callsites (the same with --callsites: each event's
+ * stacks counted too) and the programs of bench/xfcost.bpf.c.
  */
 #include <errno.h>
 #include <signal.h>
@@ -37,6 +38,7 @@
 
 #include "extfrag.h" /* bpf/extfrag.h */
 #include "extfrag.skel.h"
+#include "bpf_open.h" /* mfd_bpf_size_callsites() */
 #include "extfrag_probe.h" /* mfd_extfrag_init_stats() */
 #include "kinfo.h"
 #include "xfcost.skel.h"
@@ -211,11 +213,44 @@ static int add_ring(struct ring_buffer **rb, struct bpf_map *m,
 	return ring_buffer__add(*rb, bpf_map__fd(m), on_record, v) ? -1 : 0;
 }
 
+/* bpf/extfrag.bpf.c loaded as the agent loads it (collect/extfrag_probe.c:
+ * one of its two handlers, the call-site maps full or at one entry;
+ * default ring size and wakeup pacing), or NULL. */
+static struct extfrag_bpf *open_mfd(bool callsites)
+{
+	struct extfrag_bpf *m = extfrag_bpf__open();
+	int ncpu = libbpf_num_possible_cpus();
+	struct mfd_kinfo k;
+
+	if (!m) {
+		perror("opening bpf/extfrag.bpf.c");
+		return NULL;
+	}
+	bpf_program__set_autoload(m->progs.mfd_extfrag, !callsites);
+	bpf_program__set_autoload(m->progs.mfd_extfrag_callsites, callsites);
+	if (mfd_bpf_size_callsites(m->maps.cs_stacks, m->maps.cs_counts,
+				   callsites) ||
+	    extfrag_bpf__load(m)) {
+		perror("loading bpf/extfrag.bpf.c");
+		extfrag_bpf__destroy(m);
+		return NULL;
+	}
+	mfd_kinfo_load(&k, "");
+	if (mfd_extfrag_init_stats(bpf_map__fd(m->maps.stats), ncpu,
+				   k.pageblock_order,
+				   mfd_extfrag_wakeup_mask(256 * 1024, ncpu))) {
+		perror("setting up bpf/extfrag.bpf.c");
+		extfrag_bpf__destroy(m);
+		return NULL;
+	}
+	return m;
+}
+
 int main(int argc, char **argv)
 {
 	struct variant vs[MAX_PROGS] = { 0 };
 	struct xfcost_bpf *skel = NULL;
-	struct extfrag_bpf *mfd = NULL;
+	struct extfrag_bpf *mfd = NULL, *mfdcs = NULL;
 	struct ring_buffer *rb = NULL;
 	struct bpf_program *p;
 	int repeats, nv = 0, floor_i = -1, ref_i = -1, stats_fd = -1, rc = 1;
@@ -233,28 +268,13 @@ int main(int argc, char **argv)
 	 * event's cost by hundreds of ns (the staged handler: 1395 ns at
 	 * the median in a run loaded after the variants, 891 ns in the
 	 * next, loaded before them). */
-	mfd = extfrag_bpf__open();
-	if (!mfd) {
-		perror("opening bpf/extfrag.bpf.c");
+	mfd = open_mfd(false);
+	if (!mfd)
 		goto cleanup;
-	}
-	if (extfrag_bpf__load(mfd)) {
-		perror("loading bpf/extfrag.bpf.c");
+	/* The same with --callsites: its other program, its maps full. */
+	mfdcs = open_mfd(true);
+	if (!mfdcs)
 		goto cleanup;
-	}
-	{
-		int ncpu = libbpf_num_possible_cpus();
-		struct mfd_kinfo k;
-
-		mfd_kinfo_load(&k, "");
-		if (mfd_extfrag_init_stats(bpf_map__fd(mfd->maps.stats), ncpu,
-					   k.pageblock_order,
-					   mfd_extfrag_wakeup_mask(256 * 1024,
-								   ncpu))) {
-			perror("setting up bpf/extfrag.bpf.c");
-			goto cleanup;
-		}
-	}
 	skel = xfcost_bpf__open_and_load();
 	if (!skel) {
 		perror("loading bench/xfcost.bpf.c");
@@ -264,6 +284,12 @@ int main(int argc, char **argv)
 	vs[nv].name = "xf_mfd"; /* printed without the xf_ prefix */
 	vs[nv].stats = mfd->maps.stats;
 	if (add_ring(&rb, mfd->maps.events, &vs[nv]))
+		goto cleanup;
+	nv++;
+	vs[nv].prog = mfdcs->progs.mfd_extfrag_callsites;
+	vs[nv].name = "xf_mfd_callsites";
+	vs[nv].stats = mfdcs->maps.stats;
+	if (add_ring(&rb, mfdcs->maps.events, &vs[nv]))
 		goto cleanup;
 	nv++;
 	/* Every ring buffer is drained so that none fills up (a full ring
@@ -409,5 +435,6 @@ cleanup:
 	}
 	xfcost_bpf__destroy(skel);
 	extfrag_bpf__destroy(mfd);
+	extfrag_bpf__destroy(mfdcs);
 	return rc;
 }

@@ -53,6 +53,7 @@ grep '^repeat' "$TMP/xf.err" >&2 || true
 
 declare -A what=(
 	[mfd]="**bpf/extfrag.bpf.c as shipped**: per-CPU counters, the record staged next to them, task fields loaded from current, clock read; a batch of 16 to the ring in one copy"
+	[mfd_callsites]="the same with --callsites: each event's kernel and user stacks counted too (bpf/callsites.bpf.h)"
 	[floor]="empty handler, always attached first"
 	[empty]="empty handler in the rotation (what running first costs)"
 	[counters]="exact per-kind counters only (per-CPU map)"

@@ -29,8 +29,13 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
 #include "compaction.h"
+#include "callsites.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+/* --callsites: count the stacks each direct compaction stall starts at
+ * (bpf/callsites.bpf.h); off, the verifier drops the branch. */
+const volatile bool callsites = false;
 
 /* Stalls at least this long become ring-buffer records (set by user
  * space: --stall-threshold-ms). */
@@ -182,6 +187,9 @@ int mfd_compact_start(
 	struct comp_task t = {};
 	struct mfd_compaction_stats *cs;
 
+	if (callsites)
+		mfd_callsite_count(ctx, MFD_CALLSITE_COMPACT_STALL,
+				   (__u32)(bpf_get_current_pid_tgid() >> 32));
 	t.start_ns = bpf_ktime_get_ns();
 	t.order = ctx->order;
 	if (bpf_map_update_elem(&comp_tasks, &pid, &t, BPF_ANY)) {

@@ -14,6 +14,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
 #include "extfrag.h"
+#include "callsites.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -71,8 +72,9 @@ static __always_inline void flush(struct mfd_extfrag_stats *st, __u32 n,
  * record goes to the per-CPU stage, not to the ring: on a rare event every
  * page the handler touches is cold, and the ring's are several.
  */
-SEC("tracepoint/kmem/mm_page_alloc_extfrag")
-int mfd_extfrag(struct trace_event_raw_mm_page_alloc_extfrag *ctx)
+static __always_inline int
+extfrag_event(struct trace_event_raw_mm_page_alloc_extfrag *ctx,
+	      const bool callsites)
 {
 	int fallback_order = ctx->fallback_order;
 	int alloc_mt = ctx->alloc_migratetype;
@@ -132,7 +134,30 @@ int mfd_extfrag(struct trace_event_raw_mm_page_alloc_extfrag *ctx)
 	st->staged = n;
 	barrier();
 	st->busy = 0;
+	if (callsites)
+		mfd_callsite_count(ctx, MFD_CALLSITE_EXTFRAG, e->tgid);
 	return 0;
+}
+
+/* The handler the agent attaches by default. */
+SEC("tracepoint/kmem/mm_page_alloc_extfrag")
+int mfd_extfrag(struct trace_event_raw_mm_page_alloc_extfrag *ctx)
+{
+	return extfrag_event(ctx, false);
+}
+
+/*
+ * With --callsites, this one instead (the loader switches the other off
+ * with bpf_program__set_autoload()): the same, then each event's kernel
+ * and user stacks counted (bpf/callsites.bpf.h). Two programs rather than
+ * a .rodata knob: a knob is still read on every event, one more cold page
+ * on a rare event, where the handler with call sites off must cost what
+ * it did.
+ */
+SEC("tracepoint/kmem/mm_page_alloc_extfrag")
+int mfd_extfrag_callsites(struct trace_event_raw_mm_page_alloc_extfrag *ctx)
+{
+	return extfrag_event(ctx, true);
 }
 
 /*

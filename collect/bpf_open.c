@@ -6,7 +6,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <linux/types.h>
+
 #include "bpf_open.h"
+#include "callsites.h" /* bpf/callsites.h */
 
 int mfd_bpf_nr_cpus(char *why, size_t why_len)
 {
@@ -93,4 +96,25 @@ struct ring_buffer *mfd_bpf_ringbuf(struct bpf_map *map,
 		 "creating the reader of ring buffer %s failed: %s",
 		 bpf_map__name(map), strerror(-*err));
 	return NULL;
+}
+
+int mfd_bpf_size_callsites(struct bpf_map *stacks, struct bpf_map *counts,
+			   bool on)
+{
+	int err;
+
+	err = bpf_map__set_max_entries(stacks, on ? MFD_CALLSITE_STACKS : 1);
+	if (!err)
+		err = bpf_map__set_max_entries(counts,
+					       on ? MFD_CALLSITE_KEYS : 1);
+	return err;
+}
+
+void mfd_bpf_callsite_maps(struct bpf_map *stacks, struct bpf_map *counts,
+			   struct bpf_map *lost, bool on,
+			   struct mfd_callsite_maps *m)
+{
+	m->stacks_fd = on ? bpf_map__fd(stacks) : -1;
+	m->counts_fd = on ? bpf_map__fd(counts) : -1;
+	m->lost_fd = on ? bpf_map__fd(lost) : -1;
 }

@@ -12,6 +12,7 @@
 #ifndef MFD_BPF_OPEN_H
 #define MFD_BPF_OPEN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <bpf/libbpf.h>
@@ -49,5 +50,26 @@ int mfd_bpf_attach(struct bpf_program *prog, struct bpf_link **link, char *why,
 struct ring_buffer *mfd_bpf_ringbuf(struct bpf_map *map,
 				    ring_buffer_sample_fn fn, void *ctx,
 				    int *err, char *why, size_t why_len);
+
+/* The call-site maps of a loaded object (bpf/callsites.bpf.h), for
+ * collect/stacks/callsites.c; fds are -1 when call sites are off. */
+struct mfd_callsite_maps {
+	int stacks_fd; /* BPF_MAP_TYPE_STACK_TRACE: id -> addresses */
+	int counts_fd; /* struct mfd_callsite_key -> __u64 events */
+	int lost_fd; /* per-CPU struct mfd_callsite_lost_val */
+};
+
+/*
+ * Before load: size an object's call-site maps, full when on is set, one
+ * entry each when off (the handlers do not touch them then: the verifier
+ * dropped the code behind the "callsites" knob). 0 or -errno.
+ */
+int mfd_bpf_size_callsites(struct bpf_map *stacks, struct bpf_map *counts,
+			   bool on);
+
+/* After load: the fds of the three maps into *m, or -1s when !on. */
+void mfd_bpf_callsite_maps(struct bpf_map *stacks, struct bpf_map *counts,
+			   struct bpf_map *lost, bool on,
+			   struct mfd_callsite_maps *m);
 
 #endif /* MFD_BPF_OPEN_H */

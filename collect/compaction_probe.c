@@ -35,6 +35,7 @@ struct mfd_compaction {
 	__u64 *af;
 	/* The mark is comp_gen (bpf/compaction.bpf.c; reread.h). */
 	struct mfd_reread reread;
+	bool callsites; /* stall stacks are counted (--callsites) */
 };
 
 /* Names as the mm_compaction_end tracepoint prints enum compact_result
@@ -374,6 +375,14 @@ int mfd_compaction_open(struct mfd_compaction **out,
 	if (!s)
 		goto cleanup;
 	s->rodata->stall_threshold_ns = o->stall_threshold_ns;
+	s->rodata->callsites = c->callsites = o->callsites;
+	err = mfd_bpf_size_callsites(s->maps.cs_stacks, s->maps.cs_counts,
+				     o->callsites);
+	if (err) {
+		snprintf(why, why_len, "sizing the call-site maps failed: %s",
+			 strerror(-err));
+		goto cleanup;
+	}
 	size_task_maps(s, c->nr_cpus);
 	prog_slots(s, slot);
 	err = select_programs(slot, o, &wanted, &missing, why, why_len);
@@ -395,6 +404,13 @@ int mfd_compaction_open(struct mfd_compaction **out,
 cleanup:
 	mfd_compaction_close(c);
 	return err;
+}
+
+void mfd_compaction_callsite_maps(const struct mfd_compaction *c,
+				  struct mfd_callsite_maps *m)
+{
+	mfd_bpf_callsite_maps(c->skel->maps.cs_stacks, c->skel->maps.cs_counts,
+			      c->skel->maps.cs_lost, c->callsites, m);
 }
 
 int mfd_compaction_fd(const struct mfd_compaction *c)

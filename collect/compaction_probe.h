@@ -17,6 +17,7 @@
 
 #include <linux/types.h>
 
+#include "bpf_open.h" /* struct mfd_callsite_maps */
 #include "compaction.h"
 
 struct mfd_compaction;
@@ -44,6 +45,7 @@ typedef void (*mfd_stall_event_fn)(const struct mfd_stall_event *e, void *arg);
 struct mfd_compaction_opts {
 	uint64_t stall_threshold_ns; /* records for stalls at least this */
 	bool alloc_fail_counter; /* attach the kmem:mm_page_alloc handler */
+	bool callsites; /* count the stacks stalls start at (--callsites) */
 	const char *tracefs; /* events dir override (tests); NULL: probe */
 };
 
@@ -57,6 +59,9 @@ int mfd_compaction_open(struct mfd_compaction **out,
 			mfd_stall_event_fn fn, void *arg, unsigned int *signals,
 			char *why, size_t why_len);
 int mfd_compaction_fd(const struct mfd_compaction *c);
+/* The call-site maps (fds -1 when opened without callsites). */
+void mfd_compaction_callsite_maps(const struct mfd_compaction *c,
+				  struct mfd_callsite_maps *m);
 /* Drain ready records without blocking: count or -errno. */
 int mfd_compaction_consume(struct mfd_compaction *c);
 /* Sum the per-CPU maps into t: 0, or 1 when no handler changed them since

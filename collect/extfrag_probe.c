@@ -37,6 +37,7 @@ struct mfd_extfrag {
 	struct mfd_reread reread;
 	uint64_t read_ns; /* CLOCK_MONOTONIC of the last read */
 	struct mfd_extfrag_totals last; /* sums of the last read */
+	bool callsites; /* the stacks are counted (--callsites) */
 };
 
 /* A CPU's staged events reach the ring within this, plus one interval. */
@@ -139,8 +140,9 @@ int mfd_extfrag_init_stats(int map_fd, int nr_cpus, int pageblock_order,
 }
 
 int mfd_extfrag_open(struct mfd_extfrag **out, const struct mfd_kinfo *k,
-		     size_t ringbuf_bytes, mfd_extfrag_event_fn fn, void *arg,
-		     char *why, size_t why_len)
+		     size_t ringbuf_bytes, bool callsites,
+		     mfd_extfrag_event_fn fn, void *arg, char *why,
+		     size_t why_len)
 {
 	struct mfd_extfrag *x;
 	int err;
@@ -153,6 +155,7 @@ int mfd_extfrag_open(struct mfd_extfrag **out, const struct mfd_kinfo *k,
 	}
 	x->fn = fn;
 	x->arg = arg;
+	x->callsites = callsites;
 	x->nr_cpus = mfd_bpf_nr_cpus(why, why_len);
 	if (x->nr_cpus < 0) {
 		err = x->nr_cpus;
@@ -179,6 +182,17 @@ int mfd_extfrag_open(struct mfd_extfrag **out, const struct mfd_kinfo *k,
 			 strerror(-err));
 		goto cleanup;
 	}
+	/* One handler or the other (bpf/extfrag.bpf.c). */
+	bpf_program__set_autoload(x->skel->progs.mfd_extfrag, !callsites);
+	bpf_program__set_autoload(x->skel->progs.mfd_extfrag_callsites,
+				  callsites);
+	err = mfd_bpf_size_callsites(x->skel->maps.cs_stacks,
+				     x->skel->maps.cs_counts, callsites);
+	if (err) {
+		snprintf(why, why_len, "sizing the call-site maps failed: %s",
+			 strerror(-err));
+		goto cleanup;
+	}
 	err = mfd_bpf_load(x->skel->skeleton, "extfrag", why, why_len);
 	if (err)
 		goto cleanup;
@@ -193,8 +207,13 @@ int mfd_extfrag_open(struct mfd_extfrag **out, const struct mfd_kinfo *k,
 			 strerror(-err));
 		goto cleanup;
 	}
-	err = mfd_bpf_attach(x->skel->progs.mfd_extfrag,
-			     &x->skel->links.mfd_extfrag, why, why_len);
+	if (callsites)
+		err = mfd_bpf_attach(x->skel->progs.mfd_extfrag_callsites,
+				     &x->skel->links.mfd_extfrag_callsites, why,
+				     why_len);
+	else
+		err = mfd_bpf_attach(x->skel->progs.mfd_extfrag,
+				     &x->skel->links.mfd_extfrag, why, why_len);
 	if (err)
 		goto cleanup;
 	x->flush_fd = bpf_program__fd(x->skel->progs.mfd_extfrag_flush);
@@ -208,6 +227,13 @@ int mfd_extfrag_open(struct mfd_extfrag **out, const struct mfd_kinfo *k,
 cleanup:
 	mfd_extfrag_close(x);
 	return err;
+}
+
+void mfd_extfrag_callsite_maps(const struct mfd_extfrag *x,
+			       struct mfd_callsite_maps *m)
+{
+	mfd_bpf_callsite_maps(x->skel->maps.cs_stacks, x->skel->maps.cs_counts,
+			      x->skel->maps.cs_lost, x->callsites, m);
 }
 
 int mfd_extfrag_fd(const struct mfd_extfrag *x)

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bpf_open.h" /* struct mfd_callsite_maps */
 #include "extfrag_table.h"
 #include "kinfo.h"
 
@@ -23,11 +24,17 @@ typedef void (*mfd_extfrag_event_fn)(const struct mfd_extfrag_event *e,
 /*
  * Open, configure (pageblock_order, ring buffer size rounded up to a power
  * of two pages), load and attach the tracepoint program. fn is called for
- * every record drained by mfd_extfrag_consume(). 0 or -errno with why[].
+ * every record drained by mfd_extfrag_consume(). callsites: count each
+ * event's stacks too (--callsites; bpf/callsites.bpf.h). 0 or -errno with
+ * why[].
  */
 int mfd_extfrag_open(struct mfd_extfrag **out, const struct mfd_kinfo *k,
-		     size_t ringbuf_bytes, mfd_extfrag_event_fn fn, void *arg,
-		     char *why, size_t why_len);
+		     size_t ringbuf_bytes, bool callsites,
+		     mfd_extfrag_event_fn fn, void *arg, char *why,
+		     size_t why_len);
+/* The call-site maps (fds -1 when opened without callsites). */
+void mfd_extfrag_callsite_maps(const struct mfd_extfrag *x,
+			       struct mfd_callsite_maps *m);
 /* Write the handler's parameters into every CPU's value of the stats map
  * (bpf/extfrag.h), zeroing the rest: before the handler is attached.
  * 0 or -errno (-EINVAL for no CPUs or a pageblock_order below 1). */

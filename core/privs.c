@@ -21,10 +21,33 @@
 #define CAP_BPF 39
 #endif
 
-/* Permitted and effective = exactly {keep, keep2} (< 0: none). */
+/* mfd_privs_also_keep(): kept in every set below (< 0: none). */
+static int also = -1;
+static const char *also_why;
+
+void mfd_privs_also_keep(int cap, const char *why)
+{
+	also = cap;
+	also_why = why;
+}
+
+static void add_also(unsigned int sets)
+{
+	if (also >= 0 &&
+	    capng_have_capability(CAPNG_PERMITTED, (unsigned int)also))
+		capng_update(CAPNG_ADD, sets, (unsigned int)also);
+}
+
+/* Permitted and effective = exactly {keep, keep2, also} (< 0: none). */
 static int set_caps2(int keep, int keep2)
 {
+	bool had_also = also >= 0 && capng_have_capability(CAPNG_PERMITTED,
+							   (unsigned int)also);
+
 	capng_clear(CAPNG_SELECT_CAPS);
+	if (had_also)
+		capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED,
+			     (unsigned int)also);
 	if (keep >= 0 &&
 	    capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED,
 			 (unsigned int)keep))
@@ -51,6 +74,7 @@ static int set_effective2(int keep, int keep2)
 		capng_update(CAPNG_ADD, CAPNG_EFFECTIVE, (unsigned int)keep);
 	if (keep2 >= 0)
 		capng_update(CAPNG_ADD, CAPNG_EFFECTIVE, (unsigned int)keep2);
+	add_also(CAPNG_EFFECTIVE);
 	return capng_apply(CAPNG_SELECT_CAPS) ? -EPERM : 0;
 }
 
@@ -79,6 +103,7 @@ int mfd_privs_drop(mfd_privs_check_fn check, void *arg, char *kept,
 	/* Measure: effective set empty, permitted kept so we can go back. */
 	for (unsigned int c = 0; c <= CAP_LAST_CAP; c++)
 		capng_update(CAPNG_DROP, CAPNG_EFFECTIVE, c);
+	add_also(CAPNG_EFFECTIVE);
 	if (capng_apply(CAPNG_SELECT_CAPS)) {
 		err = -EPERM;
 		goto out;
@@ -129,6 +154,15 @@ int mfd_privs_drop(mfd_privs_check_fn check, void *arg, char *kept,
 	} else if (set_caps(-1)) {
 		err = -EPERM;
 		goto out;
+	}
+	if (also >= 0 &&
+	    capng_have_capability(CAPNG_EFFECTIVE, (unsigned int)also)) {
+		size_t l = strlen(kept);
+
+		if (!strcmp(kept, "none"))
+			l = 0;
+		snprintf(kept + l, kept_len - l, "%s%s", l ? ", " : "",
+			 also_why ? also_why : "one more");
 	}
 nnp:
 	/* Nothing exec'd from here may regain what was dropped. */

@@ -30,4 +30,12 @@ typedef int (*mfd_privs_check_fn)(void *arg);
 int mfd_privs_drop(mfd_privs_check_fn check, void *arg, char *kept,
 		   size_t kept_len);
 
+/*
+ * Keep capability cap (when the process has it) through
+ * mfd_privs_drop(), for what a measured interval does not show: the call
+ * sites' symbolization reads /proc/PID/maps of any process
+ * (CAP_SYS_PTRACE). why is appended to kept[]. Call before the drop.
+ */
+void mfd_privs_also_keep(int cap, const char *why);
+
 #endif /* MFD_PRIVS_H */

@@ -116,6 +116,14 @@ const struct mfd_option mfd_options[] = {
 	  .help = "compaction and reclaim: stalls, success and THP fallback "
 		  "rates, proactive score",
 	  .section = "view" },
+	{ .name = "stacks",
+	  .short_name = 'k',
+	  .type = MFD_OPT_SET,
+	  .offset = OFF(view),
+	  .set_value = MFD_VIEW_CALLSITES,
+	  .help = "call sites: the stacks of extfrag fallbacks and "
+		  "compaction stalls (with --callsites)",
+	  .section = "view" },
 	{
 		.name = "zone",
 		.short_name = 'c',
@@ -320,6 +328,13 @@ const struct mfd_option mfd_options[] = {
 	  .restart = true,
 	  .help = "count failed page allocations per order on "
 		  "kmem:mm_page_alloc (allocation fast path)" },
+	{ .name = "callsites",
+	  .key = "signals.callsites",
+	  .type = MFD_OPT_FLAG,
+	  .offset = OFF(callsites),
+	  .restart = true,
+	  .help = "count the kernel and user stacks of extfrag fallbacks and "
+		  "direct compaction stalls, in the kernel; view -k" },
 	{ .name = "forecast-order",
 	  .key = "forecast.order",
 	  .type = MFD_OPT_INT,

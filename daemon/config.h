@@ -65,6 +65,7 @@ struct mfd_config {
 	bool no_events; /* do not attach any tracepoint program */
 	double stall_threshold_ms; /* stall records at least this long */
 	bool alloc_fail_counter; /* attach the kmem:mm_page_alloc counter */
+	bool callsites; /* count extfrag and stall stacks (opt-in) */
 	double pagetypeinfo_interval; /* seconds between pagetypeinfo reads;
 				       * 0: never */
 	double pageblock_interval; /* seconds between pageblock map scans;

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include <event2/event.h>
+#include <linux/capability.h>
 
 #define LOG_COMPONENT "loop"
 #include "cgroup_attr.h"
@@ -31,6 +32,7 @@
 #include "privs.h"
 #include "pressure.h"
 #include "replay.h"
+#include "stacks.h"
 #include "state.h"
 #include "tui.h"
 #include "view.h"
@@ -53,6 +55,7 @@ struct agent {
 	struct mfd_extfrag *xf; /* NULL when events are unavailable */
 	char xf_why[256]; /* why events are unavailable */
 	struct mfd_compaction *cp; /* stall programs; NULL when unavailable */
+	struct mfd_callsites *cs; /* --callsites; NULL when off */
 	struct mfd_pressure *sig; /* compaction/reclaim/THP signals */
 	struct mfd_forecast *fc; /* time to high-order exhaustion */
 	struct mfd_exporter *exporters;
@@ -120,6 +123,7 @@ static void render(struct agent *a)
 		.events_why = a->xf_why[0] ? a->xf_why : NULL,
 		.pressure = a->sig,
 		.forecast = a->fc,
+		.callsites = a->cs,
 	};
 	char status[512];
 
@@ -264,6 +268,12 @@ static void sample(struct agent *a)
 	}
 	if (a->cp)
 		mfd_compaction_consume(a->cp);
+	if (a->cs) {
+		err = mfd_callsites_refresh(a->cs);
+		if (err < 0)
+			log_warn_rl("reading the call sites failed: %s",
+				    strerror(-err));
+	}
 	err = mfd_collector_sample(a->col, a->scratch);
 	if (replay && err == -ENODATA) {
 		replay_finished(a);
@@ -347,6 +357,7 @@ static void open_stalls(struct agent *a)
 		.stall_threshold_ns =
 			(uint64_t)(a->cfg->stall_threshold_ms * 1e6),
 		.alloc_fail_counter = a->cfg->alloc_fail_counter,
+		.callsites = a->cfg->callsites,
 	};
 	char *why = a->sig->bpf_why;
 	size_t wl = sizeof(a->sig->bpf_why);
@@ -365,6 +376,40 @@ static void open_stalls(struct agent *a)
 		return;
 	}
 	why[0] = '\0';
+}
+
+/* --callsites: the table over the maps of the programs that loaded,
+ * kallsyms read now, while the agent may still read it. */
+static void open_callsites(struct agent *a)
+{
+	struct mfd_callsite_maps m;
+
+	if (!a->cfg->callsites)
+		return;
+	if (!a->xf && !a->cp) {
+		log_warn("call sites unavailable: neither the extfrag nor the "
+			 "compaction programs are loaded");
+		return;
+	}
+	a->cs = mfd_callsites_new(NULL);
+	if (!a->cs) {
+		log_warn("call sites unavailable: out of memory");
+		return;
+	}
+	if (a->xf) {
+		mfd_extfrag_callsite_maps(a->xf, &m);
+		mfd_callsites_set_maps(a->cs, MFD_CALLSITE_EXTFRAG, &m);
+	}
+	if (a->cp) {
+		mfd_compaction_callsite_maps(a->cp, &m);
+		mfd_callsites_set_maps(a->cs, MFD_CALLSITE_COMPACT_STALL, &m);
+	}
+	a->st.callsites = a->cs;
+	/* User frames are named from /proc/PID/maps, which a process with
+	 * more capabilities than the agent keeps from it. */
+	mfd_privs_also_keep(CAP_SYS_PTRACE,
+			    "CAP_SYS_PTRACE (--callsites reads /proc/PID/maps "
+			    "to name user frames)");
 }
 
 /* The exhaustion forecast, empty: for huge-page blocks by default, the
@@ -402,9 +447,10 @@ static void reload(struct agent *a)
 	/* The stall threshold is BPF rodata and the alloc-fail counter a
 	 * program chosen at load: both need a restart. */
 	if (next.stall_threshold_ms != a->cfg->stall_threshold_ms ||
-	    next.alloc_fail_counter != a->cfg->alloc_fail_counter)
-		log_warn("SIGHUP: --stall-threshold-ms and "
-			 "--alloc-fail-counter take effect at the next start");
+	    next.alloc_fail_counter != a->cfg->alloc_fail_counter ||
+	    next.callsites != a->cfg->callsites)
+		log_warn("SIGHUP: --stall-threshold-ms, --alloc-fail-counter "
+			 "and --callsites take effect at the next start");
 	if (mfd_pressure_set_pagetypeinfo(a->sig, next.pagetypeinfo_interval))
 		log_warn("SIGHUP: out of memory: migratetype detail off");
 	mfd_pressure_set_vmstat_interval(a->sig, next.vmstat_interval);
@@ -668,12 +714,13 @@ static void open_kernel_sources(struct agent *a)
 					      sizeof(a->xf_why))) {
 		log_warn("extfrag events unavailable: %s", a->xf_why);
 	} else if (mfd_extfrag_open(&a->xf, k, (size_t)cfg->ringbuf_kib * 1024,
-				    on_event, a, a->xf_why,
+				    cfg->callsites, on_event, a, a->xf_why,
 				    sizeof(a->xf_why))) {
 		log_warn("extfrag events unavailable: %s", a->xf_why);
 	}
 	a->st.have_events = a->xf != NULL;
 	a->st.events_why = a->xf_why[0] ? a->xf_why : NULL;
+	open_callsites(a);
 }
 
 /* Wake the loop when a ring buffer or the kernel log has records, at the
@@ -772,6 +819,7 @@ static void agent_free(struct agent *a)
 	mfd_log_flush_suppressed(1);
 	mfd_extfrag_close(a->xf);
 	mfd_compaction_close(a->cp);
+	mfd_callsites_free(a->cs);
 	mfd_cgroup_attr_free(a->st.cgattr);
 	mfd_state_free(&a->st);
 	if (a->sig)

@@ -262,7 +262,8 @@ static int run_probe(const struct mfd_kinfo *k)
 		printf("extfrag_bpf: FAILED: %s\n", pre);
 		return 1;
 	}
-	err = mfd_extfrag_open(&xf, k, 64 * 1024, NULL, NULL, why, sizeof(why));
+	err = mfd_extfrag_open(&xf, k, 64 * 1024, false, NULL, NULL, why,
+			       sizeof(why));
 	if (err) {
 		printf("extfrag_bpf: FAILED: %s\n", why);
 		ok = 0;

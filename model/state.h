@@ -106,6 +106,7 @@ struct mfd_kinfo; /* collect/kinfo.h */
 struct mfd_forecast; /* model/forecast.h */
 struct mfd_pressure; /* collect/pressure.h */
 struct mfd_cgroup_attr; /* collect/cgroup_attr.h */
+struct mfd_callsites; /* collect/stacks/stacks.h */
 
 /* Exporters a state can describe: there are four kinds. */
 #define MFD_STATE_MAX_EXPORTERS 8
@@ -154,6 +155,10 @@ struct mfd_state {
 	/* cgroup id -> pod/container (collect/cgroup_attr.h); may be NULL.
 	 * Not const through a const state: lookups fill its cache. */
 	struct mfd_cgroup_attr *cgattr;
+	/* Stacks of extfrag fallbacks and compaction stalls (--callsites);
+	 * NULL when off. Not const: an exporter may mark what it sent
+	 * (struct mfd_callsite's exported; none sends call sites yet). */
+	struct mfd_callsites *callsites;
 };
 
 /* 0 or -ENOMEM. max_procs and recent bound the two event tables. */

@@ -19,6 +19,7 @@ static const mfd_view_fn mfd_views[] = {
 	[MFD_VIEW_PROCS] = mfd_view_procs,
 	[MFD_VIEW_VISUAL] = mfd_view_visual,
 	[MFD_VIEW_COMPACTION] = mfd_view_compaction,
+	[MFD_VIEW_CALLSITES] = mfd_view_callsites,
 };
 
 int mfd_view_render(const struct mfd_view_opts *opts,

@@ -22,6 +22,7 @@ enum mfd_view {
 	MFD_VIEW_PROCS, /* -s: extfrag events per process */
 	MFD_VIEW_VISUAL, /* -v: per-order bars per node and zone */
 	MFD_VIEW_COMPACTION, /* -m: compaction and reclaim */
+	MFD_VIEW_CALLSITES, /* -k: stacks of extfrag and stalls */
 };
 
 /* Which index the index view shows (-e / -u; both by default). */
@@ -43,6 +44,7 @@ struct mfd_view_opts {
 
 struct mfd_pressure;
 struct mfd_forecast;
+struct mfd_callsites;
 
 struct mfd_view_input {
 	const struct mfd_snapshot *snap; /* latest snapshot (never NULL) */
@@ -57,6 +59,9 @@ struct mfd_view_input {
 	/* time to high-order exhaustion (model/forecast.h) for -m; NULL:
 	 * not kept (--once has no history to fit) */
 	const struct mfd_forecast *forecast;
+	/* the call-site table (collect/stacks/stacks.h) for -k; NULL:
+	 * --callsites is off */
+	const struct mfd_callsites *callsites;
 };
 
 /* The seed's highlight rule: order > 5 and unusable_index > 0.5. */

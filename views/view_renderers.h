@@ -18,6 +18,8 @@ void mfd_view_procs(const struct mfd_view_opts *opts,
 		    const struct mfd_view_input *in, struct mfd_screen *s);
 void mfd_view_compaction(const struct mfd_view_opts *opts,
 			 const struct mfd_view_input *in, struct mfd_screen *s);
+void mfd_view_callsites(const struct mfd_view_opts *opts,
+			const struct mfd_view_input *in, struct mfd_screen *s);
 void mfd_view_visual(const struct mfd_view_opts *opts,
 		     const struct mfd_view_input *in, struct mfd_screen *s);
 
