@@ -43,8 +43,8 @@ static int member_off(const struct btf *btf, const char *type,
 }
 
 /* Value of enumerator name, in enum type (NULL: any enum): 0 or -ENOENT. */
-static int enum_value(const struct btf *btf, const char *type,
-		      const char *name, long long *val)
+static int enum_value(const struct btf *btf, const char *type, const char *name,
+		      long long *val)
 {
 	unsigned int n = btf__type_cnt(btf);
 
@@ -78,8 +78,8 @@ static unsigned int pow2_ceil(unsigned int v)
 
 /* NR_PAGEBLOCK_BITS and the isolation bit: an enumerator up to 6.15
  * (4), roundup_pow_of_two(__NR_PAGEBLOCK_BITS) from 6.16 on. */
-static int block_bits(const struct btf *btf, struct mfd_pb_layout *l,
-		      char *why, size_t why_len)
+static int block_bits(const struct btf *btf, struct mfd_pb_layout *l, char *why,
+		      size_t why_len)
 {
 	long long v, last;
 
@@ -91,10 +91,11 @@ static int block_bits(const struct btf *btf, struct mfd_pb_layout *l,
 		return -ENOENT;
 	}
 	if (last != 2) {
-		snprintf(why, why_len,
-			 "the kernel keeps %lld migratetype bits per pageblock, "
-			 "not 3",
-			 last + 1);
+		snprintf(
+			why, why_len,
+			"the kernel keeps %lld migratetype bits per pageblock, "
+			"not 3",
+			last + 1);
 		return -EPROTO;
 	}
 	if (!enum_value(btf, "pageblock_bits", "NR_PAGEBLOCK_BITS", &v))
@@ -108,8 +109,10 @@ static int block_bits(const struct btf *btf, struct mfd_pb_layout *l,
 	}
 	if (l->bits_per_block < 4 || l->bits_per_block > 64 ||
 	    64 % l->bits_per_block) {
-		snprintf(why, why_len, "%u bits per pageblock is not a layout "
-			 "mfd knows", l->bits_per_block);
+		snprintf(why, why_len,
+			 "%u bits per pageblock is not a layout "
+			 "mfd knows",
+			 l->bits_per_block);
 		return -EPROTO;
 	}
 	l->isolate_bit = -1;
@@ -146,7 +149,8 @@ static void page_zone_layout(const struct btf *btf, struct mfd_pb_layout *l)
 		const struct btf_type *a = btf__type_by_id(btf, m->type);
 		unsigned long long nodes;
 
-		if (strcmp(btf__name_by_offset(btf, m->name_off), "_zonerefs") ||
+		if (strcmp(btf__name_by_offset(btf, m->name_off),
+			   "_zonerefs") ||
 		    !btf_is_array(a))
 			continue;
 		nodes = (btf_array(a)->nelems - 1) / (unsigned long long)zones;
@@ -186,7 +190,8 @@ int mfd_pb_layout_from_btf(const struct btf *btf, unsigned int page_size,
 		return err;
 	if (enum_value(btf, "migratetype", "MIGRATE_TYPES", &v) || v < 1 ||
 	    v > MFD_PB_MAX_TYPES) {
-		snprintf(why, why_len, "enum migratetype has no usable "
+		snprintf(why, why_len,
+			 "enum migratetype has no usable "
 			 "MIGRATE_TYPES");
 		return -ENOENT;
 	}
@@ -357,8 +362,7 @@ static int note_at(struct mfd_kmem_reader *rd, uint64_t addr, uint32_t *size)
 
 int mfd_pb_read_vmcoreinfo(struct mfd_kmem_reader *rd, uint64_t near,
 			   uint64_t max_phys, uint64_t note_phys,
-			   uint64_t align, char *text, size_t cap,
-			   size_t *len)
+			   uint64_t align, char *text, size_t cap, size_t *len)
 {
 	uint64_t base = near & ~(align - 1);
 	uint32_t size = 0;
@@ -383,8 +387,8 @@ int mfd_pb_read_vmcoreinfo(struct mfd_kmem_reader *rd, uint64_t near,
 }
 
 /* strcmp(name, kernel string at addr), reading only what decides it. */
-static int cmp_kstr(struct mfd_kmem_reader *rd, const char *name,
-		    uint64_t addr, int *res)
+static int cmp_kstr(struct mfd_kmem_reader *rd, const char *name, uint64_t addr,
+		    int *res)
 {
 	size_t k = strlen(name) + 1;
 	char buf[128];
@@ -547,11 +551,11 @@ static int page_zone(struct walk *w, uint64_t pfn, uint32_t *node,
 		map = w->sec_map & ~((1ull << l->map_flag_bits) - 1);
 		first = (w->sec_nr << l->section_shift) + off;
 		w->rd->reads++;
-		err = w->rd->gather(w->rd->ctx,
-				    map + first * l->page_struct_size,
-				    step * l->page_struct_size,
-				    1u << (l->section_shift - l->pageblock_order),
-				    w->pflags);
+		err = w->rd->gather(
+			w->rd->ctx, map + first * l->page_struct_size,
+			step * l->page_struct_size,
+			1u << (l->section_shift - l->pageblock_order),
+			w->pflags);
 		if (err)
 			return err;
 		w->pflags_sec = w->sec_nr;
@@ -686,7 +690,8 @@ int mfd_pb_scan(const struct mfd_pb_layout *l, struct mfd_kmem_reader *rd,
 		    sizeof(w->words) * 8 ||
 	    (1ull << (l->section_shift - l->pageblock_order)) >
 		    sizeof(w->pflags) / sizeof(w->pflags[0])) {
-		snprintf(why, why_len, "a section holds more pageblock bits "
+		snprintf(why, why_len,
+			 "a section holds more pageblock bits "
 			 "than mfd reads");
 		err = -E2BIG;
 		goto out;

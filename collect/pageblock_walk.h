@@ -34,8 +34,8 @@ struct btf;
  * addr, a word it cannot read as all ones. */
 struct mfd_kmem_reader {
 	int (*read)(void *ctx, uint64_t addr, void *buf, size_t len);
-	int (*gather)(void *ctx, uint64_t addr, uint64_t stride,
-		      uint32_t count, uint64_t *words);
+	int (*gather)(void *ctx, uint64_t addr, uint64_t stride, uint32_t count,
+		      uint64_t *words);
 	void *ctx;
 	uint64_t reads; /* calls made, for the scan's cost */
 };
@@ -96,8 +96,7 @@ void mfd_vmcoreinfo_parse(const char *text, size_t len,
  */
 int mfd_pb_read_vmcoreinfo(struct mfd_kmem_reader *rd, uint64_t near,
 			   uint64_t max_phys, uint64_t note_phys,
-			   uint64_t align, char *text, size_t cap,
-			   size_t *len);
+			   uint64_t align, char *text, size_t cap, size_t *len);
 
 /* Symbols the lookup needs from /proc/kallsyms. */
 struct mfd_pb_syms {

@@ -79,8 +79,8 @@ static int current_task(struct mfd_pageblocks *p, uint64_t *task)
 }
 
 /* The gather: one run per section's worth of struct page flags. */
-static int bpf_gather(void *ctx, uint64_t addr, uint64_t stride,
-		      uint32_t count, uint64_t *words)
+static int bpf_gather(void *ctx, uint64_t addr, uint64_t stride, uint32_t count,
+		      uint64_t *words)
 {
 	LIBBPF_OPTS(bpf_test_run_opts, opts);
 	struct mfd_pageblocks *p = ctx;
@@ -157,17 +157,17 @@ static int from_vmcoreinfo(struct mfd_pageblocks *p,
 	/* The agent's own task_struct: a slab object, in the direct map. */
 	err = current_task(p, &near);
 	if (err) {
-		snprintf(why, why_len, "running the reader: %s", strerror(-err));
+		snprintf(why, why_len, "running the reader: %s",
+			 strerror(-err));
 		return err;
 	}
 	text = malloc(MFD_PB_READ_MAX);
 	if (!text)
 		return -ENOMEM;
 	for (size_t a = 0; a < sizeof(aligns) / sizeof(aligns[0]); a++) {
-		err = mfd_pb_read_vmcoreinfo(&rd, near,
-					     max_phys(snap, p->layout.page_size),
-					     phys, aligns[a], text,
-					     MFD_PB_READ_MAX, &len);
+		err = mfd_pb_read_vmcoreinfo(
+			&rd, near, max_phys(snap, p->layout.page_size), phys,
+			aligns[a], text, MFD_PB_READ_MAX, &len);
 		if (err != -ENOENT)
 			break;
 	}
@@ -233,8 +233,7 @@ static int from_kallsyms(struct mfd_pageblocks *p, char *why, size_t why_len)
 	return err;
 }
 
-static int find_roots(struct mfd_pageblocks *p,
-		      const struct mfd_snapshot *snap,
+static int find_roots(struct mfd_pageblocks *p, const struct mfd_snapshot *snap,
 		      struct mfd_vmcoreinfo *v, char *why, size_t why_len)
 {
 	char why1[192];
@@ -368,8 +367,7 @@ int mfd_pageblocks_scan(struct mfd_pageblocks *p,
 
 	map->nr_types = p->nr_types;
 	memcpy(map->type_name, p->type_name, sizeof(map->type_name));
-	err = mfd_pb_scan(&p->layout, &rd, p->roots, snap, map, why,
-			  why_len);
+	err = mfd_pb_scan(&p->layout, &rd, p->roots, snap, map, why, why_len);
 	map->mono_ns = mono_ns();
 	map->scan_ns = map->mono_ns - t0;
 	map->reads = rd.reads;

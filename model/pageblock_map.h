@@ -22,7 +22,8 @@
 #define MFD_PB_MAX_TYPES 8 /* a block's migratetype has 3 bits */
 #define MFD_PB_TYPE_LEN 24
 #define MFD_PB_OFFLINE 0xff /* the block's memory section is not online */
-#define MFD_PB_OTHER 0xfe /* its first page is another zone's, or not
+#define MFD_PB_OTHER \
+	0xfe /* its first page is another zone's, or not
 			   * initialised yet (deferred struct page init) */
 
 struct mfd_pb_zone {
