@@ -19,6 +19,7 @@
 struct sym {
 	uint64_t addr, size;
 	char *name;
+	int bind; /* STB_* */
 };
 
 struct seg {
@@ -32,11 +33,48 @@ struct mfd_elfsyms {
 	size_t nsegs;
 };
 
+static size_t underscores(const char *s)
+{
+	size_t n = 0;
+
+	while (s[n] == '_')
+		n++;
+	return n;
+}
+
+/*
+ * Of two symbols at one address (aliases, such as glibc's weak munmap
+ * of __munmap), > 0 when x is the better name, as perf chooses
+ * (tools/perf/util/symbol.c choose_best_symbol()): not weak, then
+ * global, then fewer leading underscores, then the longer name.
+ */
+static int better(const struct sym *x, const struct sym *y)
+{
+	size_t ux, uy, lx, ly;
+
+	if ((x->bind == STB_WEAK) != (y->bind == STB_WEAK))
+		return x->bind == STB_WEAK ? -1 : 1;
+	if ((x->bind == STB_GLOBAL) != (y->bind == STB_GLOBAL))
+		return x->bind == STB_GLOBAL ? 1 : -1;
+	ux = underscores(x->name);
+	uy = underscores(y->name);
+	if (ux != uy)
+		return ux < uy ? 1 : -1;
+	lx = strlen(x->name);
+	ly = strlen(y->name);
+	if (lx != ly)
+		return lx > ly ? 1 : -1;
+	return strcmp(y->name, x->name);
+}
+
+/* By address; among aliases the best name last, where lookups land. */
 static int cmp_sym(const void *a, const void *b)
 {
 	const struct sym *x = a, *y = b;
 
-	return x->addr < y->addr ? -1 : x->addr > y->addr;
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	return better(x, y);
 }
 
 static int read_segs(Elf *elf, struct mfd_elfsyms *e)
@@ -99,6 +137,7 @@ static int read_syms(Elf *elf, Elf64_Word type, struct mfd_elfsyms *e)
 				return -ENOMEM;
 			e->syms[e->n].addr = s.st_value;
 			e->syms[e->n].size = s.st_size;
+			e->syms[e->n].bind = GELF_ST_BIND(s.st_info);
 			e->n++;
 		}
 		return (int)e->n;
