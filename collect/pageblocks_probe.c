@@ -34,6 +34,21 @@ struct mfd_pageblocks {
 	unsigned int nr_types;
 };
 
+/* Run program fd once on the request already in .bss: 0, or -errno
+ * (the program's own error, or -EIO when it did not run). */
+static int run(struct mfd_pageblocks *p, int fd)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, opts);
+	struct mfd_pb_read *req = &p->skel->bss->req;
+	uint64_t runs = req->runs;
+
+	if (bpf_prog_test_run_opts(fd, &opts))
+		return -errno;
+	if (req->runs == runs)
+		return -EIO;
+	return req->err;
+}
+
 /* The reader: one BPF_PROG_TEST_RUN per piece, at most a page. */
 static int bpf_read(void *ctx, uint64_t addr, void *buf, size_t len)
 {
@@ -42,18 +57,14 @@ static int bpf_read(void *ctx, uint64_t addr, void *buf, size_t len)
 	uint8_t *out = buf;
 
 	while (len) {
-		LIBBPF_OPTS(bpf_test_run_opts, opts);
 		size_t n = len < MFD_PB_READ_MAX ? len : MFD_PB_READ_MAX;
-		uint64_t runs = req->runs;
+		int err;
 
 		req->addr = addr;
 		req->len = (__u32)n;
-		if (bpf_prog_test_run_opts(p->prog_fd, &opts))
-			return -errno;
-		if (req->runs == runs)
-			return -EIO;
-		if (req->err)
-			return req->err;
+		err = run(p, p->prog_fd);
+		if (err)
+			return err;
 		memcpy(out, req->buf, n);
 		out += n;
 		addr += n;
@@ -65,14 +76,14 @@ static int bpf_read(void *ctx, uint64_t addr, void *buf, size_t len)
 /* One run with nothing to copy, for the task pointer it reports. */
 static int current_task(struct mfd_pageblocks *p, uint64_t *task)
 {
-	LIBBPF_OPTS(bpf_test_run_opts, opts);
 	struct mfd_pb_read *req = &p->skel->bss->req;
-	uint64_t runs = req->runs;
+	int err;
 
-	req->len = 0;
-	if (bpf_prog_test_run_opts(p->prog_fd, &opts))
-		return -errno;
-	if (req->runs == runs || !req->task)
+	req->len = 0; /* refused with -E2BIG, after the task is noted */
+	err = run(p, p->prog_fd);
+	if (err != -E2BIG)
+		return err ? err : -EIO;
+	if (!req->task)
 		return -EIO;
 	*task = req->task;
 	return 0;
@@ -82,22 +93,18 @@ static int current_task(struct mfd_pageblocks *p, uint64_t *task)
 static int bpf_gather(void *ctx, uint64_t addr, uint64_t stride, uint32_t count,
 		      uint64_t *words)
 {
-	LIBBPF_OPTS(bpf_test_run_opts, opts);
 	struct mfd_pageblocks *p = ctx;
 	struct mfd_pb_read *req = &p->skel->bss->req;
-	uint64_t runs = req->runs;
+	int err;
 
 	if (count > MFD_PB_GATHER_MAX)
 		return -E2BIG;
 	req->addr = addr;
 	req->stride = stride;
 	req->count = count;
-	if (bpf_prog_test_run_opts(p->gather_fd, &opts))
-		return -errno;
-	if (req->runs == runs)
-		return -EIO;
-	if (req->err)
-		return req->err;
+	err = run(p, p->gather_fd);
+	if (err)
+		return err;
 	memcpy(words, req->buf, count * sizeof(*words));
 	return 0;
 }
