@@ -184,6 +184,8 @@ int mfd_pb_layout_from_btf(const struct btf *btf, unsigned int page_size,
 	}
 	l->page_size = page_size;
 	l->section_shift = section_bits - page_shift;
+	/* SUBSECTION_SHIFT is 21 on every architecture. */
+	l->subsection_shift = 21 > page_shift ? 21 - page_shift : 0;
 	l->pageblock_order = pageblock_order;
 	err = block_bits(btf, l, why, why_len);
 	if (err)
@@ -570,17 +572,11 @@ static int page_zone(struct walk *w, uint64_t pfn, uint32_t *node,
 	return 0;
 }
 
-/* The index of pfn's 2 MiB subsection in its section's subsection_map
- * (SUBSECTION_SHIFT is 21 on every architecture). */
+/* The index of pfn's 2 MiB subsection in its section's subsection_map. */
 static unsigned int subsection(const struct mfd_pb_layout *l, uint64_t pfn)
 {
-	unsigned int page_shift = 0, shift;
-
-	while ((1u << page_shift) < l->page_size)
-		page_shift++;
-	shift = 21 > page_shift ? 21 - page_shift : 0;
 	return (unsigned int)((pfn & ((1ull << l->section_shift) - 1)) >>
-			      shift) &
+			      l->subsection_shift) &
 	       63;
 }
 

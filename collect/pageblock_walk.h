@@ -55,6 +55,8 @@ struct mfd_pb_layout {
 	unsigned int ms_usage_off; /* offsetof(mem_section, usage) */
 	unsigned int usage_flags_off; /* offsetof(mem_section_usage,
 				       * pageblock_flags) */
+	unsigned int subsection_shift; /* PFN_SUBSECTION_SHIFT: 2 MiB
+					* (SUBSECTION_SHIFT 21) in pages */
 	int usage_subsec_off; /* offsetof(mem_section_usage,
 			       * subsection_map), -1 without VMEMMAP:
 			       * pfn_to_online_page() wants the 2 MiB
